@@ -1,0 +1,50 @@
+# The README's commands. Everything installs into .venv on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+WB := $(VENV)/bin/workbench
+PORT ?= 8501
+
+.PHONY: setup dev run test lint format bench screenshots clean
+
+$(VENV)/.runtime: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.runtime
+
+dev: $(VENV)/.dev
+
+## run: install, create/upgrade db/workbench.db, load seeds/ and serve on port $(PORT)
+run: setup
+	$(WB) init
+	$(WB) ingest seeds
+	$(WB) serve --port $(PORT)
+
+## test: lint, type-check and the whole test suite
+test: dev lint
+	$(PY) -m pytest
+
+lint: dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## bench: every benchmark; results land in benchmarks/results/*.json
+bench: dev
+	$(PY) -m benchmarks
+
+screenshots: dev
+	$(PY) -m pytest tests/e2e -k screenshots --screenshots
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Pure Python domain logic: no database, no user interface."""

@@ -1,0 +1,142 @@
+"""Labels, evidence stances and the rules that tie a verdict to its evidence."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from workbench.errors import InputError
+
+
+class Label(enum.StrEnum):
+    """A reviewer's verdict on one sentence."""
+
+    VERIFIED = "verified"
+    DISPUTED = "disputed"
+    UNSOURCED = "unsourced"
+    NOT_A_CLAIM = "not_a_claim"
+
+
+class Stance(enum.StrEnum):
+    """How an evidence item bears on the claim."""
+
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+
+class Role(enum.StrEnum):
+    """What an account may do; each role includes the ones before it."""
+
+    REVIEWER = "reviewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        """Position in the hierarchy reviewer < editor < admin."""
+        return _ROLE_RANK[self]
+
+    def allows(self, required: Role) -> bool:
+        """True when this role has at least the rights of ``required``."""
+        return self.rank >= required.rank
+
+
+_ROLE_RANK = {Role.REVIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+
+LABELS: tuple[str, ...] = tuple(label.value for label in Label)
+CLAIM_LABELS: tuple[str, ...] = (Label.VERIFIED, Label.DISPUTED, Label.UNSOURCED)
+STANCES: tuple[str, ...] = tuple(stance.value for stance in Stance)
+MAX_URL_LENGTH = 2048
+MAX_QUOTE_LENGTH = 10_000
+MAX_NOTE_LENGTH = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One evidence item attached to a label."""
+
+    url: str
+    quote: str = ""
+    stance: str = Stance.CONTEXT.value
+    note: str = ""
+    sentence_ref: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict in the file formats' field order, without empty optional fields."""
+        data = asdict(self)
+        if data["sentence_ref"] is None:
+            del data["sentence_ref"]
+        return data
+
+
+def parse_label(value: object) -> Label:
+    """Return the Label for ``value`` or raise InputError naming the allowed values."""
+    if isinstance(value, str):
+        try:
+            return Label(value.strip().lower())
+        except ValueError:
+            pass
+    raise InputError(f"bad label {value!r}; expected one of {', '.join(LABELS)}")
+
+
+def validate_url(url: object) -> str:
+    """Return a stripped http(s) URL or raise InputError (no javascript:, data:, file:)."""
+    if not isinstance(url, str) or not url.strip():
+        raise InputError("evidence url is empty")
+    url = url.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise InputError(f"evidence url is longer than {MAX_URL_LENGTH} characters")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise InputError(f"evidence url must start with http:// or https://, got {url[:80]!r}")
+    if any(ch.isspace() for ch in url):
+        raise InputError(f"evidence url contains whitespace: {url[:80]!r}")
+    return url
+
+
+def parse_sentence_ref(value: object) -> str:
+    """Return a ``"<article id>:<index>"`` reference or raise InputError."""
+    if not isinstance(value, str) or ":" not in value:
+        raise InputError(f"sentence_ref must look like '<article id>:<index>', got {value!r}")
+    article, _, index = value.rpartition(":")
+    if not article or not index.isdigit():
+        raise InputError(f"sentence_ref must look like '<article id>:<index>', got {value!r}")
+    return f"{article}:{int(index)}"
+
+
+def parse_evidence(item: Mapping[str, Any]) -> Evidence:
+    """Build an Evidence from a mapping, validating URL, stance and text lengths."""
+    if not isinstance(item, Mapping):
+        raise InputError(f"evidence item must be an object, got {type(item).__name__}")
+    stance = item.get("stance") or Stance.CONTEXT.value
+    if stance not in STANCES:
+        raise InputError(f"bad evidence stance {stance!r}; expected one of {', '.join(STANCES)}")
+    quote = item.get("quote") or ""
+    note = item.get("note") or ""
+    if not isinstance(quote, str) or not isinstance(note, str):
+        raise InputError("evidence quote and note must be text")
+    if len(quote) > MAX_QUOTE_LENGTH or len(note) > MAX_NOTE_LENGTH:
+        raise InputError("evidence quote or note is too long (10,000 characters at most)")
+    ref = item.get("sentence_ref")
+    sentence_ref = parse_sentence_ref(ref) if ref else None
+    raw_url = item.get("url")
+    if sentence_ref and not raw_url:
+        url = ""
+    else:
+        url = validate_url(raw_url)
+    return Evidence(url=url, quote=quote, stance=stance, note=note, sentence_ref=sentence_ref)
+
+
+def check_label_evidence(label: Label, evidence: Iterable[Evidence]) -> None:
+    """Enforce the design's evidence rules: verified needs support, disputed a refutation."""
+    stances = {item.stance for item in evidence}
+    if label is Label.VERIFIED and Stance.SUPPORTS not in stances:
+        raise InputError("a 'verified' label needs at least one evidence item that supports it")
+    if label is Label.DISPUTED and Stance.REFUTES not in stances:
+        raise InputError("a 'disputed' label needs at least one evidence item that refutes it")
+    if label is Label.NOT_A_CLAIM and stances:
+        raise InputError("a 'not_a_claim' label takes no evidence")

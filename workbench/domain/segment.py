@@ -1,0 +1,80 @@
+"""Sentence segmentation of news text with exact character offsets into the original body."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pysbd
+
+# pysbd's rules are regular expressions; a paragraph longer than this is cut at whitespace
+# first so that one pathological run of text cannot make segmentation take unbounded time.
+MAX_CHUNK = 4_000
+_PARAGRAPH = re.compile(r"\S(?:.*\S)?")
+_SOFT_BREAK = re.compile(r"(?<=[.!?\"'”’)])\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A sentence: ``body[start:end] == text``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _chunks(paragraph: str) -> Iterator[tuple[int, str]]:
+    """Cut an over-long paragraph at sentence-like breaks, else at any whitespace."""
+    pos = 0
+    while len(paragraph) - pos > MAX_CHUNK:
+        window = paragraph[pos : pos + MAX_CHUNK]
+        cut = max((m.end() for m in _SOFT_BREAK.finditer(window)), default=0)
+        if cut < MAX_CHUNK // 4:
+            cut = window.rfind(" ") + 1 or MAX_CHUNK
+        yield pos, paragraph[pos : pos + cut]
+        pos += cut
+    yield pos, paragraph[pos:]
+
+
+def _pieces(chunk: str) -> Iterator[tuple[int, int]]:
+    """Offsets of pysbd's sentences inside ``chunk``, found by forward search."""
+    cursor = 0
+    for raw in _segmenter().segment(chunk):
+        piece = raw.strip()
+        if not piece:
+            continue
+        found = chunk.find(piece, cursor)
+        if found < 0:  # pysbd altered the text; fall back to the rest of the chunk
+            rest = chunk[cursor:]
+            stripped = rest.strip()
+            if stripped:
+                start = cursor + rest.index(stripped)
+                yield start, start + len(stripped)
+            return
+        yield found, found + len(piece)
+        cursor = found + len(piece)
+
+
+def split_sentences(body: str) -> list[Span]:
+    """Split ``body`` into sentences; every span satisfies ``body[start:end] == text``.
+
+    Line breaks are paragraph boundaries: news text puts headlines, datelines and
+    paragraphs on lines of their own, and a sentence never spans two paragraphs.
+    """
+    spans: list[Span] = []
+    for line in _PARAGRAPH.finditer(body):
+        base = line.start()
+        for chunk_start, chunk in _chunks(line.group()):
+            for start, end in _pieces(chunk):
+                s, e = base + chunk_start + start, base + chunk_start + end
+                spans.append(Span(len(spans), s, e, body[s:e]))
+    return spans

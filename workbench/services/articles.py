@@ -1,0 +1,42 @@
+"""Storing an article draft: segmentation, scoring and de-duplication."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from workbench.db import queries
+from workbench.db.models import Article, Sentence
+from workbench.domain.articles import ArticleDraft, check_draft, content_hash, slugify
+from workbench.domain.segment import split_sentences
+from workbench.errors import InputError
+
+
+def store_article(session: Session, draft: ArticleDraft) -> Article | None:
+    """Segment and store ``draft``; return None when identical content is already stored."""
+    check_draft(draft)
+    digest = content_hash(draft)
+    if queries.article_by_hash(session, content_hash=digest) is not None:
+        return None
+    article_id = slugify(draft.id or draft.title or digest[:16]) or digest[:16]
+    if session.get(Article, article_id) is not None:
+        raise InputError(f"article id {article_id!r} already exists with different content")
+    spans = split_sentences(draft.body)
+    if not spans:
+        raise InputError("article has no sentences")
+    article = Article(
+        id=article_id,
+        title=draft.title.strip(),
+        body=draft.body,
+        url=draft.url,
+        outlet=draft.outlet,
+        author=draft.author,
+        published=draft.published,
+        source=draft.source,
+        content_hash=digest,
+    )
+    article.sentences = [
+        Sentence(index=span.index, start=span.start, end=span.end, text=span.text) for span in spans
+    ]
+    session.add(article)
+    session.flush()
+    return article

@@ -1,0 +1,1 @@
+"""Streamlit user interface: app.py is the router, pages/ the screens."""

@@ -1,0 +1,1 @@
+"""Reproducible performance measurements; each module writes benchmarks/results/<name>.json."""

@@ -43,8 +43,9 @@ format: dev
 bench: dev
 	$(PY) -m benchmarks
 
+## screenshots: run the browser tests and save docs/screenshots/*.png of the main pages
 screenshots: dev
-	$(PY) -m pytest tests/e2e -k screenshots --screenshots
+	WORKBENCH_SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -102,6 +102,15 @@ def seeded_db(db: Database) -> Database:
 
 
 @pytest.fixture
+def corpus(seeded_db: Database) -> Database:
+    """The seed articles with the small labeled corpus of tests/exporters/labeled.py."""
+    from tests.exporters.labeled import label_corpus
+
+    label_corpus(seeded_db)
+    return seeded_db
+
+
+@pytest.fixture
 def make_user(db: Database):  # type: ignore[no-untyped-def]
     """Factory: create an account and return its id."""
 

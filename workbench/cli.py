@@ -129,7 +129,205 @@ def users_list() -> None:
     with _database().read() as session:
         for user in list_users(session):
             state = "active" if user.active else "inactive"
-            typer.echo(f"{user.name}\t{user.role}\t{state}")
+            typer.echo(f"{user.name}\t{user.role}\t{state}\t{user.email or ''}".rstrip("\t"))
+
+
+def _new_password(password_stdin: bool) -> str:
+    """The password from standard input, or typed twice at a prompt."""
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat password: ") != password:
+        fail("passwords do not match")
+    return password
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password for an account (also lifts a lock-out)."""
+    from workbench.services.users import set_password
+
+    password = _new_password(password_stdin)
+    with _database().write() as session:
+        user = set_password(session, name=name, password=password)
+        typer.echo(f"password changed for {user.name!r}")
+
+
+@users_app.command("deactivate")
+def users_deactivate(name: str) -> None:
+    """Stop an account from signing in; its labels stay."""
+    from workbench.services.users import set_active
+
+    with _database().write() as session:
+        user = set_active(session, name=name, active=False)
+        typer.echo(f"deactivated {user.name!r}")
+
+
+@users_app.command("activate")
+def users_activate(name: str) -> None:
+    """Let a deactivated account sign in again."""
+    from workbench.services.users import set_active
+
+    with _database().write() as session:
+        user = set_active(session, name=name, active=True)
+        typer.echo(f"activated {user.name!r}")
+
+
+@app.command()
+def assign(
+    articles: Annotated[list[str], typer.Argument(help="Article ids.")],
+    to: Annotated[
+        list[str], typer.Option("--to", help="Account name; repeat or separate with commas.")
+    ],
+) -> None:
+    """Put articles in reviewers' queues."""
+    from workbench.services.assignments import assign_articles
+
+    names = [name for value in to for name in value.split(",")]
+    with _database().write() as session:
+        report = assign_articles(session, article_ids=articles, user_names=names)
+    for article, user in report.added:
+        typer.echo(f"assigned {article} to {user}")
+    typer.echo(f"{len(report.added)} assignment(s) added, {len(report.already)} already present")
+
+
+@app.command()
+def agreement(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    article: Annotated[str | None, typer.Option("--article", help="One article id.")] = None,
+) -> None:
+    """Inter-annotator agreement: alpha with interval, Fleiss, pairwise Cohen, splits."""
+    import orjson
+
+    from workbench.domain.agreement_text import format_report
+    from workbench.services.agreement import compute_agreement
+
+    with _database().read() as session:
+        result = compute_agreement(session, article_id=article)
+    if as_json:
+        typer.echo(orjson.dumps(result.report, option=orjson.OPT_INDENT_2).decode())
+    else:
+        typer.echo(format_report(result.report, result.reviewers))
+
+
+@app.command("import-labels")
+def import_labels(
+    file: Annotated[str, typer.Argument(help="JSON Lines file of reviewer labels.")],
+) -> None:
+    """Load reviewer labels (one JSON object a line), all or nothing."""
+    from pathlib import Path
+
+    from workbench.services.importer import ImportRejectedError
+    from workbench.services.importer import import_labels as run_import
+
+    try:
+        report = run_import(_database(), Path(file))
+    except ImportRejectedError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        fail(str(exc))
+    created = report.created_reviewers
+    typer.echo(
+        f"imported {report.labels} label(s); created {len(created)} reviewer account(s)"
+        + (f": {', '.join(created)}" if created else "")
+    )
+
+
+@app.command()
+def export(
+    out: Annotated[str, typer.Option("--out", help="Folder to write (replaced atomically).")],
+    format_: Annotated[
+        str, typer.Option("--format", help="jsonl, fever, claimreview, csv or parquet.")
+    ] = "jsonl",
+    policy: Annotated[
+        str, typer.Option("--policy", help="unanimous, majority or adjudicated.")
+    ] = "unanimous",
+    min_reviewers: Annotated[
+        int, typer.Option("--min-reviewers", help="Labels a sentence needs for a gold label.")
+    ] = 2,
+    anonymize: Annotated[
+        bool, typer.Option("--anonymize", help="Replace reviewer names by stable pseudonyms.")
+    ] = False,
+    article: Annotated[
+        list[str] | None, typer.Option("--article", help="Only this article (repeatable).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Articles published on or after DATE.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Articles published on or before DATE.")
+    ] = None,
+) -> None:
+    """Write a gold-standard dataset folder (data files, manifest.json, README.md)."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from workbench.services.export import ExportOptions, export_dataset
+
+    options = ExportOptions(
+        format=format_,
+        policy=policy,
+        min_reviewers=min_reviewers,
+        anonymize=anonymize,
+        article_ids=tuple(article or ()),
+        since=since,
+        until=until,
+    )
+    with tqdm(unit=" labels", file=sys.stderr, disable=None, mininterval=0.5) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        result = export_dataset(_database(), out=Path(out), options=options, progress=progress)
+    counts = result.manifest["counts"]
+    typer.echo(
+        f"exported {counts['claims']} claim(s), {counts['annotations']} label(s), "
+        f"{counts['articles']} article(s) to {result.folder}"
+    )
+
+
+@app.command()
+def links(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the links as JSON.")] = False,
+) -> None:
+    """Cross-article claim links: sentences of different articles reporting the same claim."""
+    import orjson
+
+    from workbench.services.claims import links_listing
+
+    with _database().read() as session:
+        listing = links_listing(session)
+    if as_json:
+        typer.echo(orjson.dumps(listing, option=orjson.OPT_INDENT_2).decode())
+        return
+    for link in listing:
+        flag = f"  CONFLICT: {link['reason']}" if link["conflict"] else ""
+        typer.echo(f"{link['a']} <-> {link['b']}  similarity {link['similarity']:.2f}{flag}")
+        typer.echo(f"    {link['a_text']}\n    {link['b_text']}")
+    typer.echo(f"{len(listing)} link(s)")
+
+
+@app.command()
+def retrain() -> None:
+    """Train the check-worthiness model on the team's labels and rescore every sentence."""
+    from workbench.services.claims import retrain_scorer
+
+    with _database().write() as session:
+        report = retrain_scorer(session, actor_id=None)
+    metrics = report.metrics
+    typer.echo(
+        f"trained on {report.trained_on} labeled sentence(s) "
+        f"({metrics['claims']} claims, {metrics['not_a_claim']} not_a_claim); "
+        f"cross-validated F1 {metrics['cv_f1']}, accuracy {metrics['cv_accuracy']}; "
+        f"rescored {report.rescored} sentence(s)"
+    )
 
 
 @app.command()
@@ -141,9 +339,10 @@ def serve(
     import subprocess
     from pathlib import Path
 
-    import workbench.ui
+    import workbench
 
-    entry = Path(workbench.ui.__file__).parent / "app.py"
+    # Not workbench/ui/app.py itself: see workbench/streamlit_app.py for why.
+    entry = Path(workbench.__file__).parent / "streamlit_app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry)]
     command += ["--server.port", str(port), "--server.address", address]
     env = dict(os.environ)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from workbench.config import database_url
+from workbench.db.locks import FairLock
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "workbench_write"
@@ -73,6 +74,11 @@ class Database:
         write_bind = engine.execution_options(**{_WRITE_OPTION: True})
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(write_bind, expire_on_commit=False)
+        # SQLite has one writer at a time. Threads of this process queue on a lock instead of
+        # polling the file lock with busy_timeout, which starves unlucky writers for seconds.
+        self._write_lock: AbstractContextManager[object] = (
+            FairLock() if self.is_sqlite else nullcontext()
+        )
 
     @classmethod
     def from_url(cls, url: str | None = None) -> Database:
@@ -88,7 +94,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work commits as one transaction, or rolls back on any error."""
-        with self._write() as session, session.begin():
+        with self._write_lock, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from workbench.db.models import Annotation, Article, Sentence, User
+from workbench.db.models import Annotation, Article, Assignment, Sentence, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,7 @@ class ArticleProgress:
     published: str | None
     sentences: int
     labeled: int
+    assigned: bool = False
 
 
 def user_by_name(session: Session, *, name: str) -> User | None:
@@ -62,7 +63,7 @@ def sentence_at(session: Session, *, article_id: str, index: int) -> Sentence | 
 
 
 def articles_with_progress(session: Session, *, user_id: int) -> list[ArticleProgress]:
-    """Every article with its sentence count and how many this reviewer has labeled."""
+    """Every article with its sentence count, this reviewer's labeled count; own queue first."""
     labeled = (
         select(Sentence.article_id, func.count(Annotation.id).label("n"))
         .join(Annotation, Annotation.sentence_id == Sentence.id)
@@ -75,6 +76,8 @@ def articles_with_progress(session: Session, *, user_id: int) -> list[ArticlePro
         .group_by(Sentence.article_id)
         .subquery()
     )
+    queue = select(Assignment.article_id).where(Assignment.user_id == user_id).subquery()
+    assigned = queue.c.article_id.is_not(None)
     rows = session.execute(
         select(
             Article.id,
@@ -83,12 +86,25 @@ def articles_with_progress(session: Session, *, user_id: int) -> list[ArticlePro
             Article.published,
             func.coalesce(totals.c.n, 0),
             func.coalesce(labeled.c.n, 0),
+            assigned,
         )
         .outerjoin(totals, totals.c.article_id == Article.id)
         .outerjoin(labeled, labeled.c.article_id == Article.id)
-        .order_by(Article.id)
+        .outerjoin(queue, queue.c.article_id == Article.id)
+        .order_by(assigned.desc(), Article.id)
     )
-    return [ArticleProgress(*row) for row in rows]
+    return [
+        ArticleProgress(
+            id=row[0],
+            title=row[1],
+            outlet=row[2],
+            published=row[3],
+            sentences=row[4],
+            labeled=row[5],
+            assigned=bool(row[6]),
+        )
+        for row in rows
+    ]
 
 
 def user_annotations(session: Session, *, user_id: int, article_id: str) -> dict[int, Annotation]:
@@ -99,7 +115,7 @@ def user_annotations(session: Session, *, user_id: int, article_id: str) -> dict
         .where(Sentence.article_id == article_id, Annotation.user_id == user_id)
         .options(selectinload(Annotation.evidence))
     )
-    return dict(rows.tuples())
+    return {index: annotation for index, annotation in rows}
 
 
 def annotation_for(session: Session, *, sentence_id: int, user_id: int) -> Annotation | None:
@@ -109,3 +125,13 @@ def annotation_for(session: Session, *, sentence_id: int, user_id: int) -> Annot
         .where(Annotation.sentence_id == sentence_id, Annotation.user_id == user_id)
         .options(selectinload(Annotation.evidence))
     )
+
+
+def label_map(session: Session, *, user_id: int, article_id: str) -> dict[int, str]:
+    """This reviewer's label per sentence index of one article (no other reviewer's labels)."""
+    rows = session.execute(
+        select(Sentence.index, Annotation.label)
+        .join(Annotation, Annotation.sentence_id == Sentence.id)
+        .where(Sentence.article_id == article_id, Annotation.user_id == user_id)
+    )
+    return {index: label for index, label in rows}

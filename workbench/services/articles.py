@@ -6,9 +6,10 @@ from sqlalchemy.orm import Session
 
 from workbench.db import queries
 from workbench.db.models import Article, Sentence
-from workbench.domain.articles import ArticleDraft, check_draft, content_hash, slugify
+from workbench.domain.articles import ArticleDraft, article_id_for, check_draft, content_hash
 from workbench.domain.segment import split_sentences
 from workbench.errors import InputError
+from workbench.services import claims
 
 
 def store_article(session: Session, draft: ArticleDraft) -> Article | None:
@@ -17,7 +18,7 @@ def store_article(session: Session, draft: ArticleDraft) -> Article | None:
     digest = content_hash(draft)
     if queries.article_by_hash(session, content_hash=digest) is not None:
         return None
-    article_id = slugify(draft.id or draft.title or digest[:16]) or digest[:16]
+    article_id = article_id_for(draft, digest)
     if session.get(Article, article_id) is not None:
         raise InputError(f"article id {article_id!r} already exists with different content")
     spans = split_sentences(draft.body)
@@ -39,4 +40,5 @@ def store_article(session: Session, draft: ArticleDraft) -> Article | None:
     ]
     session.add(article)
     session.flush()
+    claims.analyse_new_article(session, article)
     return article

@@ -1,17 +1,26 @@
-"""Loading articles from files, folders and URLs; each file is its own transaction."""
+"""Loading articles from files, folders, uploads and URLs; each file is its own transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from workbench.db.engine import Database
-from workbench.domain.articles import ArticleDraft, normalise_text
+from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
 from workbench.services.articles import store_article
-
-SUPPORTED = (".txt", ".md")
+from workbench.services.readers import (
+    SUPPORTED_SUFFIXES,
+    fetch_url,
+    folder_files,
+    is_url,
+    read_bytes,
+    read_path,
+)
 
 
 @dataclass
@@ -22,37 +31,71 @@ class IngestReport:
     duplicates: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
 
+    def merge(self, other: IngestReport) -> None:
+        """Add another report's outcome to this one."""
+        self.added += other.added
+        self.duplicates += other.duplicates
+        self.errors += other.errors
 
-def _read_text_file(path: Path) -> list[ArticleDraft]:
-    text = normalise_text(path.read_bytes().decode("utf-8"))
-    lines = text.split("\n", 1)
-    return [ArticleDraft(id=path.stem, title=lines[0].strip(), body=text, source=str(path))]
+
+def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) -> None:
+    """Store every draft of one file in one transaction: all of them, or none."""
+    added: list[str] = []
+    duplicates: list[str] = []
+    with db.write() as session:
+        for draft in drafts:
+            try:
+                article = store_article(session, draft)
+            except InputError as exc:
+                raise InputError(exc.detail, line=exc.line or draft.line) from None
+            if article is None:
+                duplicates.append(draft.source or "")
+            else:
+                added.append(article.id)
+    report.added += added
+    report.duplicates += duplicates
 
 
-def _expand(sources: Iterable[str]) -> Iterator[Path]:
-    for source in sources:
-        path = Path(source)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED)
-        else:
-            yield path
+def _ingest_source(
+    db: Database, name: str, read: Callable[[], list[ArticleDraft]], report: IngestReport
+) -> None:
+    """Read and store one file or page; a failure becomes one error naming it."""
+    try:
+        _store_file(db, read(), report)
+    except InputError as exc:
+        report.errors.append(InputError(exc.detail, source=name, line=exc.line))
+    except IntegrityError:
+        report.errors.append(
+            InputError("an article with the same id or text was stored meanwhile", source=name)
+        )
 
 
 def ingest_paths(db: Database, sources: Iterable[str]) -> IngestReport:
-    """Ingest every file under ``sources``; a bad file is reported and leaves nothing behind."""
+    """Ingest files, folders (recursively) and http(s) URLs; a bad file leaves nothing behind."""
     report = IngestReport()
-    for path in _expand(sources):
-        try:
-            drafts = _read_text_file(path)
-            with db.write() as session:
-                for draft in drafts:
-                    article = store_article(session, draft)
-                    if article is None:
-                        report.duplicates.append(draft.source or str(path))
-                    else:
-                        report.added.append(article.id)
-        except InputError as exc:
-            report.errors.append(InputError(exc.detail, source=str(path), line=exc.line))
-        except (OSError, UnicodeDecodeError) as exc:
-            report.errors.append(InputError(str(exc), source=str(path)))
+    for source in sources:
+        if is_url(source):
+            _ingest_source(db, source, partial(fetch_url, source), report)
+            continue
+        path = Path(source)
+        if path.is_dir():
+            files = folder_files(path)
+            if not files:
+                report.errors.append(
+                    InputError(f"no {', '.join(SUPPORTED_SUFFIXES)} files in folder", source=source)
+                )
+            for file in files:
+                _ingest_source(db, str(file), partial(read_path, file), report)
+        elif path.exists():
+            _ingest_source(db, source, partial(read_path, path), report)
+        else:
+            report.errors.append(InputError("no such file or folder", source=source))
+    return report
+
+
+def ingest_upload(db: Database, filename: str, data: bytes) -> IngestReport:
+    """Ingest one uploaded file with the same rules and messages as ``ingest_paths``."""
+    report = IngestReport()
+    name = Path(filename.replace("\\", "/")).name or "upload"
+    _ingest_source(db, name, partial(read_bytes, name, data), report)
     return report

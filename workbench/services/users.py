@@ -1,18 +1,72 @@
-"""Accounts: creation, password hashing with argon2, sign-in."""
+"""Accounts: creation, argon2 passwords, sign-in with lock-out, reset and deactivation.
+
+Functions without ``actor_id`` are operator actions (the command line, run by whoever holds
+the database credentials); the app calls the ``admin_*`` variants, which check the role of
+the signed-in account first.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from workbench.db import queries
-from workbench.db.models import User
+from workbench.db import accounts, queries
+from workbench.db.engine import Database
+from workbench.db.models import User, utcnow
 from workbench.domain.labels import Role
-from workbench.errors import AlreadyExistsError, AuthenticationError, InputError
+from workbench.errors import (
+    AccountLockedError,
+    AlreadyExistsError,
+    AuthenticationError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from workbench.services.permissions import require_role
 
 MIN_PASSWORD_LENGTH = 8
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+WRONG_CREDENTIALS = "wrong name or password"
 _hasher = PasswordHasher()
+_dummy_hash: list[str] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account as plain data, safe to keep in a browser session (no hash)."""
+
+    id: int
+    name: str
+    role: Role
+    email: str | None
+    active: bool
+    has_password: bool
+    locked_until: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> Account:
+        """Plain copy of an ORM user."""
+        return cls(
+            id=user.id,
+            name=user.name,
+            role=Role(user.role),
+            email=user.email,
+            active=user.active,
+            has_password=user.password_hash is not None,
+            locked_until=_aware(user.locked_until),
+        )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def check_name(name: str) -> str:
@@ -29,6 +83,31 @@ def check_password(password: str) -> None:
         raise InputError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
 
 
+def check_email(email: str | None) -> str | None:
+    """A normalised (stripped, lower-case) e-mail address, None for empty, or InputError."""
+    if email is None or not email.strip():
+        return None
+    email = email.strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or any(ch.isspace() for ch in email) or len(email) > 320:
+        raise InputError(f"bad e-mail address {email!r}")
+    return email
+
+
+def _parse_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError as exc:
+        raise InputError(f"bad role {role!r}; expected reviewer, editor or admin") from exc
+
+
+def _user_named(session: Session, name: str) -> User:
+    user = queries.user_by_name(session, name=name.strip())
+    if user is None:
+        raise NotFoundError(f"no account named {name.strip()!r}")
+    return user
+
+
 def create_user(
     session: Session,
     *,
@@ -39,31 +118,166 @@ def create_user(
 ) -> User:
     """Create an account; without a password it cannot sign in until one is set."""
     name = check_name(name)
-    try:
-        role = Role(role)
-    except ValueError as exc:
-        raise InputError(f"bad role {role!r}; expected reviewer, editor or admin") from exc
+    checked_role = _parse_role(role)
+    address = check_email(email)
     if queries.user_by_name(session, name=name) is not None:
         raise AlreadyExistsError(f"account {name!r} already exists")
+    if address is not None and accounts.user_by_email(session, email=address) is not None:
+        raise AlreadyExistsError(f"another account already has the e-mail {address!r}")
     password_hash = None
     if password is not None:
         check_password(password)
         password_hash = _hasher.hash(password)
-    user = User(name=name, role=role.value, password_hash=password_hash, email=email)
+    user = User(name=name, role=checked_role.value, password_hash=password_hash, email=address)
     session.add(user)
     session.flush()
     return user
 
 
-def authenticate(session: Session, *, name: str, password: str) -> User:
-    """Return the account when name and password match, else AuthenticationError."""
-    user = queries.user_by_name(session, name=name.strip())
-    if user is None or user.password_hash is None or not user.active:
-        raise AuthenticationError("wrong name or password")
+def create_first_admin(session: Session, *, name: str, password: str) -> User:
+    """Create the first admin; refused once any account exists."""
+    if queries.count_users(session) > 0:
+        raise AlreadyExistsError("the first admin already exists; please sign in")
+    return create_user(session, name=name, role=Role.ADMIN, password=password)
+
+
+def set_password(session: Session, *, name: str, password: str) -> User:
+    """Set a new password for an account and lift any lock-out."""
+    user = _user_named(session, name)
+    check_password(password)
+    user.password_hash = _hasher.hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    return user
+
+
+def set_active(session: Session, *, name: str, active: bool) -> User:
+    """Deactivate (or reactivate) an account; its labels stay, it cannot sign in while inactive."""
+    user = _user_named(session, name)
+    user.active = active
+    session.flush()
+    return user
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    if password_hash is None:
+        # Same work as a real check, so timing does not reveal which names exist.
+        if not _dummy_hash:
+            _dummy_hash.append(_hasher.hash("not a real password"))
+        password_hash = _dummy_hash[0]
+        real = False
+    else:
+        real = True
     try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError) as exc:
-        raise AuthenticationError("wrong name or password") from exc
+        _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return real
+
+
+def _locked_message(name: str, until: datetime, now: datetime) -> str:
+    minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+    return (
+        f"account {name!r} is locked after {MAX_FAILED_LOGINS} failed sign-ins; "
+        f"try again in {minutes} minute{'s' if minutes != 1 else ''}"
+    )
+
+
+def authenticate(
+    session: Session, *, name: str, password: str, now: datetime | None = None
+) -> User:
+    """The account when name and password match; failures are counted on the account.
+
+    The fifth failure in a row locks the account for 15 minutes (AccountLockedError, with
+    the time left); a success resets the count. The caller commits the session even when
+    this raises, so the count is kept (``sign_in`` does that).
+    """
+    now = now or utcnow()
+    user = queries.user_by_name(session, name=name.strip())
+    if user is None:
+        _verify(None, password)
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    locked_until = _aware(user.locked_until)
+    if locked_until is not None:
+        if locked_until > now:
+            raise AccountLockedError(_locked_message(user.name, locked_until, now))
+        user.locked_until = None
+        user.failed_logins = 0
+    if not _verify(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+            session.flush()
+            raise AccountLockedError(_locked_message(user.name, now + LOCKOUT, now))
+        session.flush()
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    if not user.active:
+        raise AuthenticationError(f"account {user.name!r} is deactivated; ask an admin")
+    user.failed_logins = 0
+    assert user.password_hash is not None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
+    session.flush()
     return user
+
+
+def sign_in(db: Database, *, name: str, password: str, now: datetime | None = None) -> Account:
+    """Check a name and password in one transaction that keeps the failure count."""
+    failure: AuthenticationError | None = None
+    with db.write() as session:
+        try:
+            account = Account.of(authenticate(session, name=name, password=password, now=now))
+        except AuthenticationError as exc:
+            failure = exc
+    if failure is not None:
+        raise failure
+    return account
+
+
+def account_for_email(session: Session, *, email: str) -> Account:
+    """The active account with this e-mail (single sign-on), or AuthenticationError."""
+    address = check_email(email)
+    user = accounts.user_by_email(session, email=address) if address else None
+    if user is None:
+        raise AuthenticationError(
+            f"no workbench account has the e-mail {email!r}; ask an admin to add it"
+        )
+    if not user.active:
+        raise AuthenticationError(f"account {user.name!r} is deactivated; ask an admin")
+    return Account.of(user)
+
+
+def list_accounts(session: Session, *, actor_id: int) -> list[Account]:
+    """Every account (admin only)."""
+    require_role(session, user_id=actor_id, role=Role.ADMIN)
+    return [Account.of(user) for user in queries.list_users(session)]
+
+
+def admin_create_user(
+    session: Session,
+    *,
+    actor_id: int,
+    name: str,
+    role: Role | str,
+    password: str,
+    email: str | None = None,
+) -> Account:
+    """Create an account (admin only)."""
+    require_role(session, user_id=actor_id, role=Role.ADMIN)
+    return Account.of(create_user(session, name=name, role=role, password=password, email=email))
+
+
+def admin_set_password(session: Session, *, actor_id: int, name: str, password: str) -> Account:
+    """Reset another account's password and lift its lock-out (admin only)."""
+    require_role(session, user_id=actor_id, role=Role.ADMIN)
+    return Account.of(set_password(session, name=name, password=password))
+
+
+def admin_set_active(session: Session, *, actor_id: int, name: str, active: bool) -> Account:
+    """Deactivate or reactivate an account (admin only; never one's own)."""
+    actor = require_role(session, user_id=actor_id, role=Role.ADMIN)
+    if actor.name == name.strip() and not active:
+        raise PermissionDeniedError("you cannot deactivate your own account")
+    return Account.of(set_active(session, name=name, active=active))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -30,10 +31,23 @@ def get_db() -> Database:
     return database
 
 
+SESSION_LIFETIME_SECONDS = 8 * 60 * 60
+
+
 def current_user() -> SignedIn | None:
-    """The signed-in account, or None."""
+    """The signed-in account, or None; a session older than 8 hours ends here with a notice."""
     user = state.get(state.USER)
-    return user if isinstance(user, SignedIn) else None
+    if not isinstance(user, SignedIn):
+        return None
+    signed_in_at = state.get(state.SIGNED_IN_AT)
+    if not isinstance(signed_in_at, int | float):
+        state.put(state.SIGNED_IN_AT, time.time())
+    elif time.time() - signed_in_at > SESSION_LIFETIME_SECONDS:
+        state.drop(state.USER)
+        state.drop(state.SIGNED_IN_AT)
+        state.put(state.SIGN_IN_NOTICE, "Your session has expired; please sign in again.")
+        return None
+    return user
 
 
 def require_role(role: Role) -> SignedIn:

@@ -10,6 +10,10 @@ USER = "wb_user"
 ARTICLE = "wb_article"
 SENTENCE = "wb_sentence"
 SIGNED_IN_AT = "wb_signed_in_at"
+SIGN_IN_NOTICE = "wb_sign_in_notice"
+ADMIN_NOTICE = "wb_admin_notice"
+LABELS = "wb_labels"  # (article id, user id, {sentence index: label}) of the open article
+NOTICE = "wb_notice"  # (kind, message) left by a callback for the annotate panel
 
 
 def get(key: str, default: Any = None) -> Any:

@@ -1,0 +1,219 @@
+"""Export 1,000,000 reviewer labels as the JSONL dataset against pandas read_sql + to_json.
+
+Builds a scratch SQLite database with bulk inserts (5 reviewers label every sentence, 20
+sentences an article, a third of the labels carry an evidence item), then runs each export in
+its own subprocess and reads that process's peak resident memory (``ru_maxrss``).
+Targets: the workbench export is at least 3x faster than the baseline (CPU seconds, as the
+machine may be shared), its peak memory is at most a third of the baseline's, and its peak
+memory at 1,000,000 labels stays within 15% of its peak at 100,000 labels (streaming).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import write_result
+
+SIZES = (100_000, 1_000_000)
+REVIEWERS = 5
+PER_ARTICLE = 20
+LABELS = ("verified", "disputed", "unsourced", "not_a_claim")
+WORDS = "minister said the figure rose by percent after talks in the capital on tuesday".split()
+BASELINE_SQL = """
+SELECT s.article_id AS article, s."index" AS sentence, u.name AS reviewer, a.label, a.note,
+       a.updated_at AS time, e.url, e.quote, e.stance, e.note AS evidence_note,
+       e.sentence_ref, s.text AS sentence_text
+FROM annotations a
+JOIN sentences s ON s.id = a.sentence_id
+JOIN users u ON u.id = a.user_id
+LEFT JOIN evidence_items e ON e.annotation_id = a.id
+ORDER BY s.article_id, s."index", u.name
+"""
+
+
+def build_database(path: Path, annotations: int, seed: int = 7) -> None:
+    """A migrated SQLite file holding ``annotations`` reviewer labels, built with executemany."""
+    from workbench.db.engine import make_engine
+    from workbench.db.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    rng = random.Random(seed)
+    sentences = annotations // REVIEWERS
+    stamp = "2025-06-05 10:00:00.000000"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.executemany(
+        "INSERT INTO users (id, name, role, active, failed_logins, created_at) "
+        "VALUES (?, ?, 'reviewer', 1, 0, ?)",
+        [(u + 1, f"reviewer{u}", stamp) for u in range(REVIEWERS)],
+    )
+    articles, sentence_rows = [], []
+    for a in range(sentences // PER_ARTICLE):
+        texts = [
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 24))) + "."
+            for _ in range(PER_ARTICLE)
+        ]
+        body, offset = " ".join(texts), 0
+        for i, text in enumerate(texts):
+            sentence_rows.append(
+                (a * PER_ARTICLE + i + 1, f"a{a:07d}", i, offset, offset + len(text), text)
+            )
+            offset += len(text) + 1
+        articles.append(
+            (
+                f"a{a:07d}",
+                f"Article {a}",
+                body,
+                f"https://news.example/{a}",
+                "Outlet",
+                f"2025-06-{1 + a % 28:02d}",
+                f"{a:064x}",
+                stamp,
+            )
+        )
+    conn.executemany(
+        "INSERT INTO articles (id, title, body, url, outlet, published, content_hash, ingested_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        articles,
+    )
+    conn.executemany(
+        'INSERT INTO sentences (id, article_id, "index", start, "end", text, checkworthiness, '
+        "check_reasons) VALUES (?, ?, ?, ?, ?, ?, 0.5, '[]')",
+        sentence_rows,
+    )
+    annotation_rows, evidence_rows = [], []
+    for sid in range(1, len(sentence_rows) + 1):
+        for user in range(1, REVIEWERS + 1):
+            aid = len(annotation_rows) + 1
+            label = rng.choice(LABELS)
+            annotation_rows.append((aid, sid, user, label, "", stamp, stamp))
+            if label in ("verified", "disputed") or rng.random() < 0.1:
+                stance = "refutes" if label == "disputed" else "supports"
+                evidence_rows.append(
+                    (aid, 0, f"https://source.example/{sid}", "a quote", stance, "")
+                )
+    conn.executemany(
+        "INSERT INTO annotations (id, sentence_id, user_id, label, note, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        annotation_rows,
+    )
+    conn.executemany(
+        "INSERT INTO evidence_items (annotation_id, position, url, quote, stance, note) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        evidence_rows,
+    )
+    conn.commit()
+    conn.close()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(mode: str, db_path: str, out: str) -> dict[str, Any]:
+    """Run one export in this process; return seconds and peak memory."""
+    if mode == "workbench":
+        from workbench.db.engine import Database
+        from workbench.services.export import ExportOptions, export_dataset
+
+        database = Database.from_url(f"sqlite:///{db_path}")
+        before = _peak_mb()
+        started, cpu = time.perf_counter(), time.process_time()
+        result = export_dataset(database, out=Path(out), options=ExportOptions(policy="majority"))
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        rows = result.manifest["counts"]["annotations"]
+    else:
+        import pandas as pd
+        from sqlalchemy import create_engine
+
+        engine = create_engine(f"sqlite:///{db_path}")
+        before = _peak_mb()
+        started, cpu = time.perf_counter(), time.process_time()
+        frame = pd.read_sql(BASELINE_SQL, engine)
+        Path(out).mkdir()
+        frame.to_json(
+            Path(out) / "annotations.jsonl", orient="records", lines=True, force_ascii=False
+        )
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        rows = len(frame)
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "peak_mb": _peak_mb(),
+        "peak_mb_after_imports": before,
+        "rows": rows,
+    }
+
+
+def run_child(mode: str, db_path: Path, out: Path) -> dict[str, Any]:
+    """Measure one export in a fresh subprocess, so each peak memory figure is its own."""
+    command = [sys.executable, "-m", "benchmarks.export", "--child", mode, str(db_path), str(out)]
+    completed = subprocess.run(command, check=True, capture_output=True, text=True)
+    data: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    data["rows_per_second"] = data["rows"] / data["seconds"]
+    data["rows_per_cpu_second"] = data["rows"] / data["cpu_seconds"]
+    return data
+
+
+def main() -> bool:
+    """Build both databases, time both exports on each, check the targets, write the result."""
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="wb-export-bench-") as scratch:
+        root = Path(scratch)
+        for size in SIZES:
+            db_path = root / f"bench_{size}.db"
+            started = time.perf_counter()
+            build_database(db_path, size)
+            built = time.perf_counter() - started
+            row = {"build_seconds": round(built, 2)}
+            for mode in ("workbench", "pandas"):
+                out = root / f"{mode}_{size}"
+                row[mode] = run_child(mode, db_path, out)
+                shutil.rmtree(out)
+            # CPU seconds: the machine may be shared, and waiting for a core is not export work.
+            row["speedup"] = row["pandas"]["cpu_seconds"] / row["workbench"]["cpu_seconds"]
+            row["speedup_wall"] = row["pandas"]["seconds"] / row["workbench"]["seconds"]
+            row["memory_ratio"] = row["workbench"]["peak_mb"] / row["pandas"]["peak_mb"]
+            results[str(size)] = row
+            print(
+                f"{size:>9,} labels: workbench {row['workbench']['cpu_seconds']:.2f} CPU s "
+                f"({row['workbench']['seconds']:.2f} s wall) {row['workbench']['peak_mb']:.0f} MB"
+                f" | pandas {row['pandas']['cpu_seconds']:.2f} CPU s "
+                f"({row['pandas']['seconds']:.2f} s wall) {row['pandas']['peak_mb']:.0f} MB"
+                f" | {row['speedup']:.2f}x the speed, "
+                f"{row['memory_ratio']:.2f} of the memory",
+                flush=True,
+            )
+            db_path.unlink()
+    small, large = results[str(SIZES[0])], results[str(SIZES[-1])]
+    growth = large["workbench"]["peak_mb"] / small["workbench"]["peak_mb"]
+    targets = {
+        "speedup_at_least_3x": large["speedup"] >= 3.0,
+        "memory_at_most_a_third": large["memory_ratio"] <= 1 / 3,
+        "memory_flat_within_15_percent": growth <= 1.15,
+    }
+    write_result(
+        "export",
+        {"sizes": results, "memory_growth_100k_to_1m": growth, "targets": targets},
+    )
+    print(f"memory growth 100k -> 1M: {growth:.2f}x; targets: {targets}")
+    return all(targets.values())
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], sys.argv[3], sys.argv[4])))
+    else:
+        sys.exit(0 if main() else 1)

@@ -1,0 +1,83 @@
+"""``workbench links`` and ``workbench retrain``: exact output, exit codes and rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from workbench.cli import app
+from workbench.db.engine import Database
+from workbench.db.models import ClaimLink, ScorerModel, Sentence
+from workbench.services.annotate import record_label
+
+KEYS = ["a", "b", "a_text", "b_text", "similarity", "conflict", "reason"]
+
+
+def test_links_json_prints_the_design_format_sorted(seeded_db: Database, database_url: str) -> None:
+    result = CliRunner().invoke(app, ["--db", database_url, "links", "--json"])
+    assert result.exit_code == 0, result.output
+    listing = json.loads(result.stdout)
+    with seeded_db.read() as session:
+        assert len(listing) == session.scalar(select(func.count()).select_from(ClaimLink))
+    assert all(list(link) == KEYS for link in listing)
+
+    def ref(value: str) -> tuple[str, int]:
+        article, _, index = value.rpartition(":")
+        return article, int(index)
+
+    assert listing == sorted(listing, key=lambda link: (ref(link["a"]), ref(link["b"])))
+    assert all(ref(link["a"])[0] < ref(link["b"])[0] for link in listing)
+    pahalgam = [link for link in listing if link["reason"] == "13 vs 26 killed"]
+    assert {link["a"] for link in pahalgam} == {"002_106eb614b3e40071:23"}
+    assert all(link["conflict"] is True and 0 < link["similarity"] <= 1 for link in pahalgam)
+
+
+def test_links_plain_output_marks_conflicts(seeded_db: Database, database_url: str) -> None:
+    result = CliRunner().invoke(app, ["--db", database_url, "links"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    with seeded_db.read() as session:
+        count = session.scalar(select(func.count()).select_from(ClaimLink))
+    assert lines[-1] == f"{count} link(s)"
+    assert any(
+        line.startswith("002_106eb614b3e40071:23 <-> 003_12a4aa04524d7b45:8  similarity ")
+        and line.endswith("CONFLICT: 13 vs 26 killed")
+        for line in lines
+    )
+
+
+def test_links_on_an_empty_database(database_url: str, db: Database) -> None:
+    result = CliRunner().invoke(app, ["--db", database_url, "links", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_retrain_without_labels_fails_with_one_line(seeded_db: Database, database_url: str) -> None:
+    result = CliRunner().invoke(app, ["--db", database_url, "retrain"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: not enough labels to train: 0 labeled sentences (0 claims, 0 not_a_claim); "
+        "need at least 30 with 5 of each\n"
+    )
+    with seeded_db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ScorerModel)) == 0
+
+
+def test_retrain_trains_and_rescores(
+    seeded_db: Database, database_url: str, make_user: Any
+) -> None:
+    reviewer = make_user("rita")
+    with seeded_db.write() as session:
+        for sentence in session.scalars(select(Sentence).order_by(Sentence.id).limit(36)):
+            label = "unsourced" if sentence.checkworthiness >= 0.5 else "not_a_claim"
+            record_label(session, user_id=reviewer, sentence_id=sentence.id, label=label)
+    result = CliRunner().invoke(app, ["--db", database_url, "retrain"])
+    assert result.exit_code == 0, result.output
+    with seeded_db.read() as session:
+        total = session.scalar(select(func.count()).select_from(Sentence))
+        model = session.scalars(select(ScorerModel)).one()
+    assert result.stdout.startswith("trained on 36 labeled sentence(s) (")
+    assert result.stdout.rstrip().endswith(f"rescored {total} sentence(s)")
+    assert model.trained_on == 36 and len(model.payload) > 1000

@@ -1,0 +1,162 @@
+"""Claim facts, conflicts and cross-article links, and their floor on the labeled pair set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.domain.articles import normalise_text
+from workbench.domain.claim_facts import extract_facts, find_conflict
+from workbench.domain.claim_links import ClaimText, content_tokens, is_linkable, link_claims
+from workbench.domain.segment import split_sentences
+
+ROOT = Path(__file__).resolve().parents[2]
+PAIRS = ROOT / "tests" / "data" / "claim_pairs.jsonl"
+
+
+def conflict(a: str, b: str) -> str | None:
+    """The conflict reason between two sentences, or None."""
+    return find_conflict(extract_facts(a), extract_facts(b))
+
+
+def test_casualty_figures_that_differ_conflict_with_a_readable_reason() -> None:
+    a = "The April 22 Pahalgam terror attack killed 13 civilians, including tourists."
+    b = "The April 22 Pahalgam terrorist attack claimed 26 lives."
+    assert conflict(a, b) == "13 vs 26 killed"
+    assert conflict(b, "It erupted after the killing of 26 tourists in Pahalgam.") is None
+
+
+def test_same_count_of_different_owners_conflicts() -> None:
+    a = "Reports indicate that 6 PAF fighter jets were destroyed by Indian missiles."
+    b = "Pakistan responded, downing six Indian Air Force fighter jets."
+    assert conflict(a, b) == "Pakistan's vs India's fighter jets"
+
+
+def test_bounds_allow_ranges() -> None:
+    assert (
+        conflict("Over 10 drones were shot down.", "Officials said 12 drones were shot down.")
+        is None
+    )
+    assert conflict(
+        "Over 10 drones were shot down.", "Officials said 4 drones were shot down."
+    ) == ("10 vs 4 drones")
+
+
+def test_weekday_against_a_full_date() -> None:
+    a = "He made the statement at a press conference at the UN headquarters on Tuesday."
+    b = "Speaking at a press event at the United Nations on June 4, 2025, he said so."
+    assert conflict(a, b) == "Tuesday vs June 4, 2025 (a Wednesday)"
+    assert conflict(b, a) == "June 4, 2025 (a Wednesday) vs Tuesday"
+    assert conflict("They met on Wednesday.", b) is None
+
+
+def test_different_dates_conflict_and_the_same_date_does_not() -> None:
+    assert conflict("The ceasefire began on May 10.", "The ceasefire began on May 12.") == (
+        "May 10 vs May 12"
+    )
+    assert conflict("The ceasefire began on May 10.", "A truce held from May 10.") is None
+
+
+def test_who_is_credited_with_the_ceasefire() -> None:
+    us = "A US-brokered ceasefire agreement came into effect on May 10"
+    direct = "Hostilities subsided after military-level talks on May 10."
+    trump = "The conflict has been halted with the personal involvement of President Trump."
+    assert conflict(direct, us) == "credited to direct talks vs the US"
+    assert conflict(trump, us) is None
+
+
+def test_no_facts_no_conflict() -> None:
+    assert conflict("Dialogue is the only path to peace.", "Peace needs dialogue.") is None
+
+
+def test_tokens_fold_synonyms_names_and_number_words() -> None:
+    tokens = content_tokens("Bilawal Bhutto-Zardari said six jets were downed by the U.S.")
+    assert "bhutto" in tokens and "6" in tokens and "jet" in tokens and "destroy" in tokens
+    assert "us" in tokens and "said" not in tokens
+
+
+def test_fragments_boilerplate_and_unattributed_opinion_are_not_linked() -> None:
+    assert not is_linkable("Comments")
+    assert not is_linkable("Comments are closed, but trackbacks and pingbacks are open.")
+    assert not is_linkable("However, voices like these are crucial to changing the narrative.")
+    assert is_linkable("He said cooperation could significantly reduce terrorism in South Asia.")
+
+
+def test_links_join_different_articles_only_oriented_by_article_id() -> None:
+    quote = "Bhutto said ISI and RAW could work together to reduce terrorism in South Asia."
+    corpus = [
+        ClaimText(
+            1, "b-article", "ISI and RAW working together would reduce terrorism, Bhutto said."
+        ),
+        ClaimText(2, "b-article", "The weather in Islamabad was warm and dry all week long."),
+    ]
+    new = [
+        ClaimText(3, "a-article", quote),
+        ClaimText(
+            4, "a-article", "Bhutto told reporters ISI and RAW could cut terrorism together."
+        ),
+    ]
+    links = link_claims(new, corpus)
+    assert [(link.a, link.b) for link in links] == [(3, 1), (4, 1)]
+    assert all(not link.conflict and link.reason == "" for link in links)
+    assert link_claims(new, []) == [] and link_claims([], corpus) == []
+
+
+def _seed_links() -> dict[tuple[str, str], tuple[bool, str]]:
+    """Link the seed articles one at a time, as ingest does."""
+    corpus: list[ClaimText] = []
+    refs: dict[int, str] = {}
+    found: dict[tuple[str, str], tuple[bool, str]] = {}
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        body = normalise_text(path.read_text(encoding="utf-8"))
+        new = []
+        for span in split_sentences(body):
+            key = len(refs) + 1
+            refs[key] = f"{path.stem}:{span.index}"
+            new.append(ClaimText(key, path.stem, span.text))
+        for link in link_claims(new, corpus):
+            found[(refs[link.a], refs[link.b])] = (link.conflict, link.reason)
+        corpus += new
+    return found
+
+
+@pytest.fixture(scope="module")
+def labeled_pairs() -> list[dict[str, object]]:
+    """The labeled evaluation pairs of tests/data/claim_pairs.jsonl."""
+    return [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
+
+
+def test_labeled_pairs_quote_the_seed_sentences_exactly(
+    labeled_pairs: list[dict[str, object]],
+) -> None:
+    texts = {}
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        for span in split_sentences(normalise_text(path.read_text(encoding="utf-8"))):
+            texts[f"{path.stem}:{span.index}"] = span.text
+    assert len(labeled_pairs) >= 40
+    for pair in labeled_pairs:
+        assert str(pair["a"]) < str(pair["b"])
+        assert texts[str(pair["a"])] == pair["a_text"] and texts[str(pair["b"])] == pair["b_text"]
+        assert pair["same_claim"] or not pair["conflict"]
+
+
+def test_links_on_the_labeled_pairs_reach_a_sane_floor(
+    labeled_pairs: list[dict[str, object]],
+) -> None:
+    found = _seed_links()
+    tp = fp = fn = ctp = cfp = cfn = 0
+    for pair in labeled_pairs:
+        predicted = found.get((str(pair["a"]), str(pair["b"])))
+        linked, flagged = predicted is not None, bool(predicted and predicted[0])
+        tp += linked and bool(pair["same_claim"])
+        fp += linked and not pair["same_claim"]
+        fn += not linked and bool(pair["same_claim"])
+        ctp += flagged and bool(pair["conflict"])
+        cfp += flagged and not pair["conflict"]
+        cfn += not flagged and bool(pair["conflict"])
+    assert tp / (tp + fp) >= 0.6 and tp / (tp + fn) >= 0.7, (tp, fp, fn)
+    assert ctp / (ctp + cfp) >= 0.8 and ctp / (ctp + cfn) >= 0.5, (ctp, cfp, cfn)
+    pahalgam = found[("002_106eb614b3e40071:23", "003_12a4aa04524d7b45:8")]
+    assert pahalgam == (True, "13 vs 26 killed")

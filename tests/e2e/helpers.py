@@ -1,0 +1,66 @@
+"""Steps the end-to-end tests share: sign in, open an article, label with a shortcut."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from workbench.db import queries
+from workbench.db.engine import Database
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until Streamlit has finished the current run (no running indicator)."""
+    idle = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(idle).to_have_count(1, timeout=20_000)
+
+
+def sign_in(page: Page, url: str, name: str, password: str) -> None:
+    """Open ``url`` and sign in through the sign-in form."""
+    page.goto(url)
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    wait_idle(page)
+
+
+def sign_out(page: Page) -> None:
+    """Press Sign out in the sidebar and wait for the sign-in form."""
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def sentence(page: Page, index: int):  # type: ignore[no-untyped-def]
+    """The span of sentence ``index`` in the article text."""
+    return page.locator(f".wb-s[data-index='{index}']")
+
+
+def label_sentence(page: Page, index: int, key: str, saved: str) -> None:
+    """Click sentence ``index`` in the text, press the label's shortcut, wait for the save."""
+    sentence(page, index).click()
+    expect(page.get_by_text(f"Sentence {index + 1} of", exact=False)).to_be_visible()
+    wait_idle(page)
+    page.keyboard.press(key)
+    expect(page.get_by_text(f"Saved: {saved}")).to_be_visible()
+    wait_idle(page)
+
+
+def add_evidence(page: Page, url: str, quote: str, stance: str) -> None:
+    """Fill the evidence form of the selected sentence and submit it."""
+    page.get_by_label("Source URL (http or https)").fill(url)
+    page.get_by_label("Quote (the exact passage)").fill(quote)
+    page.get_by_label("Stance").click()
+    page.get_by_role("option", name=stance, exact=True).click()
+    page.get_by_role("button", name="Add evidence").click()
+    expect(page.get_by_text("Evidence added")).to_be_visible()
+    wait_idle(page)
+
+
+def saved_label(db: Database, user: str, article: str, index: int) -> str | None:
+    """The label ``user`` saved on one sentence, read from the database."""
+    with db.read() as session:
+        account = queries.user_by_name(session, name=user)
+        row = queries.sentence_at(session, article_id=article, index=index)
+        assert account is not None and row is not None
+        annotation = queries.annotation_for(session, sentence_id=row.id, user_id=account.id)
+        return annotation.label if annotation is not None else None

@@ -1,0 +1,231 @@
+"""Scoring and linking at ingest, retraining the scorer, citing a linked sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from workbench.db import queries
+from workbench.db.claims import LabeledSentence, related_refs
+from workbench.db.engine import Database
+from workbench.db.models import AuditEntry, ClaimLink, ScorerModel, Sentence
+from workbench.domain.articles import ArticleDraft
+from workbench.domain.checkworthiness_model import load_model, predict_scores
+from workbench.domain.labels import Evidence
+from workbench.errors import InputError, PermissionDeniedError
+from workbench.services import claims
+from workbench.services.annotate import record_label
+from workbench.services.articles import store_article
+
+PAHALGAM_13 = ("002_106eb614b3e40071", 23)
+PAHALGAM_26 = "003_12a4aa04524d7b45:8"
+
+
+def _ref_key(ref: str) -> tuple[str, int]:
+    article, _, index = ref.rpartition(":")
+    return article, int(index)
+
+
+def test_ingest_scores_every_sentence_with_reasons(seeded_db: Database) -> None:
+    with seeded_db.read() as session:
+        sentences = list(session.scalars(select(Sentence)))
+    assert len(sentences) > 100
+    assert all(0.0 <= s.checkworthiness <= 1.0 for s in sentences)
+    claim = next(s for s in sentences if s.article_id == PAHALGAM_13[0] and s.index == 23)
+    assert claim.checkworthiness >= 0.8
+    assert "figures or quantities (2)" in claim.check_reasons
+    comments = next(s for s in sentences if s.text == "Comments")
+    assert comments.checkworthiness < 0.1 and "very short" in comments.check_reasons
+
+
+def test_ingest_links_the_new_article_to_the_corpus(seeded_db: Database) -> None:
+    with seeded_db.read() as session:
+        listing = claims.links_listing(session)
+        ids = {s.id: (s.article_id, s.index) for s in session.scalars(select(Sentence))}
+        stored = list(session.scalars(select(ClaimLink)))
+    assert len(listing) == len(stored) > 40
+    assert all(ids[link.a_sentence_id][0] < ids[link.b_sentence_id][0] for link in stored)
+    keys = [(str(link["a"]), str(link["b"])) for link in listing]
+    assert keys == sorted(keys, key=lambda k: (_ref_key(k[0]), _ref_key(k[1])))
+    pahalgam = next(
+        link
+        for link in listing
+        if link["a"] == "002_106eb614b3e40071:23" and link["b"] == PAHALGAM_26
+    )
+    assert pahalgam["conflict"] is True and pahalgam["reason"] == "13 vs 26 killed"
+    assert set(pahalgam) == {"a", "b", "a_text", "b_text", "similarity", "conflict", "reason"}
+
+
+def test_a_new_article_adds_links_without_touching_existing_ones(seeded_db: Database) -> None:
+    with seeded_db.read() as session:
+        before = {
+            (link.a_sentence_id, link.b_sentence_id) for link in session.scalars(select(ClaimLink))
+        }
+    draft = ArticleDraft(
+        id="zz_wire",
+        title="Wire report",
+        body="The April 22 Pahalgam terror attack killed 28 people, officials said on Friday.",
+    )
+    with seeded_db.write() as session:
+        article = store_article(session, draft)
+        assert article is not None
+    with seeded_db.read() as session:
+        related = claims.related_for(session, article_id="zz_wire", index=0)
+        after = {
+            (link.a_sentence_id, link.b_sentence_id) for link in session.scalars(select(ClaimLink))
+        }
+    assert before < after
+    assert related and all(item.article_id != "zz_wire" for item in related)
+    assert any(item.conflict and item.reason.endswith("vs 28 killed") for item in related)
+
+
+def _label_sentences(db: Database, user_id: int, count: int) -> None:
+    """Label the first ``count`` seed sentences: likely claims as claims, the rest not."""
+    with db.write() as session:
+        sentences = list(session.scalars(select(Sentence).order_by(Sentence.id).limit(count)))
+        for sentence in sentences:
+            label = "unsourced" if sentence.checkworthiness >= 0.5 else "not_a_claim"
+            record_label(session, user_id=user_id, sentence_id=sentence.id, label=label)
+
+
+def test_retrain_refuses_without_enough_labels_and_writes_nothing(
+    seeded_db: Database, make_user: Any
+) -> None:
+    admin = make_user("root", role="admin")
+    _label_sentences(seeded_db, admin, 10)
+    with pytest.raises(InputError, match="not enough labels to train: 10 labeled sentences"):
+        with seeded_db.write() as session:
+            claims.retrain_scorer(session, actor_id=admin)
+    with seeded_db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ScorerModel)) == 0
+        assert claims.active_scorer(session) == "rules"
+
+
+def test_retrain_is_for_admins(seeded_db: Database, make_user: Any) -> None:
+    reviewer = make_user("rita")
+    with pytest.raises(PermissionDeniedError, match="needs the admin role"):
+        with seeded_db.write() as session:
+            claims.retrain_scorer(session, actor_id=reviewer)
+
+
+@pytest.mark.slow
+def test_retrain_makes_the_model_active_and_rescores(seeded_db: Database, make_user: Any) -> None:
+    admin = make_user("root", role="admin")
+    _label_sentences(seeded_db, admin, 45)
+    with seeded_db.read() as session:
+        status = claims.scorer_status(session)
+        before = {
+            row[0]: row[1] for row in session.execute(select(Sentence.id, Sentence.checkworthiness))
+        }
+    assert status.name == "rules" and status.usable_labels == 45 and claims.can_retrain(status)
+    with seeded_db.write() as session:
+        report = claims.retrain_scorer(session, actor_id=admin)
+    assert report.trained_on == 45 and report.rescored == len(before)
+    with seeded_db.read() as session:
+        active = claims.active_scorer(session)
+        after = {
+            row[0]: row[1] for row in session.execute(select(Sentence.id, Sentence.checkworthiness))
+        }
+        stored = session.scalars(select(ScorerModel)).one()
+        reasons = session.scalars(
+            select(Sentence.check_reasons).where(Sentence.text == "Comments")
+        ).one()
+    assert active.startswith("model trained on 45 labels at ")
+    assert stored.trained_on == 45 and stored.metrics["claims"] == report.metrics["claims"]
+    assert after != before and all(0.0 <= v <= 1.0 for v in after.values())
+    assert "very short" in reasons
+    draft = ArticleDraft(id="zz_new", title="New", body="Officials said 9 soldiers died on May 3.")
+    with seeded_db.write() as session:
+        article = store_article(session, draft)
+        assert article is not None
+        scored = article.sentences[0].checkworthiness
+    expected = predict_scores(load_model(stored.payload), [draft.body])
+    assert [scored] == expected
+
+
+def test_cite_a_linked_sentence_appends_to_the_reviewers_evidence(
+    seeded_db: Database, make_user: Any
+) -> None:
+    rita = make_user("rita")
+    article, index = PAHALGAM_13
+    with seeded_db.write() as session:
+        with pytest.raises(InputError, match="label this sentence before citing"):
+            claims.cite_related(
+                session, user_id=rita, article_id=article, index=index, ref=PAHALGAM_26
+            )
+    existing = Evidence(url="https://example.org/report", quote="13 killed", stance="refutes")
+    with seeded_db.write() as session:
+        sentence = queries.sentence_at(session, article_id=article, index=index)
+        assert sentence is not None
+        record_label(
+            session,
+            user_id=rita,
+            sentence_id=sentence.id,
+            label="disputed",
+            note="figures differ",
+            evidence=[existing],
+        )
+    with seeded_db.write() as session:
+        assert claims.cite_related(
+            session, user_id=rita, article_id=article, index=index, ref=PAHALGAM_26
+        )
+    with seeded_db.write() as session:
+        assert not claims.cite_related(
+            session, user_id=rita, article_id=article, index=index, ref=PAHALGAM_26
+        )
+        with pytest.raises(InputError, match="is not linked to"):
+            claims.cite_related(
+                session,
+                user_id=rita,
+                article_id=article,
+                index=index,
+                ref="001_905ae90385d1da76:37",
+            )
+    with seeded_db.read() as session:
+        annotation = queries.annotation_for(session, sentence_id=sentence.id, user_id=rita)
+        panel = claims.related_panel(session, user_id=rita, article_id=article, index=index)
+        audits = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.sentence_id == sentence.id)
+        )
+    assert (
+        annotation is not None
+        and annotation.label == "disputed"
+        and annotation.note == "figures differ"
+    )
+    assert [e.sentence_ref for e in annotation.evidence] == [None, PAHALGAM_26]
+    cited = annotation.evidence[1]
+    assert cited.stance == "context" and cited.url == "" and "claimed 26 lives" in cited.quote
+    assert cited.note.endswith("conflict: 13 vs 26 killed")
+    assert panel.label == "disputed" and panel.cited == frozenset({PAHALGAM_26})
+    assert audits == 2
+
+
+def test_related_refs_lists_both_directions(seeded_db: Database) -> None:
+    with seeded_db.read() as session:
+        a = queries.sentence_at(session, article_id="002_106eb614b3e40071", index=23)
+        b = queries.sentence_at(session, article_id="003_12a4aa04524d7b45", index=8)
+        assert a is not None and b is not None
+        refs = related_refs(session, sentence_ids=[a.id, b.id])
+    assert set(refs) == {a.id, b.id}
+    assert PAHALGAM_26 in refs[a.id] and "002_106eb614b3e40071:23" in refs[b.id]
+    assert refs[a.id] == sorted(refs[a.id], key=_ref_key)
+
+
+@pytest.mark.parametrize(
+    ("labels", "gold", "expected"),
+    [
+        (("verified", "not_a_claim", "disputed"), None, True),
+        (("not_a_claim", "not_a_claim", "unsourced"), None, False),
+        (("verified", "not_a_claim"), None, None),
+        (("verified", "verified"), "not_a_claim", False),
+        ((), "disputed", True),
+    ],
+)
+def test_training_label_prefers_gold_then_majority(
+    labels: tuple[str, ...], gold: str | None, expected: bool | None
+) -> None:
+    assert claims.training_label(LabeledSentence(1, "text", labels, gold)) is expected

@@ -1,0 +1,126 @@
+"""The adjudication page in AppTest: queue, side-by-side reviews, saving, conflicts, bulk accept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from workbench.config import DATABASE_URL_ENV
+from workbench.db import queries
+from workbench.db.engine import Database
+from workbench.db.models import AuditEntry, GoldLabel
+from workbench.domain.labels import Evidence, Role
+from workbench.services.adjudicate import adjudicate
+from workbench.services.annotate import record_label
+from workbench.ui.runtime import SignedIn
+
+PAGE = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages" / "adjudicate.py"
+ARTICLE = "000_b5ddb462525d61c6"
+
+
+@pytest.fixture
+def open_page(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., AppTest]]:
+    """Factory: the adjudication page signed in as the given account."""
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
+    st.cache_resource.clear()
+
+    def _open(user: SignedIn) -> AppTest:
+        at = AppTest.from_file(str(PAGE), default_timeout=60)
+        at.session_state["wb_user"] = user
+        return at.run()
+
+    yield _open
+    st.cache_resource.clear()
+
+
+def _sentence(db: Database, index: int) -> int:
+    with db.read() as session:
+        sentence = queries.sentence_at(session, article_id=ARTICLE, index=index)
+        assert sentence is not None
+        return sentence.id
+
+
+def _gold(db: Database) -> list[tuple[int, str, str, int]]:
+    with db.read() as session:
+        rows = session.execute(
+            select(GoldLabel.sentence_id, GoldLabel.label, GoldLabel.rationale, GoldLabel.version)
+        )
+        return sorted(tuple(row) for row in rows)  # type: ignore[misc]
+
+
+def _setup(db: Database, make_user) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    ana, ben = make_user("ana", password=None), make_user("ben", password=None)
+    s1, s2 = _sentence(db, 1), _sentence(db, 2)
+    refutes = Evidence(url="https://example.org/r", quote="<b>not</b> 40", stance="refutes")
+    with db.write() as session:
+        record_label(session, user_id=ana, sentence_id=s1, label="verified", note="wire copy")
+        record_label(
+            session, user_id=ben, sentence_id=s1, label="disputed", evidence=[refutes], note="x"
+        )
+        record_label(session, user_id=ana, sentence_id=s2, label="unsourced")
+        record_label(session, user_id=ben, sentence_id=s2, label="unsourced")
+    return ana, ben, s1, s2
+
+
+def test_editor_sets_gold_and_is_told_about_a_concurrent_save(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page,  # type: ignore[no-untyped-def]
+) -> None:
+    _, _, s1, _ = _setup(seeded_db, make_user)
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    max_id = make_user("max", role="editor", password=None)
+    at = open_page(eve)
+    assert not at.exception
+    assert at.selectbox(key="wb_adjudicate_sentence").value == s1
+    shown = [m.value for m in at.markdown]
+    assert "**ana** · `verified`" in shown and "**ben** · `disputed`" in shown
+    texts = [t.value for t in at.text]
+    assert "wire copy" in texts and "refutes: https://example.org/r" in texts
+    # Meanwhile another editor settles the same sentence.
+    with seeded_db.write() as session:
+        adjudicate(session, editor_id=max_id, sentence_id=s1, label="verified", rationale="max")
+    at.radio[0].set_value("disputed")
+    at.text_area[0].input("figure contradicted by the ministry")
+    at.button[1].click().run()
+    assert [w.value for w in at.warning] == [
+        "Someone else adjudicated this sentence meanwhile \\(max set verified\\); nothing was "
+        "overwritten\\. Review their label, then save again to replace it\\."
+    ]
+    assert _gold(seeded_db) == [(s1, "verified", "max", 1)]
+    at.radio[0].set_value("disputed")
+    at.text_area[0].input("figure contradicted by the ministry")
+    at.button[1].click().run()  # saving again, knowingly, replaces it
+    assert [s.value for s in at.success] == ["Gold label saved: disputed (version 2)."]
+    assert _gold(seeded_db) == [(s1, "disputed", "figure contradicted by the ministry", 2)]
+    with seeded_db.read() as session:
+        actions = [tuple(r) for r in session.execute(select(AuditEntry.entity, AuditEntry.action))]
+    assert actions[-2:] == [("gold", "create"), ("gold", "update")]
+
+
+def test_bulk_accept_button_and_empty_queue(seeded_db: Database, make_user, open_page) -> None:  # type: ignore[no-untyped-def]
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = open_page(eve)
+    assert at.info[0].value.startswith("No disagreements to settle")
+    _, _, _, s2 = _setup(seeded_db, make_user)
+    at.run()
+    at.button(key="wb_adjudicate_bulk").click().run()
+    assert [s.value for s in at.success] == ["1 unanimous sentence(s) accepted as gold."]
+    assert _gold(seeded_db) == [(s2, "unsourced", "unanimous: all 2 reviewers chose unsourced", 1)]
+
+
+def test_reviewer_is_refused(seeded_db: Database, make_user, open_page) -> None:  # type: ignore[no-untyped-def]
+    _setup(seeded_db, make_user)
+    ana = SignedIn(make_user("cy", password=None), "cy", Role.REVIEWER)
+    at = open_page(ana)
+    assert [e.value for e in at.error] == [
+        "This page needs the editor role; your account is a reviewer."
+    ]
+    assert not at.markdown and not at.text

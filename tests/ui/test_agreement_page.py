@@ -1,0 +1,89 @@
+"""The agreement page in AppTest: empty state, charts, figures current after a save, roles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from workbench.config import DATABASE_URL_ENV
+from workbench.db import queries
+from workbench.db.engine import Database
+from workbench.domain.labels import Role
+from workbench.services.annotate import record_label
+from workbench.ui.runtime import SignedIn
+
+PAGE = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages" / "agreement.py"
+ARTICLE = "000_b5ddb462525d61c6"
+
+
+@pytest.fixture
+def open_page(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., AppTest]]:
+    """Factory: the agreement page signed in as the given account."""
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def _open(user: SignedIn) -> AppTest:
+        at = AppTest.from_file(str(PAGE), default_timeout=60)
+        at.session_state["wb_user"] = user
+        return at.run()
+
+    yield _open
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _label(db: Database, user: int, index: int, label: str) -> None:
+    with db.write() as session:
+        sentence = queries.sentence_at(session, article_id=ARTICLE, index=index)
+        assert sentence is not None
+        record_label(session, user_id=user, sentence_id=sentence.id, label=label)
+
+
+def _charts(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def test_empty_state_then_charts_after_saves(seeded_db: Database, make_user, open_page) -> None:  # type: ignore[no-untyped-def]
+    ana, ben = make_user("ana", password=None), make_user("ben", password=None)
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = open_page(eve)
+    assert not at.exception
+    assert [i.value for i in at.info] == ["Agreement needs labels from at least two reviewers."]
+    _label(seeded_db, ana, 0, "verified")
+    _label(seeded_db, ben, 1, "verified")
+    at.run()
+    assert at.info[0].value == (
+        "Agreement needs two reviewers on the same sentence: no sentence has been labeled "
+        "twice yet."
+    )
+    for index, (a, b) in enumerate([("verified", "verified"), ("disputed", "unsourced")], 2):
+        _label(seeded_db, ana, index, a)
+        _label(seeded_db, ben, index, b)
+    at.run()  # same session: the figures follow the saves, no stale cache
+    assert not at.exception
+    assert at.metric[3].value == "2"
+    assert at.metric[2].value == "0.500"
+    titles = [chart.get("title") for chart in _charts(at)]
+    assert "Pairwise Cohen's kappa" in titles
+    assert "Label distribution per reviewer" in titles
+    assert "ana vs ben" in titles
+    _label(seeded_db, ben, 3, "disputed")
+    at.run()
+    assert at.metric[2].value == "1.000"
+
+
+def test_reviewer_is_refused(seeded_db: Database, make_user, open_page) -> None:  # type: ignore[no-untyped-def]
+    ana = SignedIn(make_user("ana", password=None), "ana", Role.REVIEWER)
+    at = open_page(ana)
+    assert [e.value for e in at.error] == [
+        "This page needs the editor role; your account is a reviewer."
+    ]
+    assert len(at.get("vega_lite_chart")) == 0

@@ -1,0 +1,97 @@
+"""The export page in AppTest: preview figures, export into exports/, zip download, roles."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from workbench.config import DATABASE_URL_ENV
+from workbench.db.engine import Database
+from workbench.domain.labels import Role
+from workbench.services.export import EXPORTS_ENV
+from workbench.ui.runtime import SignedIn
+
+PAGE = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages" / "export.py"
+
+
+@pytest.fixture
+def open_page(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[SignedIn], AppTest]]:
+    """Factory: the export page signed in as the given account, exports under tmp_path."""
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
+    monkeypatch.setenv(EXPORTS_ENV, str(tmp_path / "exports"))
+    monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "page-test")
+    st.cache_resource.clear()
+
+    def _open(user: SignedIn) -> AppTest:
+        at = AppTest.from_file(str(PAGE), default_timeout=60)
+        at.session_state["wb_user"] = user
+        return at.run()
+
+    yield _open
+    st.cache_resource.clear()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_preview_export_and_download(
+    corpus: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page: Callable[[SignedIn], AppTest],
+    tmp_path: Path,
+) -> None:
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = open_page(eve)
+    assert not at.exception
+    metrics = _metrics(at)
+    assert int(metrics.pop("Sentences")) > 100
+    assert metrics == {"Articles": "5", "Annotations": "14", "Reviewers": "3", "Claims": "3"}
+    frame = at.dataframe[0].value
+    assert dict(zip(frame["label"], frame["claims"], strict=True)) == {"disputed": 2, "verified": 1}
+    at.selectbox(key="wb_export_policy").set_value("majority").run()
+    assert _metrics(at)["Claims"] == "5"
+    at.selectbox(key="wb_export_format").set_value("fever")
+    at.checkbox(key="wb_export_anon").check().run()
+    at.button(key="wb_export_run").click().run()
+    assert not at.exception and not at.error
+    folder = tmp_path / "exports" / "fever-majority-min2-anonymized"
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "fever.jsonl", "manifest.json"]
+    assert len((folder / "fever.jsonl").read_text().splitlines()) == 4
+    download = at.get("download_button")[0]
+    assert download.proto.label == "Download zip"
+    payload = at.session_state["wb_export_last"]
+    assert Path(payload[1]) == folder
+    archive = zipfile.ZipFile(io.BytesIO(_zip_bytes(folder)))
+    assert sorted(archive.namelist()) == [
+        f"{folder.name}/README.md",
+        f"{folder.name}/fever.jsonl",
+        f"{folder.name}/manifest.json",
+    ]
+
+
+def _zip_bytes(folder: Path) -> bytes:
+    from workbench.services.export import zip_folder
+
+    return zip_folder(folder)
+
+
+def test_reviewers_are_refused(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page: Callable[[SignedIn], AppTest],
+) -> None:
+    ana = SignedIn(make_user("ana", password=None), "ana", Role.REVIEWER)
+    at = open_page(ana)
+    assert [e.value for e in at.error] == [
+        "This page needs the editor role; your account is a reviewer."
+    ]
+    assert not at.button

@@ -1,0 +1,241 @@
+"""Queries for check-worthiness scores, scorer models and cross-article claim links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, insert, literal, select, update
+from sqlalchemy.orm import Session, aliased
+
+from workbench.db.models import Annotation, Article, ClaimLink, GoldLabel, ScorerModel, Sentence
+from workbench.domain.claim_links import ClaimLinkDraft, ClaimText
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    """A stored link with both sentences identified as ``"<article id>:<index>"``."""
+
+    a: str
+    b: str
+    a_text: str
+    b_text: str
+    similarity: float
+    conflict: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedSentence:
+    """A sentence of another article linked to the one being reviewed."""
+
+    ref: str
+    article_id: str
+    article_title: str
+    outlet: str | None
+    index: int
+    text: str
+    similarity: float
+    conflict: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledSentence:
+    """A sentence's text with every reviewer label on it and the adjudicated label, if any."""
+
+    sentence_id: int
+    text: str
+    labels: tuple[str, ...]
+    gold: str | None
+
+
+def claim_texts(session: Session, *, article_id: str | None = None) -> list[ClaimText]:
+    """Sentences as the linker sees them: one article's, or every article's when None."""
+    query = select(Sentence.id, Sentence.article_id, Sentence.text).order_by(Sentence.id)
+    if article_id is not None:
+        query = query.where(Sentence.article_id == article_id)
+    return [ClaimText(key, article, text) for key, article, text in session.execute(query)]
+
+
+def corpus_texts(session: Session, *, excluding: str) -> list[ClaimText]:
+    """Every sentence of every article except ``excluding``."""
+    query = (
+        select(Sentence.id, Sentence.article_id, Sentence.text)
+        .where(Sentence.article_id != excluding)
+        .order_by(Sentence.id)
+    )
+    return [ClaimText(key, article, text) for key, article, text in session.execute(query)]
+
+
+def add_links(session: Session, *, links: Sequence[ClaimLinkDraft]) -> None:
+    """Insert links (keys are sentence ids); a pair already stored is left as it is."""
+    if not links:
+        return
+    pairs = [(link.a, link.b) for link in links]
+    existing = {
+        (row[0], row[1])
+        for row in session.execute(
+            select(ClaimLink.a_sentence_id, ClaimLink.b_sentence_id).where(
+                ClaimLink.a_sentence_id.in_({a for a, _ in pairs})
+            )
+        )
+    }
+    rows = [
+        {
+            "a_sentence_id": link.a,
+            "b_sentence_id": link.b,
+            "similarity": link.similarity,
+            "conflict": link.conflict,
+            "reason": link.reason,
+        }
+        for link in links
+        if (link.a, link.b) not in existing
+    ]
+    if rows:
+        session.execute(insert(ClaimLink), rows)
+
+
+def _link_query() -> Select[str, int, str, str, int, str, float, bool, str]:
+    a, b = aliased(Sentence), aliased(Sentence)
+    return (
+        select(
+            a.article_id,
+            a.index,
+            a.text,
+            b.article_id,
+            b.index,
+            b.text,
+            ClaimLink.similarity,
+            ClaimLink.conflict,
+            ClaimLink.reason,
+        )
+        .select_from(ClaimLink)
+        .join(a, a.id == ClaimLink.a_sentence_id)
+        .join(b, b.id == ClaimLink.b_sentence_id)
+    )
+
+
+def all_links(session: Session) -> list[LinkRow]:
+    """Every link, sorted by ``a`` then ``b`` (article id, then sentence index)."""
+    rows = sorted(session.execute(_link_query()).all(), key=lambda r: (r[0], r[1], r[3], r[4]))
+    return [
+        LinkRow(f"{aa}:{ai}", f"{ba}:{bi}", at, bt, float(sim), bool(conflict), reason)
+        for aa, ai, at, ba, bi, bt, sim, conflict, reason in rows
+    ]
+
+
+def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSentence]:
+    """Sentences of other articles linked to ``sentence_id``, most similar first."""
+    found: list[RelatedSentence] = []
+    for own, other in (
+        (ClaimLink.a_sentence_id, ClaimLink.b_sentence_id),
+        (ClaimLink.b_sentence_id, ClaimLink.a_sentence_id),
+    ):
+        rows = session.execute(
+            select(
+                Sentence.article_id,
+                Article.title,
+                Article.outlet,
+                Sentence.index,
+                Sentence.text,
+                ClaimLink.similarity,
+                ClaimLink.conflict,
+                ClaimLink.reason,
+            )
+            .join(Sentence, Sentence.id == other)
+            .join(Article, Article.id == Sentence.article_id)
+            .where(own == sentence_id)
+        )
+        for article, title, outlet, index, text, sim, conflict, reason in rows:
+            found.append(
+                RelatedSentence(
+                    f"{article}:{index}",
+                    article,
+                    title,
+                    outlet,
+                    index,
+                    text,
+                    float(sim),
+                    bool(conflict),
+                    reason,
+                )
+            )
+    return sorted(found, key=lambda r: (-r.similarity, r.article_id, r.index))
+
+
+def related_refs(
+    session: Session, *, sentence_ids: Iterable[int] | None = None
+) -> dict[int, list[str]]:
+    """Linked sentence ids (``"<article>:<index>"``, sorted) of each sentence that has links."""
+    a, b = aliased(Sentence), aliased(Sentence)
+    query = (
+        select(a.id, a.article_id, a.index, b.id, b.article_id, b.index)
+        .select_from(ClaimLink)
+        .join(a, a.id == ClaimLink.a_sentence_id)
+        .join(b, b.id == ClaimLink.b_sentence_id)
+    )
+    wanted = None if sentence_ids is None else set(sentence_ids)
+    refs: dict[int, set[tuple[str, int]]] = {}
+    for a_id, a_article, a_index, b_id, b_article, b_index in session.execute(query):
+        if wanted is None or a_id in wanted:
+            refs.setdefault(a_id, set()).add((b_article, b_index))
+        if wanted is None or b_id in wanted:
+            refs.setdefault(b_id, set()).add((a_article, a_index))
+    return {key: [f"{art}:{idx}" for art, idx in sorted(value)] for key, value in refs.items()}
+
+
+def set_score_values(session: Session, *, scores: Mapping[int, float]) -> None:
+    """Store check-worthiness only, keeping each sentence's reasons."""
+    if scores:
+        session.execute(
+            update(Sentence),
+            [{"id": key, "checkworthiness": value} for key, value in scores.items()],
+        )
+
+
+def sentence_texts(session: Session) -> list[tuple[int, str]]:
+    """Every sentence id with its text, in id order."""
+    query = select(Sentence.id, Sentence.text).order_by(Sentence.id)
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def labeled_sentences(session: Session, *, with_text: bool = True) -> list[LabeledSentence]:
+    """Sentences that carry a reviewer or adjudicated label, in id order (text optional)."""
+    text = Sentence.text if with_text else literal("")
+    labels: dict[int, list[str]] = {}
+    texts: dict[int, str] = {}
+    gold: dict[int, str] = {}
+    for key, label, body in session.execute(
+        select(Annotation.sentence_id, Annotation.label, text)
+        .join(Sentence, Sentence.id == Annotation.sentence_id)
+        .order_by(Annotation.id)
+    ):
+        labels.setdefault(key, []).append(label)
+        texts[key] = body
+    for key, label, body in session.execute(
+        select(GoldLabel.sentence_id, GoldLabel.label, text).join(
+            Sentence, Sentence.id == GoldLabel.sentence_id
+        )
+    ):
+        gold[key] = label
+        texts[key] = body
+    return [
+        LabeledSentence(key, texts[key], tuple(labels.get(key, ())), gold.get(key))
+        for key in sorted(texts)
+    ]
+
+
+def latest_scorer(session: Session) -> ScorerModel | None:
+    """The newest trained scorer (the active one), or None."""
+    return session.scalar(select(ScorerModel).order_by(ScorerModel.id.desc()).limit(1))
+
+
+def add_scorer(
+    session: Session, *, trained_on: int, metrics: dict[str, object], payload: bytes
+) -> ScorerModel:
+    """Store a trained scorer; being the newest, it becomes the active one."""
+    scorer = ScorerModel(trained_on=trained_on, metrics=metrics, payload=payload)
+    session.add(scorer)
+    session.flush()
+    return scorer

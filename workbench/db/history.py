@@ -1,0 +1,66 @@
+"""Audit-log queries: the recorded changes of one sentence's labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workbench.db.models import AuditEntry, Sentence, User
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One audited change, with the acting account's name."""
+
+    id: int
+    at: datetime
+    actor: str | None
+    entity: str
+    action: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+def sentence_audit(session: Session, *, sentence_id: int) -> list[AuditRow]:
+    """Every audited change to labels of one sentence, oldest first."""
+    rows = session.execute(
+        select(
+            AuditEntry.id,
+            AuditEntry.at,
+            User.name,
+            AuditEntry.entity,
+            AuditEntry.action,
+            AuditEntry.old,
+            AuditEntry.new,
+        )
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.sentence_id == sentence_id)
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return [AuditRow(*row) for row in rows]
+
+
+def audit_count(session: Session, *, entity: str | None = None) -> int:
+    """Number of audit rows, optionally of one entity kind ("annotation", "gold")."""
+    query = select(func.count()).select_from(AuditEntry)
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity)
+    return session.scalar(query) or 0
+
+
+def audited_indices(session: Session, *, article_id: str) -> list[int]:
+    """Indices of an article's sentences that have at least one audited label change."""
+    return list(
+        session.scalars(
+            select(Sentence.index)
+            .where(
+                Sentence.article_id == article_id,
+                select(AuditEntry.id).where(AuditEntry.sentence_id == Sentence.id).exists(),
+            )
+            .order_by(Sentence.index)
+        )
+    )

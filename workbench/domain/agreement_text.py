@@ -1,0 +1,71 @@
+"""The agreement report as a readable plain-text table (``workbench agreement`` without --json)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _interval(bounds: Sequence[float] | None) -> str:
+    return "n/a" if bounds is None else f"[{bounds[0]:.3f}, {bounds[1]:.3f}]"
+
+
+def _why(entry: dict[str, Any], key: str) -> str:
+    reason = entry.get("reasons", {}).get(key)
+    return f"  ({reason})" if reason else ""
+
+
+def _summary_lines(title: str, entry: dict[str, Any]) -> list[str]:
+    lines = [
+        title,
+        f"  sentences with 2+ labels  {entry['units']}",
+        f"  Krippendorff's alpha      {_number(entry['krippendorff_alpha'])}"
+        + _why(entry, "krippendorff_alpha"),
+        f"  alpha 95% bootstrap       {_interval(entry['krippendorff_alpha_ci95'])}"
+        + _why(entry, "krippendorff_alpha_ci95"),
+        f"  Fleiss' kappa             {_number(entry['fleiss_kappa'])}"
+        f" over {entry['fleiss_units']} sentence(s)" + _why(entry, "fleiss_kappa"),
+        f"  percent agreement         {_number(entry['percent_agreement'])}"
+        + _why(entry, "percent_agreement"),
+    ]
+    for pair, value in entry["pairwise_cohen_kappa"].items():
+        lines.append(
+            f"  Cohen's kappa {pair:<12}{_number(value)}"
+            + _why(entry, f"pairwise_cohen_kappa:{pair}")
+        )
+    return lines
+
+
+def format_report(report: dict[str, Any], reviewers: Sequence[dict[str, Any]] = ()) -> str:
+    """Plain-text tables of an agreement report and the per-reviewer scores."""
+    lines = [f"reviewers: {', '.join(report['reviewers']) or '(none)'}", ""]
+    lines += _summary_lines("all labels", report)
+    lines += [
+        "",
+        *_summary_lines("claim detection (claim vs not_a_claim)", report["claim_detection"]),
+    ]
+    lines += ["", *_summary_lines("verdict (among sentences called claims)", report["verdict"])]
+    lines += ["", f"{'label':<14}{'count':>7}{'alpha':>9}{'agree':>9}"]
+    for label, entry in report["per_label"].items():
+        lines.append(
+            f"{label:<14}{entry['count']:>7}{_number(entry['krippendorff_alpha']):>9}"
+            f"{_number(entry['percent_agreement']):>9}"
+        )
+    lines += ["", f"{'article':<28}{'units':>6}{'alpha':>9}  95% jackknife interval"]
+    for article, entry in report["per_article"].items():
+        lines.append(
+            f"{article:<28}{entry['units']:>6}{_number(entry['krippendorff_alpha']):>9}  "
+            f"{_interval(entry['krippendorff_alpha_ci95'])}" + _why(entry, "krippendorff_alpha")
+        )
+    if reviewers:
+        lines += ["", f"{'reviewer':<16}{'labels':>7}{'k/majority':>12}{'k/gold':>9}"]
+        for row in reviewers:
+            lines.append(
+                f"{row['reviewer']:<16}{row['labeled']:>7}"
+                f"{_number(row['kappa_vs_majority']):>12}{_number(row['kappa_vs_gold']):>9}"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,317 @@
+"""Facts a claim sentence states (figures, dates, actors) and where two such sentences disagree."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = tuple(day.lower() for day in calendar.day_name)
+
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
+    "hundred": 100,
+}
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+# Head nouns of counted things, mapped to the category a reason names.
+UNITS = {
+    "jet": "fighter jets",
+    "jets": "fighter jets",
+    "aircraft": "aircraft",
+    "plane": "aircraft",
+    "planes": "aircraft",
+    "drone": "drones",
+    "drones": "drones",
+    "ucavs": "drones",
+    "missile": "missiles",
+    "missiles": "missiles",
+    "civilian": "people",
+    "civilians": "people",
+    "tourist": "people",
+    "tourists": "people",
+    "people": "people",
+    "person": "people",
+    "persons": "people",
+    "lives": "people",
+    "soldier": "soldiers",
+    "soldiers": "soldiers",
+    "troops": "soldiers",
+    "hour": "hours",
+    "hours": "hours",
+    "day": "days",
+    "days": "days",
+    "member": "members",
+    "members": "members",
+    "percent": "percent",
+    "%": "percent",
+}
+_CASUALTY = re.compile(
+    r"\b(?:kill(?:ed|ing|s)?|claimed|dead|deaths?|died|lives|massacre[d]?|slain)\b", re.I
+)
+_LOWER_BOUND = re.compile(r"\b(?:over|more than|at least|above|upwards of)\s*$", re.I)
+_UPPER_BOUND = re.compile(r"\b(?:under|less than|fewer than|at most|up to|nearly|almost)\s*$", re.I)
+
+# Who a figure belongs to: words naming a country or its forces, inside the counted phrase.
+OWNERS = {
+    "pakistan": "Pakistan",
+    "pakistani": "Pakistan",
+    "paf": "Pakistan",
+    "india": "India",
+    "indian": "India",
+    "iaf": "India",
+    "us": "the US",
+    "american": "the US",
+    "russia": "Russia",
+    "russian": "Russia",
+    "china": "China",
+    "chinese": "China",
+    "israel": "Israel",
+    "israeli": "Israel",
+    "iran": "Iran",
+    "iranian": "Iran",
+    "ukraine": "Ukraine",
+    "ukrainian": "Ukraine",
+}
+# Who is credited with an agreement: a mediator, or the two sides talking directly.
+_CREDIT_CUE = re.compile(
+    r"(?:\b(?:brokered|mediated|facilitated)\s+by|\b(?:involvement|intervention|mediation)\s+of"
+    r"|\brole played by)\b(?=([^.;]{0,120}))",
+    re.I,
+)
+_BROKERED = re.compile(r"\b([A-Z][A-Za-z.]*)-(?:brokered|mediated)\b")
+_DIRECT = re.compile(
+    r"\b(?:direct (?:communication|talks|contact)|bilateral(?:ly)? (?:talks|agreement)|"
+    r"military-level talks|dgs?mo|between the two dgs?mo)\b",
+    re.I,
+)
+MEDIATORS = {
+    "us": "the US",
+    "u.s": "the US",
+    "u.s.": "the US",
+    "united states": "the US",
+    "washington": "the US",
+    "trump": "the US",
+    "rubio": "the US",
+    "russia": "Russia",
+    "putin": "Russia",
+    "china": "China",
+    "saudi": "Saudi Arabia",
+    "qatar": "Qatar",
+    "un": "the UN",
+    "united nations": "the UN",
+}
+DIRECT_TALKS = "direct talks"
+_MEDIATOR_NAMES = tuple(
+    (re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])"), mediator)
+    for name, mediator in MEDIATORS.items()
+)
+
+_NUMBER = re.compile(
+    r"(?<![\w.-])(\d+(?:[.,]\d+)*|"
+    + "|".join(NUMBER_WORDS)
+    + r")(?:\s+(thousand|million|billion))?"
+    r"(?![\w])",
+    re.I,
+)
+_MONTH_DAY = re.compile(
+    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?!\d)"
+    r"(?:,?\s+((?:19|20)\d\d))?",
+    re.I,
+)
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
+_TOKEN = re.compile(r"[A-Za-z%][A-Za-z.%-]*|\d[\d.,]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A counted figure: 13 people killed, six Indian fighter jets."""
+
+    value: float
+    category: str
+    owner: str | None = None
+    bound: str = "eq"
+    casualty: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the figure counts, as a reason names it ("killed", "fighter jets")."""
+        return "killed" if self.casualty else self.category
+
+
+@dataclass(frozen=True, slots=True)
+class StatedDate:
+    """A calendar date named in a sentence; the year only when the sentence gives it."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def __str__(self) -> str:
+        text = f"{calendar.month_name[self.month]} {self.day}"
+        return f"{text}, {self.year}" if self.year else text
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a sentence states that can be compared with another sentence."""
+
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[StatedDate, ...] = ()
+    weekdays: frozenset[str] = frozenset()
+    credited: frozenset[str] = frozenset()
+
+
+def _number_value(raw: str, scale: str | None) -> float | None:
+    word = raw.lower()
+    if word in NUMBER_WORDS:
+        value = float(NUMBER_WORDS[word])
+    else:
+        try:
+            value = float(word.replace(",", ""))
+        except ValueError:
+            return None
+    return value * _SCALE.get((scale or "").lower(), 1.0)
+
+
+def _quantities(text: str) -> list[Quantity]:
+    masked = _MONTH_DAY.sub(lambda m: " " * len(m.group()), text)
+    found: list[Quantity] = []
+    for match in _NUMBER.finditer(masked):
+        value = _number_value(match.group(1), match.group(2))
+        if value is None or (1900 <= value <= 2100 and value.is_integer()):
+            continue
+        after = _TOKEN.findall(masked[match.end() : match.end() + 60])[:5]
+        owner: str | None = None
+        for token in after:
+            key = token.lower().rstrip(".,")
+            if key in OWNERS and owner is None:
+                owner = OWNERS[key]
+            if key in UNITS:
+                before = masked[max(0, match.start() - 40) : match.start()]
+                window = masked[max(0, match.start() - 40) : match.end() + 40]
+                bound = "min" if _LOWER_BOUND.search(before) else "eq"
+                bound = "max" if _UPPER_BOUND.search(before) else bound
+                casualty = UNITS[key] == "people" and bool(_CASUALTY.search(window))
+                found.append(Quantity(value, UNITS[key], owner, bound, casualty))
+                break
+    return found
+
+
+def _credited(text: str) -> frozenset[str]:
+    credited: set[str] = set()
+    for match in _BROKERED.finditer(text):
+        mediator = MEDIATORS.get(match.group(1).lower().rstrip("."))
+        if mediator:
+            credited.add(mediator)
+    for match in _CREDIT_CUE.finditer(text):
+        span = match.group(1).lower()
+        credited.update(mediator for pattern, mediator in _MEDIATOR_NAMES if pattern.search(span))
+    if _DIRECT.search(text):
+        credited.add(DIRECT_TALKS)
+    return frozenset(credited)
+
+
+def extract_facts(text: str) -> Facts:
+    """The figures, dates, weekdays and credited actors one sentence states."""
+    dates = tuple(
+        StatedDate(
+            MONTHS[m.group(1).lower()], int(m.group(2)), int(m.group(3)) if m.group(3) else None
+        )
+        for m in _MONTH_DAY.finditer(text)
+        if 1 <= int(m.group(2)) <= 31
+    )
+    weekdays = frozenset(m.group(1).lower() for m in _WEEKDAY.finditer(text))
+    return Facts(tuple(_quantities(text)), dates, weekdays, _credited(text))
+
+
+def _fmt(value: float) -> str:
+    if value >= 1e9:
+        return f"{value / 1e9:g} billion"
+    if value >= 1e6:
+        return f"{value / 1e6:g} million"
+    return f"{value:g}"
+
+
+def _compatible(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures for the same thing can both be true (bounds allow ranges)."""
+    if a.bound == "min" and b.bound == "eq":
+        return b.value >= a.value
+    if b.bound == "min" and a.bound == "eq":
+        return a.value >= b.value
+    if a.bound == "max" and b.bound == "eq":
+        return b.value <= a.value
+    if b.bound == "max" and a.bound == "eq":
+        return a.value <= b.value
+    return a.bound != "eq" or a.value == b.value
+
+
+def _quantity_conflict(a: Facts, b: Facts) -> str | None:
+    for qa in a.quantities:
+        same = [qb for qb in b.quantities if qb.label == qa.label]
+        if not same:
+            continue
+        if not any(_compatible(qa, qb) for qb in same):
+            return f"{_fmt(qa.value)} vs {_fmt(same[0].value)} {qa.label}"
+        for qb in same:
+            if qa.owner and qb.owner and qa.owner != qb.owner and qa.value == qb.value:
+                return f"{qa.owner}'s vs {qb.owner}'s {qa.label}"
+    return None
+
+
+def _weekday(day: StatedDate) -> str | None:
+    if day.year is None:
+        return None
+    try:
+        return WEEKDAYS[date(day.year, day.month, day.day).weekday()]
+    except ValueError:
+        return None
+
+
+def _date_conflict(a: Facts, b: Facts) -> str | None:
+    if a.dates and b.dates:
+        left = {(d.month, d.day) for d in a.dates}
+        right = {(d.month, d.day) for d in b.dates}
+        if left.isdisjoint(right):
+            return f"{a.dates[0]} vs {b.dates[0]}"
+    for one, other, flip in ((a, b, False), (b, a, True)):
+        if one.weekdays and not one.dates and other.dates and not other.weekdays:
+            named = [d for d in other.dates if _weekday(d)]
+            if named and all(_weekday(d) not in one.weekdays for d in named):
+                stated = sorted(one.weekdays)[0].title()
+                full = f"{named[0]} (a {str(_weekday(named[0])).title()})"
+                return f"{full} vs {stated}" if flip else f"{stated} vs {full}"
+    return None
+
+
+def _credit_conflict(a: Facts, b: Facts) -> str | None:
+    if a.credited and b.credited and a.credited.isdisjoint(b.credited):
+        return (
+            f"credited to {' and '.join(sorted(a.credited))} vs {' and '.join(sorted(b.credited))}"
+        )
+    return None
+
+
+def find_conflict(a: Facts, b: Facts) -> str | None:
+    """A readable reason when two reports of one claim disagree on figures, dates or actors."""
+    return _quantity_conflict(a, b) or _date_conflict(a, b) or _credit_conflict(a, b)

@@ -1,0 +1,279 @@
+"""Cross-article claim links: which sentences of different articles report the same claim."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from workbench.domain.checkworthiness import FEATURE_NAMES, features
+from workbench.domain.claim_facts import MONTHS, NUMBER_WORDS, extract_facts, find_conflict
+
+LINK_THRESHOLD = 0.16
+"""Combined similarity at or above which two sentences are linked (see benchmarks/links.py)."""
+MATCHES_PER_ARTICLE = 4
+MIN_CONTENT_TOKENS = 4
+WEIGHTS = (0.5, 0.5)  # claimed words, character n-grams
+
+# Multi-word names and phrasings first, so the token synonyms below see one token.
+_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"\bu\.s\.(?=\W|$)|\bunited states\b|\bamerica\b", " us "),
+    (r"\bunited nations\b", " un "),
+    (r"\binter-services intelligence\b", " isi "),
+    (r"\bresearch and analysis wing\b", " raw "),
+    (r"\bbhutto-zardari\b|\bbilawal bhutto\b|\bbilawal\b", " bhutto "),
+    (r"\bwork together\b|\bjoin hands\b", " cooperate "),
+    (r"\bsit down\b", " "),
+    (r"\bpress (?:conference|briefing|event)\b|\bnews conference\b", " press_event "),
+    (r"\bintel(?:ligence)?\b", " intelligence "),
+    (r"\bshot down\b|\bdowning\b|\bdowned\b", " destroy "),
+    (r"\bclaimed (\d+|\w+) lives\b", r" kill \1 "),
+    (r"\bde-escalat\w*|\bhostilities subsided\b|\bhalted\b|\btruce\b", " ceasefire "),
+    (r"\bdgs?mo\b|\bdirector generals? of military operations\b", " dgmo "),
+    (r"\bmilitary-level talks\b|\bdirect communication\b", " direct_talks broker "),
+    (r"(\w)-(?:brokered|mediated)\b", r"\1 broker "),
+    (r"\bnuclear-armed\b", " nuclear "),
+)
+_PHRASE_PATTERNS = tuple((re.compile(p, re.I), r) for p, r in _PHRASES)
+
+SYNONYMS: dict[str, str] = {
+    **dict.fromkeys("says said saying stated states told asserted added noted".split(), "say"),
+    **dict.fromkeys("cooperation cooperating collaboration collaborate".split(), "cooperate"),
+    **dict.fromkeys("collaborative coordination coordinate partnership".split(), "cooperate"),
+    **dict.fromkeys("decrease decreased reduced reduces curb curbing lower cut".split(), "reduce"),
+    **dict.fromkeys("killed killing kills dead deaths died lives slain".split(), "kill"),
+    **dict.fromkeys("confrontation hostilities war fighting clashes".split(), "conflict"),
+    **dict.fromkeys("brokered mediated mediation intervention involvement".split(), "broker"),
+    **dict.fromkeys("destroyed downed".split(), "destroy"),
+    **dict.fromkeys("strikes airstrikes airstrike struck".split(), "strike"),
+    **dict.fromkeys("attacks attacked terrorist terror".split(), "attack"),
+    **dict.fromkeys("urged urges calls called appeal appealed plea".split(), "urge"),
+    **dict.fromkeys("delegations".split(), "delegation"),
+    **dict.fromkeys("arrived arriving reached".split(), "arrive"),
+    **dict.fromkeys("led leading leads headed".split(), "lead"),
+    "neighbours": "neighbor",
+    "neighbors": "neighbor",
+    "jets": "jet",
+    "aircraft": "jet",
+    "civilians": "people",
+    "tourists": "people",
+    "agreement": "agree",
+    "agreed": "agree",
+    "dialogue": "talks",
+    "propose": "propose",
+    "proposal": "propose",
+    "proposed": "propose",
+    "pakistani": "pakistan",
+    "indian": "india",
+}
+SYNONYMS.update({word: str(value) for word, value in NUMBER_WORDS.items()})
+STOPWORDS = frozenset(
+    """a an the and or but of to in on at for with by from as is are was were be been being
+    that this these those it its he she they them his her their we our you your i me my
+    has have had do does did not no so than then there here which who whom whose what when
+    where why how all any both each few more most other some such only own same too very
+    can will just also into over after before about against between through during above
+    below up down out off again further once while amid would could should may might must
+    said say upon""".split()
+)
+# Titles and roles say who someone is, not what they claim; two sentences that share only
+# "former foreign minister and party chairman" are not reporting the same thing.
+ROLE_WORDS = frozenset(
+    """chairman chairperson chair former foreign minister president secretary party peoples
+    leader mp chief gen general ambassador spokesperson spokesman aide official officials
+    prime deputy member members senator congressman governor director""".split()
+)
+_MONTH_DAY = re.compile(
+    r"\b("
+    + "|".join(sorted((m.title() for m in MONTHS), key=len, reverse=True))
+    + r")\.?\s+(\d{1,2})\b"
+)
+_TOKEN = re.compile(r"[a-z_]+(?:-[a-z]+)*\d*|\d+(?:\.\d+)?")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+(?:[-’'][A-Za-z]+)?|\b[A-Z]{2,}\b")
+_MID_CAPITALISED = re.compile(r"(?<=[^\s.!?:“\"]\s)([A-Z][A-Za-z.]*(?:-[A-Za-z]+)*)")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimText:
+    """A sentence as the linker sees it: an opaque key, its article and its text."""
+
+    key: int
+    article: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLinkDraft:
+    """Two linked sentences (keys ``a`` and ``b``), how similar, and any conflict."""
+
+    a: int
+    b: int
+    similarity: float
+    conflict: bool
+    reason: str
+
+
+_facts = lru_cache(maxsize=65_536)(extract_facts)
+
+
+def _stem(token: str) -> str:
+    if len(token) <= 4 or not token.isalpha():
+        return token
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)] + repl
+    return token
+
+
+def _date_token(match: re.Match[str]) -> str:
+    """ "May 10" becomes one rare token, so a shared date counts and "may" stays a stopword."""
+    return f" date{MONTHS[match.group(1).lower()]:02d}{int(match.group(2)):02d} "
+
+
+@lru_cache(maxsize=65_536)
+def content_tokens(text: str) -> tuple[str, ...]:
+    """Lower-cased, synonym-folded, lightly stemmed content words and numbers of a sentence."""
+    norm = _MONTH_DAY.sub(_date_token, text).replace("’", "'").replace("‘", "'").lower()
+    norm = re.sub(r"'s\b", "", norm)
+    for pattern, repl in _PHRASE_PATTERNS:
+        norm = pattern.sub(repl, norm)
+    tokens: list[str] = []
+    for raw in _TOKEN.findall(norm):
+        word = SYNONYMS.get(raw, raw)
+        if word in STOPWORDS or word in ROLE_WORDS:
+            continue
+        for part in word.split("-") if "-" in word and not word.startswith("-") else [word]:
+            part = SYNONYMS.get(part, part)
+            if part and part not in STOPWORDS and part not in ROLE_WORDS:
+                tokens.append(SYNONYMS.get(_stem(part), _stem(part)))
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=65_536)
+def is_linkable(text: str) -> bool:
+    """Whether a sentence states something to link: not a fragment, boilerplate or opinion.
+
+    An unattributed opinion ("this could change everything") shares the story's words with
+    the claims around it but reports nothing another outlet could confirm or contradict.
+    """
+    if len(content_tokens(text)) < MIN_CONTENT_TOKENS:
+        return False
+    cues = dict(zip(FEATURE_NAMES, features(text), strict=True))
+    if cues["boilerplate"]:
+        return False
+    reported = cues["attribution"] or cues["quote"] or cues["figures"] or cues["dates"]
+    return not (cues["opinion"] and not reported)
+
+
+@lru_cache(maxsize=65_536)
+def _names_in(doc: str) -> frozenset[str]:
+    if not doc.rstrip().endswith((".", '"', "”", ")")):
+        return frozenset()  # headings capitalise every word
+    names: set[str] = set()
+    for match in _MID_CAPITALISED.finditer(doc.replace("’s", "").replace("'s", "")):
+        names.update(t for t in content_tokens(match.group(1)) if not t.isdigit())
+    return frozenset(names)
+
+
+def name_vocabulary(docs: Sequence[str]) -> frozenset[str]:
+    """Tokens written capitalised inside running sentences: names, titles, parties, places."""
+    return frozenset().union(*(_names_in(doc) for doc in docs))
+
+
+def _cosine(vectorizer_docs: Sequence[Sequence[str]], n: int) -> NDArray[np.float64]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not any(vectorizer_docs):
+        return np.zeros((n, len(vectorizer_docs) - n))
+    vectorizer = TfidfVectorizer(analyzer=lambda doc: list(doc), sublinear_tf=True)
+    matrix = vectorizer.fit_transform(vectorizer_docs)
+    return np.asarray((matrix[:n] @ matrix[n:].T).toarray())
+
+
+def similarity(new: Sequence[str], corpus: Sequence[str]) -> NDArray[np.float64]:
+    """Combined similarity of every new sentence (rows) to every corpus sentence (columns).
+
+    Half is TF-IDF cosine over what is claimed (content words, figures and dates, synonyms
+    folded) leaving out names, since one actor appears in many different claims; half is
+    character n-gram cosine over all tokens, names included, which also catches spelling
+    variants the token rules miss. (Weighting names on their own measured worse.)
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(new)
+    if not new or not corpus:
+        return np.zeros((n, len(corpus)))
+    docs = list(new) + list(corpus)
+    vocabulary = name_vocabulary(docs)
+    tokens = [content_tokens(doc) for doc in docs]
+    claimed = [[t for t in doc if t not in vocabulary] for doc in tokens]
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    matrix = chars.fit_transform([" ".join(doc) for doc in tokens])
+    char_sim = np.asarray((matrix[:n] @ matrix[n:].T).toarray())
+    w_claim, w_char = WEIGHTS
+    return w_claim * _cosine(claimed, n) + w_char * char_sim
+
+
+def mutual_best(block: NDArray[np.float64], *, threshold: float, k: int) -> list[tuple[int, int]]:
+    """Cells at or above ``threshold`` that are among the ``k`` best of both their row and column.
+
+    One claim is told in one or two sentences of an article; keeping only mutual best matches
+    per pair of articles stops a sentence that shares the story's vocabulary from linking to
+    everything.
+    """
+    if block.size == 0:
+        return []
+    k_row, k_col = min(k, block.shape[1]), min(k, block.shape[0])
+    row_best = np.argsort(-block, axis=1, kind="stable")[:, :k_row]
+    col_best = np.argsort(-block, axis=0, kind="stable")[:k_col, :]
+    cells = []
+    for i in range(block.shape[0]):
+        for j in row_best[i]:
+            if block[i, j] >= threshold and i in col_best[:, j]:
+                cells.append((i, int(j)))
+    return cells
+
+
+def link_claims(
+    new: Sequence[ClaimText],
+    corpus: Sequence[ClaimText],
+    *,
+    threshold: float = LINK_THRESHOLD,
+    per_article: int = MATCHES_PER_ARTICLE,
+) -> list[ClaimLinkDraft]:
+    """Links from the new sentences to sentences of other articles that report the same claim.
+
+    ``a`` is the sentence of the article whose id sorts first, so a pair has one orientation
+    whatever order the articles arrived in.
+    """
+    fresh = [item for item in new if is_linkable(item.text)]
+    others = [item for item in corpus if is_linkable(item.text)]
+    scores = similarity([item.text for item in fresh], [item.text for item in others])
+    rows_by_article: dict[str, list[int]] = {}
+    cols_by_article: dict[str, list[int]] = {}
+    for i, item in enumerate(fresh):
+        rows_by_article.setdefault(item.article, []).append(i)
+    for j, item in enumerate(others):
+        cols_by_article.setdefault(item.article, []).append(j)
+    links: dict[tuple[int, int], ClaimLinkDraft] = {}
+    for article, rows in rows_by_article.items():
+        for other_article, cols in cols_by_article.items():
+            if other_article == article:
+                continue
+            block = scores[np.ix_(rows, cols)]
+            for i, j in mutual_best(block, threshold=threshold, k=per_article):
+                one, two = fresh[rows[i]], others[cols[j]]
+                first, second = sorted((one, two), key=lambda c: (c.article, c.key))
+                reason = find_conflict(_facts(first.text), _facts(second.text))
+                links[(first.key, second.key)] = ClaimLinkDraft(
+                    first.key,
+                    second.key,
+                    round(float(block[i, j]), 4),
+                    reason is not None,
+                    reason or "",
+                )
+    return sorted(links.values(), key=lambda link: (link.a, link.b))

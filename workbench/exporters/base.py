@@ -1,0 +1,71 @@
+"""What every dataset format's writer does: receive records, write files, report counts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO, ClassVar
+
+import orjson
+
+from workbench.exporters.records import Record
+
+BUFFER_BYTES = 1 << 20
+
+
+def fsync_close(handle: BinaryIO) -> None:
+    """Flush, fsync and close a file so a later rename publishes complete bytes."""
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+
+
+class JsonLinesFile:
+    """A buffered JSON Lines file that counts its records."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.records = 0
+        self._handle: BinaryIO = open(path, "wb", buffering=BUFFER_BYTES)  # noqa: SIM115
+
+    def write(self, record: Record) -> None:
+        """Append one record as one line."""
+        self._handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        self.records += 1
+
+    def write_many(self, records: list[Record]) -> None:
+        """Append several records, one line each."""
+        write, dumps, option = self._handle.write, orjson.dumps, orjson.OPT_APPEND_NEWLINE
+        for record in records:
+            write(dumps(record, option=option))
+        self.records += len(records)
+
+    def close(self) -> None:
+        """Flush, fsync and close."""
+        fsync_close(self._handle)
+
+
+class DatasetWriter:
+    """Base of the format writers; a format overrides the record kinds it writes."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    files: ClassVar[tuple[str, ...]]
+    takes_annotations: ClassVar[bool] = False
+    takes_articles: ClassVar[bool] = False
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def write_claim(self, record: Record) -> None:
+        """Receive one gold-labeled sentence (the claims.jsonl record)."""
+
+    def write_annotations(self, records: list[Record]) -> None:
+        """Receive the reviewer labels of one article (the import line format)."""
+
+    def write_article(self, record: Record) -> None:
+        """Receive one article with every sentence."""
+
+    def close(self) -> dict[str, int]:
+        """Finish every file; return records written per file name."""
+        raise NotImplementedError

@@ -1,0 +1,134 @@
+"""The manifest and the dataset card (README.md) written beside the data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.exporters.folder import sha256_of
+from workbench.exporters.records import SCHEMA_VERSION, ExportStats, Record
+
+TOOL_NAME = "factcheck-workbench"
+
+_POLICY_TEXT = {
+    "unanimous": "all of at least {n} reviewers gave the same label",
+    "majority": "one label holds a strict majority of at least {n} reviewer labels",
+    "adjudicated": "an editor adjudicated the sentence (reviewer labels alone never suffice)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSettings:
+    """The options an export ran with, as recorded in its manifest and card."""
+
+    format: str
+    policy: str
+    min_reviewers: int
+    anonymized: bool
+    articles: tuple[str, ...]
+    since: str | None
+    until: str | None
+
+    def as_record(self) -> Record:
+        """The manifest's view of the options."""
+        return {
+            "format": self.format,
+            "policy": self.policy,
+            "min_reviewers": self.min_reviewers,
+            "anonymized": self.anonymized,
+            "filters": {"articles": list(self.articles), "since": self.since, "until": self.until},
+        }
+
+
+def build_manifest(
+    folder: Path,
+    settings: ExportSettings,
+    stats: ExportStats,
+    records: dict[str, int],
+    extra_agreement: dict[str, Any] | None = None,
+) -> Record:
+    """manifest.json: options, counts, label distribution, agreement and every file's hash."""
+    agreement: Record = stats.agreement()
+    if extra_agreement is not None:
+        agreement["report"] = extra_agreement
+    files: Record = {}
+    for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
+        path = folder / name
+        entry: Record = {"sha256": sha256_of(path), "bytes": path.stat().st_size}
+        if name in records:
+            entry["records"] = records[name]
+        files[name] = entry
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        **settings.as_record(),
+        "counts": stats.counts(),
+        "label_distribution": stats.label_distribution(),
+        "agreement": agreement,
+        "files": files,
+    }
+
+
+def _table(rows: dict[str, int]) -> list[str]:
+    if not rows:
+        return ["(none)"]
+    lines = ["| value | count |", "|---|---|"]
+    lines += [f"| `{key}` | {value:,} |" for key, value in rows.items()]
+    return lines
+
+
+def dataset_card(
+    settings: ExportSettings, stats: ExportStats, files: tuple[str, ...], description: str
+) -> str:
+    """README.md of an export: what it holds, how gold labels were chosen, how to load it."""
+    policy = _POLICY_TEXT[settings.policy].format(n=settings.min_reviewers)
+    counts = stats.counts()
+    distribution = stats.label_distribution()
+    data_file = files[0]
+    loader = "parquet" if data_file.endswith(".parquet") else data_file.rsplit(".", 1)[-1]
+    if loader == "jsonl":
+        loader = "json"
+    filters = settings.as_record()["filters"]
+    lines = [
+        "# Fact-check gold-standard dataset",
+        "",
+        f"Sentence-level fact-check labels exported by {TOOL_NAME} {__version__}.",
+        f"Format `{settings.format}`: {description}.",
+        "",
+        "## Files",
+        "",
+        *[f"- `{name}`" for name in files],
+        "- `manifest.json`: options, counts, label distribution, agreement, SHA-256 of each file",
+        "",
+        "## Gold labels",
+        "",
+        "A sentence gets a gold label from an editor's adjudication when there is one;",
+        f"otherwise under the `{settings.policy}` policy when {policy}.",
+        "Labels: `verified` (evidence supports the claim), `disputed` (evidence contradicts it),",
+        "`unsourced` (no attribution, no evidence found), `not_a_claim`.",
+        f"Reviewer names are {'replaced by stable pseudonyms' if settings.anonymized else 'kept'}.",
+        f"Filters: articles {filters['articles'] or 'all'}, published from "
+        f"{settings.since or 'any date'} to {settings.until or 'any date'}.",
+        "",
+        "## Counts",
+        "",
+        *[f"- {key}: {value:,}" for key, value in counts.items()],
+        "",
+        "Gold labels:",
+        "",
+        *_table(distribution["gold"]),
+        "",
+        "## Loading",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        f'dataset = load_dataset("{loader}", data_files="{data_file}")',
+        "```",
+        "",
+        "Sentence ids are `<article id>:<index>` (0-based, reading order); `start`/`end` are",
+        "character offsets into the article body.",
+        "",
+    ]
+    return "\n".join(lines)

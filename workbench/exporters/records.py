@@ -1,0 +1,152 @@
+"""Plain-data records of the export formats and the figures a manifest summarises."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+Record = dict[str, Any]
+SCHEMA_VERSION = "1.0"
+_EVIDENCE_KEY_FIELDS = ("url", "quote", "stance", "sentence_ref")
+
+
+def sentence_id(article_id: str, index: int) -> str:
+    """The sentence id used in every file format: ``"<article id>:<index>"``."""
+    return f"{article_id}:{index}"
+
+
+def iso_time(value: datetime | str) -> str:
+    """A stored timestamp as ISO 8601 in UTC to the second (naive values are UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def evidence_dict(
+    url: str | None, quote: str | None, stance: str | None, note: str | None, ref: str | None
+) -> Record:
+    """An evidence item in the file formats' field order; ``sentence_ref`` only when set."""
+    item: Record = {"url": url or "", "quote": quote or "", "stance": stance, "note": note or ""}
+    if ref:
+        item["sentence_ref"] = ref
+    return item
+
+
+def observed_agreement(labels: Sequence[str]) -> float | None:
+    """Share of agreeing reviewer pairs on one sentence; None with fewer than two labels."""
+    n = len(labels)
+    if n < 2:
+        return None
+    same = sum(count * (count - 1) for count in Counter(labels).values())
+    return round(same / (n * (n - 1)), 6)
+
+
+def merged_evidence(annotations: Iterable[Record], label: str) -> list[Record]:
+    """Evidence of the reviewers who gave the gold label, without repeated items."""
+    seen: set[tuple[Any, ...]] = set()
+    merged: list[Record] = []
+    for annotation in annotations:
+        if annotation["label"] != label:
+            continue
+        for item in annotation["evidence"]:
+            key = tuple(item.get(name) for name in _EVIDENCE_KEY_FIELDS)
+            if key not in seen:
+                seen.add(key)
+                merged.append(item)
+    return merged
+
+
+class Pseudonyms:
+    """Stable reviewer pseudonyms: a keyed hash, so the same name maps the same way every run."""
+
+    def __init__(self, key: bytes | None):
+        self._key = key
+        self._cache: dict[str, str] = {}
+
+    @property
+    def enabled(self) -> bool:
+        """True when names are replaced."""
+        return self._key is not None
+
+    def __call__(self, name: str) -> str:
+        """The pseudonym of ``name`` (or the name itself when disabled)."""
+        if self._key is None:
+            return name
+        alias = self._cache.get(name)
+        if alias is None:
+            digest = hmac.new(self._key, name.encode("utf-8"), hashlib.sha256).hexdigest()
+            alias = self._cache[name] = f"reviewer-{digest[:12]}"
+        return alias
+
+
+@dataclass
+class ExportStats:
+    """Counts, label distribution and agreement figures gathered while records stream by."""
+
+    articles: int = 0
+    sentences: int = 0
+    annotations: int = 0
+    claims: int = 0
+    reviewers: set[str] = field(default_factory=set)
+    labels: Counter[str] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)
+    label_sets: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    multi_labeled: int = 0
+    unanimous: int = 0
+    agreement_sum: float = 0.0
+
+    def add_sentence(self, labels: Sequence[str], agreement: float | None) -> None:
+        """Count one sentence, its reviewer labels and their observed agreement."""
+        self.sentences += 1
+        if not labels:
+            return
+        self.annotations += len(labels)
+        self.label_sets[tuple(labels)] += 1
+        if agreement is not None:
+            self.multi_labeled += 1
+            self.agreement_sum += agreement
+            self.unanimous += agreement == 1.0
+
+    def add_claim(self, label: str, source: str) -> None:
+        """Count one gold-labeled sentence."""
+        self.claims += 1
+        self.labels[label] += 1
+        self.sources[source] += 1
+
+    def counts(self) -> Record:
+        """The manifest's ``counts`` object."""
+        return {
+            "articles": self.articles,
+            "sentences": self.sentences,
+            "annotations": self.annotations,
+            "reviewers": len(self.reviewers),
+            "claims": self.claims,
+        }
+
+    def agreement(self) -> Record:
+        """The manifest's per-sentence agreement summary."""
+        mean = self.agreement_sum / self.multi_labeled if self.multi_labeled else None
+        return {
+            "sentences_with_two_or_more_labels": self.multi_labeled,
+            "mean_observed_agreement": None if mean is None else round(mean, 6),
+            "unanimous_sentences": self.unanimous,
+        }
+
+    def label_distribution(self) -> Record:
+        """Gold labels by label, label sources and every reviewer label by label (sorted keys)."""
+        reviewer_labels: Counter[str] = Counter()
+        for labels, times in self.label_sets.items():
+            for label in labels:
+                reviewer_labels[label] += times
+        return {
+            "gold": dict(sorted(self.labels.items())),
+            "label_source": dict(sorted(self.sources.items())),
+            "reviewer_labels": dict(sorted(reviewer_labels.items())),
+        }

@@ -1,0 +1,369 @@
+"""Exporting a gold-standard dataset: stream the database through a format writer into a folder."""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import orjson
+from sqlalchemy.orm import Session
+
+from workbench.db import export_queries as eq
+from workbench.db.engine import Database
+from workbench.domain.gold import Gold, Policy, gold_label
+from workbench.errors import InputError
+from workbench.exporters import FORMATS, WRITERS, DatasetWriter
+from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
+from workbench.exporters.folder import MANIFEST, staged_folder
+from workbench.exporters.records import (
+    ExportStats,
+    Pseudonyms,
+    Record,
+    merged_evidence,
+    observed_agreement,
+    sentence_id,
+)
+
+KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
+KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
+DEFAULT_KEY_FILE = Path("db") / "pseudonym.key"
+EXPORTS_ENV = "WORKBENCH_EXPORTS_DIR"
+ARTICLE_BATCH = 200
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """What to export and how gold labels are chosen (the CLI's and the page's options)."""
+
+    format: str = "jsonl"
+    policy: str = Policy.UNANIMOUS.value
+    min_reviewers: int = 2
+    anonymize: bool = False
+    article_ids: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+
+    def settings(self) -> ExportSettings:
+        """Validated options, or InputError naming the bad one."""
+        if self.format not in WRITERS:
+            raise InputError(
+                f"unknown format {self.format!r}; expected one of {', '.join(FORMATS)}"
+            )
+        try:
+            policy = Policy(self.policy)
+        except ValueError as exc:
+            allowed = ", ".join(p.value for p in Policy)
+            raise InputError(f"unknown policy {self.policy!r}; expected one of {allowed}") from exc
+        if self.min_reviewers < 1:
+            raise InputError(f"--min-reviewers must be at least 1, got {self.min_reviewers}")
+        for name, value in (("--since", self.since), ("--until", self.until)):
+            if value is not None:
+                try:
+                    date.fromisoformat(value)
+                except ValueError as exc:
+                    raise InputError(
+                        f"{name} must be a date like 2025-06-04, got {value!r}"
+                    ) from exc
+        return ExportSettings(
+            format=self.format,
+            policy=policy.value,
+            min_reviewers=self.min_reviewers,
+            anonymized=self.anonymize,
+            articles=tuple(sorted(set(self.article_ids))),
+            since=self.since,
+            until=self.until,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """A finished export: its folder and its manifest."""
+
+    folder: Path
+    manifest: Record
+
+
+@dataclass
+class _Sink:
+    """Where records go; ``None`` writer means a dry run that only counts."""
+
+    writer: DatasetWriter | None
+    settings: ExportSettings
+    pseudonyms: Pseudonyms
+    stats: ExportStats = field(default_factory=ExportStats)
+
+
+def exports_dir() -> Path:
+    """Where the app puts exports: $WORKBENCH_EXPORTS_DIR or ``exports/``."""
+    return Path(os.environ.get(EXPORTS_ENV) or "exports")
+
+
+def folder_name(options: ExportOptions) -> str:
+    """A folder name that says what an export holds, e.g. ``jsonl-majority-min2-anonymized``."""
+    parts = [options.format, options.policy, f"min{options.min_reviewers}"]
+    if options.anonymize:
+        parts.append("anonymized")
+    if options.article_ids or options.since or options.until:
+        parts.append("filtered")
+    return "-".join(parts)
+
+
+def pseudonym_key() -> bytes:
+    """The secret behind reviewer pseudonyms: $WORKBENCH_PSEUDONYM_KEY or a key file (created)."""
+    explicit = os.environ.get(KEY_ENV)
+    if explicit:
+        return explicit.encode("utf-8")
+    path = Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _evidence_by_owner(rows: Iterable[eq.EvidenceTuple]) -> dict[int, list[Record]]:
+    grouped: dict[int, list[Record]] = defaultdict(list)
+    for owner, url, quote, stance, note, ref in rows:
+        item: Record = {"url": url, "quote": quote, "stance": stance, "note": note}
+        if ref:
+            item["sentence_ref"] = ref
+        grouped[owner].append(item)
+    return grouped
+
+
+def _group_labels(
+    rows: list[eq.LabelTuple], evidence: dict[int, list[Record]], sink: _Sink
+) -> dict[int, list[Record]]:
+    alias = sink.pseudonyms
+    sink.stats.reviewers.update({row[2] for row in rows})
+    grouped: dict[int, list[Record]] = {}
+    no_evidence: list[Record] = []
+    find = evidence.get
+    last, labels = -1, no_evidence
+    # Rows come sorted by sentence id: append to the current sentence's list, no dict lookup.
+    for sentence, annotation, reviewer, label, note, time in rows:
+        if sentence != last:
+            last, labels = sentence, []
+            grouped[sentence] = labels
+        labels.append(
+            {
+                "reviewer": reviewer,
+                "label": label,
+                "evidence": find(annotation, no_evidence),
+                "note": note,
+                "time": time,
+            }
+        )
+    if alias.enabled:
+        for labels in grouped.values():
+            for record in labels:
+                record["reviewer"] = alias(record["reviewer"])
+            labels.sort(key=lambda record: record["reviewer"])
+    return grouped
+
+
+@lru_cache(maxsize=4096)
+def _decide(
+    verdicts: tuple[str, ...], adjudicated: str | None, policy: Policy, min_reviewers: int
+) -> tuple[Gold | None, float | None]:
+    """Gold label and observed agreement of one sentence (few distinct inputs, so cached)."""
+    decision = gold_label(
+        verdicts, adjudicated=adjudicated, policy=policy, min_reviewers=min_reviewers
+    )
+    return decision, observed_agreement(verdicts)
+
+
+def _export_article(
+    sink: _Sink,
+    article: eq.ArticleRow,
+    sentences: list[eq.SentenceRow],
+    labels: dict[int, list[Record]],
+    gold: dict[int, tuple[str, list[Record]]],
+    related: dict[int, list[str]],
+) -> int:
+    """Send one article's records to the sink; return how many reviewer labels it had."""
+    writer, settings, stats = sink.writer, sink.settings, sink.stats
+    policy = Policy(settings.policy)
+    write_annotations = writer is not None and writer.takes_annotations
+    meta = {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published": article.published,
+    }
+    stats.articles += 1
+    seen = 0
+    no_labels: list[Record] = []
+    lines: list[Record] = []
+    for position, sentence in enumerate(sentences):
+        annotations = labels.get(sentence.id, no_labels)
+        verdicts = tuple([annotation["label"] for annotation in annotations])
+        adjudicated = gold.get(sentence.id)
+        decision, agreement = _decide(
+            verdicts, adjudicated[0] if adjudicated else None, policy, settings.min_reviewers
+        )
+        stats.add_sentence(verdicts, agreement)
+        seen += len(annotations)
+        if write_annotations:
+            lines += [
+                {
+                    "article": article.id,
+                    "sentence": sentence.index,
+                    "reviewer": annotation["reviewer"],
+                    "label": annotation["label"],
+                    "note": annotation["note"],
+                    "evidence": annotation["evidence"],
+                    "sentence_text": sentence.text,
+                }
+                for annotation in annotations
+            ]
+        if decision is None:
+            continue
+        stats.add_claim(decision.label, decision.source.value)
+        if writer is None:
+            continue
+        before = sentences[position - 1].text if position > 0 else None
+        after = sentences[position + 1].text if position + 1 < len(sentences) else None
+        writer.write_claim(
+            {
+                "id": sentence_id(article.id, sentence.index),
+                "article": meta,
+                "sentence": {
+                    "index": sentence.index,
+                    "start": sentence.start,
+                    "end": sentence.end,
+                    "text": sentence.text,
+                },
+                "context": {"before": before, "after": after},
+                "label": decision.label,
+                "label_source": decision.source.value,
+                "evidence": adjudicated[1]
+                if adjudicated
+                else merged_evidence(annotations, decision.label),
+                "annotations": annotations,
+                "agreement": {"reviewers": len(verdicts), "observed_agreement": agreement},
+                "related": related.get(sentence.id, []),
+            }
+        )
+    if lines:
+        writer.write_annotations(lines)  # type: ignore[union-attr]
+    if writer is not None and writer.takes_articles:
+        writer.write_article(
+            {
+                **meta,
+                "body": article.body,
+                "sentences": [
+                    {
+                        "index": s.index,
+                        "start": s.start,
+                        "end": s.end,
+                        "text": s.text,
+                        "checkworthiness": s.checkworthiness,
+                    }
+                    for s in sentences
+                ],
+            }
+        )
+    return seen
+
+
+def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
+    settings = sink.settings
+    article_filter = eq.ArticleFilter(settings.articles, settings.since, settings.until)
+    missing = eq.missing_articles(session, article_ids=settings.articles)
+    if missing:
+        raise InputError(f"unknown article id(s): {', '.join(missing)}")
+    total = eq.count_annotations(session, article_filter=article_filter) if progress else 0
+    done = 0
+    for articles in eq.iter_article_batches(
+        session, article_filter=article_filter, batch_size=ARTICLE_BATCH
+    ):
+        ids = [article.id for article in articles]
+        by_article: dict[str, list[eq.SentenceRow]] = defaultdict(list)
+        for sentence in eq.sentences_of(session, article_ids=ids):
+            by_article[sentence.article_id].append(sentence)
+        evidence = _evidence_by_owner(eq.label_evidence_of(session, article_ids=ids))
+        labels = _group_labels(eq.labels_of(session, article_ids=ids), evidence, sink)
+        gold_evidence = _evidence_by_owner(eq.gold_evidence_of(session, article_ids=ids))
+        gold = {
+            sentence: (label, gold_evidence.get(gold_id, []))
+            for sentence, gold_id, label in eq.gold_labels_of(session, article_ids=ids)
+        }
+        related: dict[int, list[str]] = defaultdict(list)
+        for own, other_article, other_index in eq.links_of(session, article_ids=ids):
+            related[own].append(sentence_id(other_article, other_index))
+        for article in articles:
+            done += _export_article(
+                sink, article, by_article.get(article.id, []), labels, gold, related
+            )
+        if progress is not None:
+            progress(done, total)
+
+
+def _run(db: Database, sink: _Sink, progress: Progress | None) -> None:
+    with db.read() as session:
+        if not db.is_sqlite:
+            # One snapshot for every query of the export, as SQLite's read transaction gives.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        _stream(session, sink, progress)
+
+
+def _write_text(path: Path, text: str | bytes) -> None:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def preview_export(db: Database, *, options: ExportOptions) -> ExportStats:
+    """Counts and label distribution an export with these options would have; writes nothing."""
+    settings = options.settings()
+    sink = _Sink(None, settings, Pseudonyms(pseudonym_key() if options.anonymize else None))
+    _run(db, sink, None)
+    return sink.stats
+
+
+def export_dataset(
+    db: Database, *, out: Path, options: ExportOptions, progress: Progress | None = None
+) -> ExportResult:
+    """Write the dataset into ``out`` atomically (a hidden sibling folder, fsynced, renamed)."""
+    settings = options.settings()
+    writer_class = WRITERS[settings.format]
+    pseudonyms = Pseudonyms(pseudonym_key() if options.anonymize else None)
+    with staged_folder(out) as staged:
+        sink = _Sink(writer_class(staged), settings, pseudonyms)
+        _run(db, sink, progress)
+        assert sink.writer is not None
+        records = sink.writer.close()
+        card = dataset_card(settings, sink.stats, writer_class.files, writer_class.description)
+        _write_text(staged / "README.md", card)
+        manifest = build_manifest(staged, settings, sink.stats, records)
+        _write_text(staged / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
+    return ExportResult(folder=Path(os.path.abspath(out)), manifest=manifest)
+
+
+def zip_folder(folder: Path) -> bytes:
+    """The files of an export folder as a zip archive (fixed timestamps: same files, same zip)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                info = zipfile.ZipInfo(
+                    f"{folder.name}/{path.name}", date_time=(2000, 1, 1, 0, 0, 0)
+                )
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()

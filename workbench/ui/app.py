@@ -1,0 +1,99 @@
+"""Entry point and router: sign-in first, then the pages the signed-in role may open."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import streamlit as st
+
+from workbench.db import queries
+from workbench.domain.labels import Role
+from workbench.ui import auth, runtime
+from workbench.ui.components.text import escape_markdown
+from workbench.ui.pages import PAGES_DIR
+
+
+class PageSpec(NamedTuple):
+    """One page of the app: file under pages/, title, icon, URL path, least role that opens it."""
+
+    file: str
+    title: str
+    icon: str
+    url_path: str
+    role: Role
+
+
+# The one registry of pages. A page whose file does not exist (yet) is simply not registered.
+PAGES: list[PageSpec] = [
+    PageSpec("articles.py", "Articles", ":material/library_books:", "articles", Role.REVIEWER),
+    PageSpec("annotate.py", "Annotate", ":material/edit_note:", "annotate", Role.REVIEWER),
+    PageSpec("agreement.py", "Agreement", ":material/insights:", "agreement", Role.EDITOR),
+    PageSpec("adjudicate.py", "Adjudicate", ":material/gavel:", "adjudicate", Role.EDITOR),
+    PageSpec("export.py", "Export", ":material/download:", "export", Role.EDITOR),
+    PageSpec("history.py", "Label history", ":material/history:", "history", Role.EDITOR),
+    PageSpec("admin_users.py", "Users", ":material/group:", "users", Role.ADMIN),
+    PageSpec("admin_assign.py", "Assignments", ":material/assignment_ind:", "assign", Role.ADMIN),
+    PageSpec("admin_ingest.py", "Ingest", ":material/upload_file:", "ingest", Role.ADMIN),
+]
+NOT_IN_MENU = {"annotate.py"}  # opened from the article list with ?article=<id>
+# Streamlit focuses the main area for keyboard shortcuts; its focus ring framed the whole page.
+STYLE = "<style>.stMain:focus::before { box-shadow: none !important; }</style>"
+SECTIONS = {Role.REVIEWER: "Review", Role.EDITOR: "Editing", Role.ADMIN: "Administration"}
+
+
+def available(specs: list[PageSpec]) -> list[PageSpec]:
+    """The specs whose page file exists, first of each file and URL path only."""
+    seen: set[str] = set()
+    found = []
+    for spec in specs:
+        if (PAGES_DIR / spec.file).is_file() and not {spec.file, spec.url_path} & seen:
+            seen |= {spec.file, spec.url_path}
+            found.append(spec)
+    return found
+
+
+def _page(spec: PageSpec, default: bool) -> st.Page:
+    # The icon goes on the menu links only: a page icon becomes the favicon, and a
+    # material-symbol favicon is fetched from the internet.
+    return st.Page(PAGES_DIR / spec.file, title=spec.title, url_path=spec.url_path, default=default)
+
+
+def _sidebar(pages: dict[PageSpec, st.Page], user: runtime.SignedIn) -> None:
+    with st.sidebar:
+        st.markdown("### :material/fact_check: Fact-check workbench")
+        for role, section in SECTIONS.items():
+            links = [s for s in pages if s.role is role and s.file not in NOT_IN_MENU]
+            if not links or not user.role.allows(role):
+                continue
+            st.caption(section)
+            for spec in links:
+                st.page_link(pages[spec], label=spec.title, icon=spec.icon)
+        st.divider()
+        st.caption(f"Signed in as **{escape_markdown(user.name)}** ({user.role.value})")
+        if st.button("Sign out", icon=":material/logout:", key="wb_sign_out"):
+            auth.sign_out()
+            st.rerun()
+
+
+def main() -> None:
+    """Configure the page, route, and show sign-in when nobody is signed in."""
+    st.set_page_config(page_title="Fact-check workbench", layout="wide")
+    st.html(STYLE)
+    db = runtime.get_db()
+    pages = {spec: _page(spec, default=i == 0) for i, spec in enumerate(available(PAGES))}
+    navigation = st.navigation(list(pages.values()), position="hidden")
+    user = runtime.current_user()
+    if user is None:
+        with db.read() as session:
+            has_accounts = queries.count_users(session) > 0
+        if has_accounts:
+            auth.sign_in_page(db)
+        else:
+            auth.first_admin_page(db)
+        return
+    _sidebar(pages, user)
+    navigation.run()
+
+
+if __name__ == "__main__":  # served through workbench/streamlit_app.py; see its docstring
+    main()

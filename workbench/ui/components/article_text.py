@@ -1,0 +1,86 @@
+"""An article's text and sentences as plain, immutable data, cached per article id."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import streamlit as st
+
+from workbench.db import queries
+from workbench.db.engine import Database
+from workbench.ui import runtime
+
+LIKELY_CLAIM = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRow:
+    """One sentence: database id, position, text and check-worthiness score."""
+
+    id: int
+    index: int
+    text: str
+    checkworthiness: float
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def likely_claim(self) -> bool:
+        """True when the check-worthiness score marks this sentence as a likely claim."""
+        return self.checkworthiness >= LIKELY_CLAIM
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """An article's metadata and sentences, plus the text component's pre-serialised part."""
+
+    id: str
+    title: str
+    outlet: str | None
+    author: str | None
+    published: str | None
+    url: str | None
+    sentences: tuple[SentenceRow, ...]
+    payload: bytes
+
+    def sentence(self, index: int) -> SentenceRow:
+        """The sentence at ``index``, clamped into range."""
+        return self.sentences[max(0, min(index, len(self.sentences) - 1))]
+
+
+def build_article_text(db: Database, article_id: str) -> ArticleText | None:
+    """Read one article and turn it into plain data (None when there is no such article)."""
+    with db.read() as session:
+        article = queries.get_article(session, article_id=article_id)
+        if article is None:
+            return None
+        body = article.body
+        rows = tuple(
+            SentenceRow(
+                id=s.id,
+                index=s.index,
+                text=s.text,
+                checkworthiness=float(s.checkworthiness or 0.0),
+                reasons=tuple(str(r) for r in (s.check_reasons or [])),
+            )
+            for s in article.sentences
+        )
+        spans = [(s.start, s.end) for s in article.sentences]
+        meta = (article.title, article.outlet, article.author, article.published, article.url)
+    parts: list[list[object]] = []
+    cursor = 0
+    for row, (start, end) in zip(rows, spans, strict=True):
+        # Gaps are sent as text too, so the browser never needs Python string offsets.
+        score = round(row.checkworthiness, 2) if row.likely_claim else 0
+        parts.append([body[cursor:start], row.text, score, ", ".join(row.reasons) if score else ""])
+        cursor = max(cursor, end)
+    static = {"article": article_id, "parts": parts, "tail": body[cursor:]}
+    payload = json.dumps(static, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    title, outlet, author, published, url = meta
+    return ArticleText(article_id, title, outlet, author, published, url, rows, payload)
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def load_article(article_id: str) -> ArticleText | None:
+    """The article ``article_id`` as plain data, cached per id for every session."""
+    return build_article_text(runtime.get_db(), article_id)

@@ -1,0 +1,184 @@
+"""The panel beside the text: verdict buttons with shortcuts, note, evidence, navigation."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from workbench.domain.labels import STANCES, Label
+from workbench.services.labeling import LabelState
+from workbench.ui import state
+from workbench.ui.components import annotate_state as act
+from workbench.ui.components.article_text import ArticleText, SentenceRow
+from workbench.ui.components.text import escape_markdown
+
+SHORTCUTS: dict[Label, str] = {
+    Label.VERIFIED: "V",
+    Label.DISPUTED: "D",
+    Label.UNSOURCED: "U",
+    Label.NOT_A_CLAIM: "N",
+}
+ICONS: dict[Label, str] = {
+    Label.VERIFIED: ":material/check_circle:",
+    Label.DISPUTED: ":material/cancel:",
+    Label.UNSOURCED: ":material/help:",
+    Label.NOT_A_CLAIM: ":material/remove_circle_outline:",
+}
+STANCE_COLOURS: dict[str, Literal["green", "red", "gray"]] = {
+    "supports": "green",
+    "refutes": "red",
+    "context": "gray",
+}
+
+
+def _notice() -> None:
+    notice = state.get(state.NOTICE)
+    state.drop(state.NOTICE)
+    if not isinstance(notice, tuple):
+        return
+    kind, message = notice
+    if kind == "error":
+        st.error(message, icon=":material/error:")
+    elif kind == "info":
+        st.info(message)
+    else:
+        st.caption(f":material/cloud_done: {escape_markdown(message)}")
+
+
+# (key, label, icon, shortcut, step, only unlabeled sentences, help)
+STEPS = (
+    ("wb_prev", "Previous", ":material/arrow_back:", "Left", -1, False, "Previous sentence"),
+    ("wb_next", "Next", ":material/arrow_forward:", "Right", 1, False, "Next sentence"),
+    ("wb_prev_open", "Prev. unlabeled", ":material/first_page:", "K", -1, True,
+     "Previous sentence without your label"),
+    ("wb_next_open", "Next unlabeled", ":material/last_page:", "J", 1, True,
+     "Next sentence without your label"),
+)  # fmt: skip
+
+
+def _navigation(article: ArticleText) -> None:
+    columns = st.columns(2) + st.columns(2)
+    for column, (key, text, icon, shortcut, step, unlabeled, tip) in zip(
+        columns, STEPS, strict=True
+    ):
+        column.button(
+            text,
+            key=key,
+            icon=icon,
+            shortcut=shortcut,
+            help=tip,
+            width="stretch",
+            on_click=act.on_step,
+            args=(article, step, unlabeled),
+        )
+
+
+def _verdict_buttons(article: ArticleText, row: SentenceRow, saved: LabelState | None) -> None:
+    columns = st.columns(2) + st.columns(2)
+    for column, (label, key) in zip(columns, SHORTCUTS.items(), strict=True):
+        current = saved is not None and saved.label is label
+        column.button(
+            label.value.replace("_", " ").capitalize(),
+            key=f"wb_label_{label.value}",
+            icon=ICONS[label],
+            shortcut=key,
+            type="primary" if current else "secondary",
+            width="stretch",
+            on_click=act.on_label,
+            args=(article.id, row.index, row.id, label.value),
+        )
+
+
+def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) -> None:
+    for position, item in enumerate(saved.evidence):
+        with st.container(border=True):
+            head, remove = st.columns([5, 1], vertical_alignment="center")
+            with head:
+                st.badge(item.stance, color=STANCE_COLOURS.get(item.stance, "gray"))
+                if item.url:
+                    host = urlsplit(item.url).netloc or item.url
+                    st.page_link(
+                        item.url,
+                        label=escape_markdown(host),
+                        icon=":material/open_in_new:",
+                        help=item.url,
+                    )
+                if item.sentence_ref:
+                    st.text(f"Cites sentence {item.sentence_ref}")
+            remove.button(
+                "Remove",
+                key=f"wb_ev_remove_{row.id}_{position}",
+                icon=":material/delete:",
+                help="Remove this evidence item",
+                on_click=act.on_remove_evidence,
+                args=(article.id, row.index, row.id, position),
+            )
+            if item.quote:
+                st.text(f"“{item.quote}”")
+            if item.note:
+                st.text(item.note)
+
+
+def _evidence_form(article: ArticleText, row: SentenceRow) -> None:
+    key = act.evidence_key
+    with st.form(f"wb_evidence_{row.id}", border=True):
+        st.text_input("Source URL (http or https)", key=key(row.id, "url"), placeholder="https://")
+        st.text_area("Quote (the exact passage)", key=key(row.id, "quote"), height=80)
+        stance_col, ref_col = st.columns(2)
+        stance_col.selectbox("Stance", STANCES, key=key(row.id, "stance"))
+        ref_col.text_input(
+            "Cites sentence (optional)", key=key(row.id, "ref"), placeholder="article id:index"
+        )
+        st.text_input("Evidence note", key=key(row.id, "note"))
+        st.form_submit_button(
+            "Add evidence",
+            icon=":material/add:",
+            on_click=act.on_add_evidence,
+            args=(article.id, row.index, row.id),
+        )
+
+
+def label_panel(article: ArticleText, row: SentenceRow, saved: LabelState | None) -> None:
+    """The panel for the selected sentence: verdict, note, evidence and navigation."""
+    total = len(article.sentences)
+    heading = f"Sentence {row.index + 1} of {total}"
+    if row.likely_claim:
+        heading += f" · likely claim ({row.checkworthiness:.2f})"
+    st.caption(heading)
+    with st.container(border=True):
+        st.text(row.text)
+    _verdict_buttons(article, row, saved)
+    _navigation(article)
+    _notice()
+    if saved is not None:
+        problem = saved.evidence_problem()
+        if problem is not None:
+            needs = {Label.VERIFIED: "supporting", Label.DISPUTED: "refuting"}.get(saved.label)
+            title = f"Needs {needs} evidence" if needs else "Evidence does not fit this label"
+            st.warning(f"{title}: {problem}.", icon=":material/warning:")
+    nk = act.note_key(row.id)
+    if nk not in st.session_state:
+        st.session_state[nk] = saved.note if saved is not None else ""
+    st.text_area(
+        "Note",
+        key=nk,
+        height=80,
+        on_change=act.on_note,
+        args=(article.id, row.index, row.id),
+        help="Saved with the label; press Ctrl+Enter or click away to save.",
+    )
+    if saved is None:
+        st.caption("Choose a label to attach evidence.")
+    else:
+        st.markdown(f"**Evidence** ({len(saved.evidence)})")
+        _evidence_list(article, row, saved)
+        _evidence_form(article, row)
+        st.button(
+            "Clear my label",
+            key="wb_clear",
+            icon=":material/undo:",
+            on_click=act.on_clear,
+            args=(article.id, row.index, row.id),
+        )

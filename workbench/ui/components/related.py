@@ -1,0 +1,105 @@
+""" "Also reported in": linked sentences of other articles, and which scorer ranks claims."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.db.engine import Database
+from workbench.domain.labels import Label, Role
+from workbench.errors import WorkbenchError
+from workbench.services import claims
+from workbench.ui.components.text import escape_markdown
+from workbench.ui.runtime import SignedIn
+
+
+def _cite(db: Database, user: SignedIn, article_id: str, index: int, ref: str) -> None:
+    """Button callback: cite ``ref`` as evidence for this reviewer's label."""
+    try:
+        with db.write() as session:
+            added = claims.cite_related(
+                session, user_id=user.id, article_id=article_id, index=index, ref=ref
+            )
+    except WorkbenchError as exc:
+        st.session_state["wb_related_notice"] = ("error", str(exc))
+        return
+    message = f"cited {ref} as evidence" if added else f"{ref} is already cited"
+    st.session_state["wb_related_notice"] = ("success", message)
+
+
+def _cite_help(label: str | None, cited: bool) -> str | None:
+    if cited:
+        return "Already cited as evidence for your label."
+    if label is None:
+        return "Label this sentence first; the citation is added to your label's evidence."
+    if label == Label.NOT_A_CLAIM:
+        return "A not_a_claim label takes no evidence."
+    return None
+
+
+def render_related(db: Database, user: SignedIn, article_id: str, sentence_index: int) -> None:
+    """The linked sentences of other articles, conflicts marked, each with a cite button."""
+    try:
+        with db.read() as session:
+            panel = claims.related_panel(
+                session, user_id=user.id, article_id=article_id, index=sentence_index
+            )
+    except WorkbenchError as exc:
+        st.error(str(exc))
+        return
+    notice = st.session_state.pop("wb_related_notice", None)
+    if notice is not None:
+        kind, message = notice
+        (st.success if kind == "success" else st.error)(escape_markdown(message))
+    st.markdown("**Also reported in**")
+    if not panel.related:
+        st.caption("No other article reports this sentence's claim.")
+        return
+    for item in panel.related:
+        with st.container(border=True):
+            source = item.outlet or item.article_title or item.article_id
+            st.caption(
+                f"{escape_markdown(source)} · sentence {item.index + 1} · "
+                f"similarity {item.similarity:.2f}"
+            )
+            st.text(item.text)
+            if item.conflict:
+                st.warning(f"Conflict: {escape_markdown(item.reason)}", icon="⚠️")
+            cited = item.ref in panel.cited
+            help_text = _cite_help(panel.label, cited)
+            st.button(
+                "Cite as evidence",
+                key=f"wb-cite-{article_id}-{sentence_index}-{item.ref}",
+                disabled=help_text is not None,
+                help=help_text,
+                on_click=_cite,
+                args=(db, user, article_id, sentence_index, item.ref),
+            )
+
+
+def render_scorer_status(db: Database, user: SignedIn | None = None) -> None:
+    """Which scorer ranks likely claims; for admins, a button that retrains it."""
+    with db.read() as session:
+        status = claims.scorer_status(session)
+    st.caption(
+        f"Likely claims ranked by {escape_markdown(status.description)}; "
+        f"{status.usable_labels} labeled sentence(s) available for training."
+    )
+    if user is None or not user.role.allows(Role.ADMIN):
+        return
+    ready = claims.can_retrain(status)
+    if st.button(
+        "Retrain",
+        key="wb-retrain",
+        disabled=not ready,
+        help=None if ready else "Needs more labeled sentences (both claims and not_a_claim).",
+    ):
+        try:
+            with db.write() as session:
+                report = claims.retrain_scorer(session, actor_id=user.id)
+        except WorkbenchError as exc:
+            st.error(escape_markdown(str(exc)))
+            return
+        st.success(
+            f"Trained on {report.trained_on} labels (cross-validated F1 "
+            f"{report.metrics['cv_f1']}); rescored {report.rescored} sentences."
+        )

@@ -1,0 +1,41 @@
+"""The annotate view's fragment: the part that reruns on every click, and nothing more."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from workbench.services import labeling
+from workbench.ui import runtime
+from workbench.ui.components import annotate_state as act
+from workbench.ui.components.article_text import ArticleText
+from workbench.ui.components.label_panel import label_panel
+from workbench.ui.components.related import render_related
+from workbench.ui.components.sentence_text import sentence_text
+
+
+@st.fragment
+def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
+    """Text highlights and the selected sentence's panel; a click reruns only this."""
+    labels = act.labels_of(article.id, user.id)
+    index = act.selected_of(article)
+    row = article.sentences[index]
+    text_col, panel_col = st.columns([3, 2], gap="large")
+    with text_col:
+        done, total = len(labels), len(article.sentences)
+        st.progress(done / total, text=f"You have labeled {done} of {total} sentences")
+        with st.container(height=680, border=False):
+            sentence_text(
+                article,
+                labels,
+                index,
+                key=act.text_key(article.id),
+                on_select=partial(act.on_select, article.id),
+            )
+    with panel_col:
+        db = runtime.get_db()
+        with db.read() as session:
+            saved = labeling.label_state(session, user_id=user.id, sentence_id=row.id)
+        label_panel(article, row, saved)
+        render_related(db, user, article.id, index)

@@ -1,0 +1,90 @@
+"""Admin: put articles in reviewers' queues, and take them out again."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workbench.db.assignments import article_titles
+from workbench.domain.labels import Role
+from workbench.errors import WorkbenchError
+from workbench.services import assignments, users
+from workbench.ui import runtime, state
+from workbench.ui.components.text import escape_markdown
+
+admin = runtime.require_role(Role.ADMIN)
+db = runtime.get_db()
+st.title("Assignments", anchor=False)
+if notice := state.get(state.ADMIN_NOTICE):
+    st.success(escape_markdown(str(notice)))
+    state.drop(state.ADMIN_NOTICE)
+
+try:
+    with db.read() as session:
+        current = assignments.list_assignments(session, actor_id=admin.id)
+        accounts = [a.name for a in users.list_accounts(session, actor_id=admin.id) if a.active]
+        articles = article_titles(session)
+except WorkbenchError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.stop()
+
+
+def done(message: str) -> None:
+    """Remember the outcome and rerun, so the table below shows the change."""
+    state.put(state.ADMIN_NOTICE, message)
+    st.rerun()
+
+
+outcome: str | None = None  # done() outside the form: a rerun must not start inside it
+with st.form("assign"):
+    chosen = st.multiselect(
+        "Articles",
+        list(articles),
+        format_func=lambda article: f"{articles[article] or article} ({article})",
+    )
+    reviewers = st.multiselect("Reviewers", accounts)
+    if st.form_submit_button("Assign", type="primary"):
+        try:
+            with db.write() as session:
+                report = assignments.admin_assign(
+                    session, actor_id=admin.id, article_ids=chosen, user_names=reviewers
+                )
+        except WorkbenchError as exc:
+            st.error(escape_markdown(str(exc)))
+        else:
+            outcome = (
+                f"{len(report.added)} assignment(s) added, {len(report.already)} already present."
+            )
+if outcome is not None:
+    done(outcome)
+
+st.subheader("Current assignments", anchor=False)
+if not current:
+    st.info("No article is assigned yet; reviewers then see every article.")
+    st.stop()
+st.dataframe(
+    pd.DataFrame(
+        {
+            "reviewer": [row.user_name for row in current],
+            "article": [row.article_id for row in current],
+            "title": [row.title for row in current],
+            "since (UTC)": [f"{row.created_at:%Y-%m-%d %H:%M}" for row in current],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+pairs = [(row.article_id, row.user_name) for row in current]
+remove = st.selectbox(
+    "Remove an assignment", pairs, format_func=lambda pair: f"{pair[1]}: {pair[0]}"
+)
+if st.button("Remove", key="wb_unassign") and remove is not None:
+    try:
+        with db.write() as session:
+            assignments.admin_unassign(
+                session, actor_id=admin.id, article_id=remove[0], user_name=remove[1]
+            )
+    except WorkbenchError as exc:
+        st.error(escape_markdown(str(exc)))
+    else:
+        done(f"Removed {remove[0]} from {remove[1]}'s queue.")

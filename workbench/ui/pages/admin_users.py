@@ -1,0 +1,110 @@
+"""Admin: accounts — create, reset a password, deactivate or reactivate."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workbench.domain.labels import Role
+from workbench.errors import WorkbenchError
+from workbench.services import users
+from workbench.ui import runtime, state
+from workbench.ui.components.text import escape_markdown
+
+admin = runtime.require_role(Role.ADMIN)
+db = runtime.get_db()
+st.title("Users", anchor=False)
+if notice := state.get(state.ADMIN_NOTICE):
+    st.success(escape_markdown(str(notice)))
+    state.drop(state.ADMIN_NOTICE)
+
+try:
+    with db.read() as session:
+        accounts = users.list_accounts(session, actor_id=admin.id)
+except WorkbenchError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.stop()
+
+st.dataframe(
+    pd.DataFrame(
+        {
+            "name": [a.name for a in accounts],
+            "role": [a.role.value for a in accounts],
+            "e-mail": [a.email or "" for a in accounts],
+            "active": [a.active for a in accounts],
+            "has password": [a.has_password for a in accounts],
+            "locked until (UTC)": [
+                f"{a.locked_until:%Y-%m-%d %H:%M}" if a.locked_until else "" for a in accounts
+            ],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+names = [a.name for a in accounts]
+
+
+outcome: str | None = None  # set by an action; shown after a rerun so the table is fresh
+
+create_tab, reset_tab, active_tab = st.tabs(["Create account", "Reset password", "Deactivate"])
+with create_tab, st.form("create_account", clear_on_submit=True):
+    name = st.text_input("Account name", max_chars=100)
+    role = st.selectbox("Role", [r.value for r in Role])
+    email = st.text_input("E-mail (optional; matches single sign-on)", max_chars=320)
+    password = st.text_input("Password", type="password")
+    repeat = st.text_input("Repeat password", type="password")
+    if st.form_submit_button("Create account", type="primary"):
+        try:
+            if password != repeat:
+                raise WorkbenchError("The two passwords differ.")
+            with db.write() as session:
+                made = users.admin_create_user(
+                    session,
+                    actor_id=admin.id,
+                    name=name,
+                    role=str(role),
+                    password=password,
+                    email=email or None,
+                )
+        except WorkbenchError as exc:
+            st.error(escape_markdown(str(exc)))
+        else:
+            outcome = f"Created {made.role.value} account {made.name!r}."
+
+with reset_tab, st.form("reset_password", clear_on_submit=True):
+    target = st.selectbox("Account", names, key="wb_reset_account")
+    password = st.text_input("New password", type="password")
+    repeat = st.text_input("Repeat new password", type="password")
+    if st.form_submit_button("Reset password", type="primary"):
+        try:
+            if password != repeat:
+                raise WorkbenchError("The two passwords differ.")
+            with db.write() as session:
+                changed = users.admin_set_password(
+                    session, actor_id=admin.id, name=str(target), password=password
+                )
+        except WorkbenchError as exc:
+            st.error(escape_markdown(str(exc)))
+        else:
+            outcome = f"Password of {changed.name!r} reset; any lock-out is lifted."
+
+with active_tab:
+    target = st.selectbox("Account", names, key="wb_active_account")
+    st.caption("A deactivated account cannot sign in; its labels stay in the dataset.")
+    left, right = st.columns(2)
+    for column, active, label in ((left, False, "Deactivate"), (right, True, "Reactivate")):
+        if column.button(label, key=f"wb_set_active_{active}", width="stretch"):
+            try:
+                with db.write() as session:
+                    account = users.admin_set_active(
+                        session, actor_id=admin.id, name=str(target), active=active
+                    )
+            except WorkbenchError as exc:
+                st.error(escape_markdown(str(exc)))
+            else:
+                state_word = "active" if account.active else "deactivated"
+                outcome = f"{account.name!r} is now {state_word}."
+
+if outcome is not None:
+    state.put(state.ADMIN_NOTICE, outcome)
+    st.rerun()

@@ -1,0 +1,112 @@
+"""Editor: inter-annotator agreement figures and charts, current after every save."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from workbench.db import labels, queries
+from workbench.domain import agreement_frames as frames
+from workbench.domain.labels import Role
+from workbench.errors import WorkbenchError
+from workbench.services.agreement import Agreement, compute_agreement
+from workbench.ui import charts, runtime
+from workbench.ui.components.text import escape_markdown
+
+ALL = "All articles"
+
+runtime.require_role(Role.EDITOR)
+db = runtime.get_db()
+st.title("Agreement", anchor=False)
+
+
+@st.cache_data(max_entries=32, show_spinner="Computing agreement…")
+def _agreement(
+    database: str, last_change: int, article: str | None, reviewers: Sequence[str] | None
+) -> Agreement:
+    """Figures for one database state: the key changes with every audited save."""
+    with runtime.get_db().read() as session:
+        return compute_agreement(session, article_id=article, reviewers=reviewers)
+
+
+def _show(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+with db.read() as session:
+    articles = queries.article_ids(session)
+    last = labels.last_change(session)
+key = db.engine.url.render_as_string(hide_password=True)
+left, middle, right = st.columns([2, 3, 1])
+article = left.selectbox("Article", [ALL, *articles], key="wb_agreement_article")
+article_id = None if article == ALL else str(article)
+try:
+    everyone = _agreement(key, last, article_id, None).matrix.reviewers
+    chosen = middle.multiselect(
+        "Reviewers", list(everyone), placeholder="All reviewers", key="wb_agreement_reviewers"
+    )
+    period = right.radio("Trend by", ["week", "day"], horizontal=True, key="wb_agreement_period")
+    result = _agreement(key, last, article_id, tuple(sorted(chosen)) or None)
+except WorkbenchError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.stop()
+
+missing = frames.missing_figures(result.matrix)
+if missing is not None:
+    st.info(missing)
+    st.stop()
+
+report = result.report
+reasons = report["reasons"]
+ci = report["krippendorff_alpha_ci95"]
+cols = st.columns(4)
+cols[0].metric("Krippendorff's alpha", _show(report["krippendorff_alpha"]))
+cols[0].caption("95% interval: " + (f"{ci[0]:.3f} to {ci[1]:.3f}" if ci else "n/a"))
+cols[1].metric("Fleiss' kappa", _show(report["fleiss_kappa"]))
+cols[1].caption(f"over {report['fleiss_units']} sentence(s) labeled by every reviewer")
+cols[2].metric("Percent agreement", _show(report["percent_agreement"]))
+cols[3].metric("Sentences with 2+ labels", report["units"])
+for name, split in (("Claim detection", "claim_detection"), ("Verdict", "verdict")):
+    part = report[split]
+    st.caption(
+        f"{name}: alpha {_show(part['krippendorff_alpha'])}, "
+        f"percent agreement {_show(part['percent_agreement'])} over {part['units']} sentence(s)"
+    )
+for field, reason in reasons.items():
+    st.caption(escape_markdown(f"{field} is undefined: {reason}"))
+
+heat, dist = st.columns(2)
+heat.altair_chart(charts.kappa_heatmap(frames.pairwise_frame(result.matrix)))
+dist.altair_chart(charts.label_distribution_chart(frames.label_distribution_frame(result.matrix)))
+
+by_article = frames.article_frame(report)
+if by_article["alpha"].notna().any():
+    st.altair_chart(charts.article_alpha_chart(by_article))
+else:
+    st.info("Alpha per article needs an article with two reviewers on the same sentence.")
+
+st.subheader("Two reviewers", anchor=False)
+names = list(result.matrix.reviewers)
+pick_a, pick_b = st.columns(2)
+a = pick_a.selectbox("Reviewer A", names, index=0, key="wb_agreement_a")
+b = pick_b.selectbox("Reviewer B", names, index=min(1, len(names) - 1), key="wb_agreement_b")
+table = frames.confusion_frame(result.matrix, str(a), str(b))
+if a == b:
+    st.info("Choose two different reviewers.")
+elif table["count"].sum() == 0:
+    st.info(escape_markdown(f"{a} and {b} have not labeled the same sentence yet."))
+else:
+    st.altair_chart(charts.confusion_chart(table, str(a), str(b)))
+
+series = frames.time_frame(result.matrix, period=str(period))
+if len(series) > 0:
+    st.altair_chart(charts.agreement_over_time_chart(series))
+
+st.subheader("Per reviewer", anchor=False)
+st.dataframe(
+    pd.DataFrame(result.reviewers).drop(columns=["reasons"]),
+    hide_index=True,
+    width="stretch",
+)

@@ -1,0 +1,34 @@
+"""Annotate: an article with sentence highlights and the panel of the selected sentence."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.domain.labels import Role
+from workbench.ui import runtime
+from workbench.ui.components import annotate_state as act
+from workbench.ui.components.article_text import load_article
+from workbench.ui.components.related import render_scorer_status
+from workbench.ui.components.text import escape_markdown
+from workbench.ui.components.workspace import workspace
+from workbench.ui.pages import page_path
+
+user = runtime.require_role(Role.REVIEWER)
+
+article_id = st.query_params.get("article", "")
+article = load_article(article_id) if article_id else None
+if article is None:
+    if article_id:
+        st.error(f"There is no article with id {article_id!r}.")
+    else:
+        st.info("Choose an article to annotate.")
+    st.page_link(page_path("articles.py"), label="All articles", icon=":material/list:")
+    st.stop()
+
+st.page_link(page_path("articles.py"), label="All articles", icon=":material/arrow_back:")
+st.subheader(escape_markdown(article.title or article.id), anchor=False)
+byline = [part for part in (article.outlet, article.author, article.published) if part]
+st.caption(escape_markdown(" · ".join(byline + [article.id])))
+render_scorer_status(runtime.get_db(), user)
+act.load_labels(article.id, user.id)  # a full run (open or reload) reads the database afresh
+workspace(article, user)

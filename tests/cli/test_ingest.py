@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -106,3 +111,39 @@ def test_no_source_is_a_usage_error(database_url: str) -> None:
     assert result.exit_code == 2
     assert "Missing argument" in result.stderr
     assert result.stdout == ""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves the fixture folder without logging every request."""
+
+    def log_message(self, *args: object) -> None:
+        """Keep test output quiet."""
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(DATA))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_url_sources(db: Database, database_url: str, site: str) -> None:
+    code, out, err = ingest(database_url, f"{site}/ceasefire.html", f"{site}/gone.html")
+    assert (code, out) == (1, "1 article(s) added, 0 already present, 1 error(s)\n")
+    assert err == f"error: {site}/gone.html: HTTP 404 File not found\n"
+    with db.read() as session:
+        [article] = session.scalars(select(Article)).all()
+        assert article.id.startswith("talks-resume-after-border-ceasefire-")
+        assert (article.source, article.url, article.author) == (
+            f"{site}/ceasefire.html",
+            "https://herald.example.org/world/talks-resume",
+            "Jane Reporter",
+        )
+        assert len(article.sentences) == 7
+    assert ingest(database_url, f"{site}/ceasefire.html")[:2] == (
+        0,
+        "0 article(s) added, 1 already present, 0 error(s)\n",
+    )

@@ -164,6 +164,12 @@ def test_bad_records(record: dict[str, object], message: str) -> None:
     assert str(error_of(draft_from_record, record, source="in.jsonl", line=7)) == message
 
 
+def test_numeric_ids_are_accepted() -> None:
+    assert draft_from_record({"id": 7, "body": "x"}).id == "7"
+    message = str(error_of(draft_from_record, {"id": 1.5, "body": "x"}, line=2))
+    assert message == "line 2: field 'id' must be a string, not float"
+
+
 def test_too_large_article() -> None:
     draft = ArticleDraft(body="a" * (MAX_BODY_CHARS + 1))
     assert str(error_of(check_draft, draft)) == (

@@ -9,7 +9,13 @@ import pytest
 
 from workbench.domain.articles import normalise_text
 from workbench.domain.claim_facts import extract_facts, find_conflict
-from workbench.domain.claim_links import ClaimText, content_tokens, is_linkable, link_claims
+from workbench.domain.claim_links import (
+    ClaimText,
+    content_tokens,
+    is_linkable,
+    link_claims,
+    shortlist,
+)
 from workbench.domain.segment import split_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,3 +166,15 @@ def test_links_on_the_labeled_pairs_reach_a_sane_floor(
     assert ctp / (ctp + cfp) >= 0.8 and ctp / (ctp + cfn) >= 0.5, (ctp, cfp, cfn)
     pahalgam = found[("002_106eb614b3e40071:23", "003_12a4aa04524d7b45:8")]
     assert pahalgam == (True, "13 vs 26 killed")
+
+
+def test_shortlist_keeps_small_corpora_and_trims_large_ones_by_shared_words() -> None:
+    new = [ClaimText(1, "a", "The ceasefire between India and Pakistan held on May 10.")]
+    corpus = [
+        ClaimText(2, "b", "Football results from the weekend league were announced."),
+        ClaimText(3, "c", "India and Pakistan agreed a ceasefire on May 10."),
+        ClaimText(4, "d", "The ceasefire held."),
+    ]
+    assert shortlist(new, corpus) == corpus
+    assert shortlist(new, corpus, limit=2) == [corpus[1], corpus[2]]
+    assert shortlist(new, corpus, limit=1) == [corpus[1]]

@@ -9,12 +9,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.e2e.helpers import PASSWORD, RunningApp
 from workbench.db.engine import Database
 from workbench.db.migrate import upgrade
 from workbench.services.ingest import ingest_paths
@@ -24,9 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
-SCREENSHOTS_ENV = "WORKBENCH_SCREENSHOTS"
-SCREENSHOT_DIR = ROOT / "docs" / "screenshots"
-PASSWORD = "correct horse battery"
+expect.set_options(timeout=20_000)  # a shared 2-core machine can be slow to rerun a page
 XSS_TITLE = "Hostile markup test"
 XSS_BODY = (
     f"{XSS_TITLE}\n\n"
@@ -35,15 +33,6 @@ XSS_BODY = (
     "Another posted <img src=x onerror=alert(1)> on the notice board. "
     "Officials did not respond to questions on Friday.\n"
 )
-
-
-@dataclass
-class RunningApp:
-    """A served app: its base URL and the database it uses."""
-
-    url: str
-    db: Database
-    db_url: str
 
 
 def _free_port() -> int:
@@ -151,14 +140,3 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(20_000)
     yield page
     context.close()
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Save ``docs/screenshots/<name>.png`` when WORKBENCH_SCREENSHOTS is set (make screenshots)."""
-    if not os.environ.get(SCREENSHOTS_ENV):
-        return
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.locator('[data-testid="stMain"]').evaluate("main => main.scrollTo(0, 0)")
-    page.evaluate("() => window.scrollTo(0, 0)")
-    page.wait_for_timeout(600)
-    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"))

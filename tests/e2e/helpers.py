@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
 from workbench.db import queries
 from workbench.db.engine import Database
+
+PASSWORD = "correct horse battery"
+SCREENSHOTS_ENV = "WORKBENCH_SCREENSHOTS"
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@dataclass
+class RunningApp:
+    """A served app: its base URL and the database it uses."""
+
+    url: str
+    db: Database
+    db_url: str
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save ``docs/screenshots/<name>.png`` when WORKBENCH_SCREENSHOTS is set (make screenshots)."""
+    if not os.environ.get(SCREENSHOTS_ENV):
+        return
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.locator('[data-testid="stMain"]').evaluate("main => main.scrollTo(0, 0)")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"))
 
 
 def wait_idle(page: Page) -> None:
@@ -45,12 +73,21 @@ def label_sentence(page: Page, index: int, key: str, saved: str) -> None:
     wait_idle(page)
 
 
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label`` (type it, then Enter)."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label).locator("input")
+    box.click()
+    box.fill(option)
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+    box.press("Enter")
+    expect(box).to_have_value(option)
+
+
 def add_evidence(page: Page, url: str, quote: str, stance: str) -> None:
     """Fill the evidence form of the selected sentence and submit it."""
     page.get_by_label("Source URL (http or https)").fill(url)
     page.get_by_label("Quote (the exact passage)").fill(quote)
-    page.get_by_label("Stance").click()
-    page.get_by_role("option", name=stance, exact=True).click()
+    choose(page, "Stance", stance)
     page.get_by_role("button", name="Add evidence").click()
     expect(page.get_by_text("Evidence added")).to_be_visible()
     wait_idle(page)

@@ -8,8 +8,17 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import PASSWORD, RunningApp, screenshot
-from tests.e2e.helpers import label_sentence, saved_label, sentence, sign_in, sign_out, wait_idle
+from tests.e2e.helpers import (
+    PASSWORD,
+    RunningApp,
+    label_sentence,
+    saved_label,
+    screenshot,
+    sentence,
+    sign_in,
+    sign_out,
+    wait_idle,
+)
 from workbench.db.models import AuditEntry, User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -11,11 +11,14 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import PASSWORD, RunningApp, screenshot
 from tests.e2e.helpers import (
+    PASSWORD,
+    RunningApp,
     add_evidence,
+    choose,
     label_sentence,
     saved_label,
+    screenshot,
     sentence,
     sign_in,
     sign_out,
@@ -29,8 +32,7 @@ ARTICLE = "001_905ae90385d1da76"
 
 def _create_account(page: Page, name: str, role: str) -> None:
     page.get_by_label("Account name").fill(name)
-    page.get_by_test_id("stSelectbox").filter(has_text="Role").click()
-    page.get_by_role("option", name=role, exact=True).click()
+    choose(page, "Role", role)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
@@ -66,23 +68,23 @@ def test_team_flow_from_first_admin_to_exported_gold_label(
 
     # Reviewer 1: three labels by keyboard, evidence on two of them, then a reload.
     _open_article(page, app, "ana")
-    label_sentence(page, 5, "v", "verified")
+    label_sentence(page, 4, "v", "verified")
     add_evidence(
         page, "https://example.org/un-briefing", "cooperation could reduce terrorism", "supports"
     )
-    label_sentence(page, 6, "d", "disputed")
+    label_sentence(page, 5, "d", "disputed")
     add_evidence(
         page, "https://example.org/transcript", "spoke to the press on Wednesday", "refutes"
     )
-    label_sentence(page, 7, "u", "unsourced")
+    label_sentence(page, 6, "u", "unsourced")
     page.reload()
     page.get_by_label("Account name").fill("ana")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    for index, code in ((5, "v"), (6, "d"), (7, "u")):
+    for index, code in ((4, "v"), (5, "d"), (6, "u")):
         expect(sentence(page, index)).to_have_attribute("data-label", code)
-    sentence(page, 6).click()
-    expect(page.get_by_text("Sentence 7 of 38")).to_be_visible()
+    sentence(page, 5).click()
+    expect(page.get_by_text("Sentence 6 of 38")).to_be_visible()
     expect(page.get_by_role("link", name="example.org")).to_be_visible()
     wait_idle(page)
     screenshot(page, "annotate")
@@ -91,15 +93,15 @@ def test_team_flow_from_first_admin_to_exported_gold_label(
     # Reviewer 2 sees none of that (blind) and labels two of the three differently.
     _open_article(page, app, "bob")
     expect(page.locator(".wb-s[data-label]")).to_have_count(0)
+    label_sentence(page, 4, "d", "disputed")
     label_sentence(page, 5, "d", "disputed")
-    label_sentence(page, 6, "d", "disputed")
-    label_sentence(page, 7, "n", "not a claim")
-    assert [saved_label(app.db, "bob", ARTICLE, i) for i in (5, 6, 7)] == [
+    label_sentence(page, 6, "n", "not a claim")
+    assert [saved_label(app.db, "bob", ARTICLE, i) for i in (4, 5, 6)] == [
         "disputed",
         "disputed",
         "not_a_claim",
     ]
-    assert [saved_label(app.db, "ana", ARTICLE, i) for i in (5, 6, 7)] == [
+    assert [saved_label(app.db, "ana", ARTICLE, i) for i in (4, 5, 6)] == [
         "verified",
         "disputed",
         "unsourced",
@@ -133,7 +135,7 @@ def test_team_flow_from_first_admin_to_exported_gold_label(
                 GoldLabel, GoldLabel.sentence_id == Sentence.id
             )
         ).all()
-    assert len(gold) == 1 and gold[0][0] == ARTICLE and gold[0][1] in (5, 7)
+    assert len(gold) == 1 and gold[0][0] == ARTICLE and gold[0][1] in (4, 6)
     assert gold[0][2] == "disputed"
     gold_id = f"{ARTICLE}:{gold[0][1]}"
 
@@ -151,5 +153,5 @@ def test_team_flow_from_first_admin_to_exported_gold_label(
     by_id = {claim["id"]: claim for claim in claims}
     assert by_id[gold_id]["label"] == "disputed"
     assert by_id[gold_id]["label_source"] == "adjudicated"
-    assert by_id[f"{ARTICLE}:6"]["label"] == "disputed"  # unanimous between ana and bob
-    assert by_id[f"{ARTICLE}:6"]["label_source"] == "unanimous"
+    assert by_id[f"{ARTICLE}:5"]["label"] == "disputed"  # unanimous between ana and bob
+    assert by_id[f"{ARTICLE}:5"]["label_source"] == "unanimous"

@@ -158,3 +158,25 @@ def test_several_processes_save_at_once(
     # each account ends with one annotation per sentence it touched; every save is audited
     assert _counts(seeded_db) == (processes * 2 * len(sentences), done)
     _assert_chains_intact(seeded_db)
+
+
+def test_two_first_visitors_create_one_first_admin(db: Database) -> None:
+    from workbench.errors import AlreadyExistsError
+    from workbench.services.users import create_first_admin
+
+    start = threading.Barrier(2)
+
+    def visitor(name: str) -> str:
+        start.wait()
+        try:
+            with db.write() as session:
+                create_first_admin(session, name=name, password="long enough")
+        except AlreadyExistsError:
+            return "refused"
+        return "created"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(visitor, ["first", "second"]))
+    assert outcomes == ["created", "refused"]
+    with db.read() as session:
+        assert queries.count_users(session) == 1

@@ -225,9 +225,19 @@ def test_filters_by_article_and_date(corpus: Database, tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
-def test_preview_counts_match_the_export(corpus: Database, tmp_path: Path) -> None:
+def test_preview_counts_match_the_export_and_progress_reaches_the_total(
+    corpus: Database, tmp_path: Path
+) -> None:
     stats = preview_export(corpus, options=ExportOptions(policy="majority"))
-    manifest = run(corpus, tmp_path / "o", policy="majority")
+    calls: list[tuple[int, int]] = []
+    manifest = export_dataset(
+        corpus,
+        out=tmp_path / "o",
+        options=ExportOptions(policy="majority"),
+        progress=lambda done, total: calls.append((done, total)),
+    ).manifest
+    assert calls[-1] == (14, 14)
+    assert not list(tmp_path.glob(".o.*"))
     assert stats.counts() == manifest["counts"]
     assert stats.label_distribution() == manifest["label_distribution"]
 

@@ -11,9 +11,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.exporters.labeled import B
 from workbench.config import DATABASE_URL_ENV
+from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
+from workbench.services.annotate import record_label
 from workbench.services.export import EXPORTS_ENV
 from workbench.ui.runtime import SignedIn
 
@@ -29,6 +32,7 @@ def open_page(
     monkeypatch.setenv(EXPORTS_ENV, str(tmp_path / "exports"))
     monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "page-test")
     st.cache_resource.clear()
+    st.cache_data.clear()
 
     def _open(user: SignedIn) -> AppTest:
         at = AppTest.from_file(str(PAGE), default_timeout=60)
@@ -37,6 +41,7 @@ def open_page(
 
     yield _open
     st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -57,6 +62,12 @@ def test_preview_export_and_download(
     assert metrics == {"Articles": "5", "Annotations": "14", "Reviewers": "3", "Claims": "3"}
     frame = at.dataframe[0].value
     assert dict(zip(frame["label"], frame["claims"], strict=True)) == {"disputed": 2, "verified": 1}
+    with corpus.write() as session:  # a new label: the cached preview must not be reused
+        sentence = queries.sentence_at(session, article_id=B, index=5)
+        cy = queries.user_by_name(session, name="cy")
+        assert sentence is not None and cy is not None
+        record_label(session, user_id=cy.id, sentence_id=sentence.id, label="unsourced")
+    assert _metrics(at.run())["Annotations"] == "15"
     at.selectbox(key="wb_export_policy").set_value("majority").run()
     assert _metrics(at)["Claims"] == "5"
     at.selectbox(key="wb_export_format").set_value("fever")

@@ -70,4 +70,4 @@ def all_assignments(session: Session) -> list[AssignmentRow]:
 def article_titles(session: Session) -> dict[str, str]:
     """Every article id with its title, by id."""
     rows = session.execute(select(Article.id, Article.title).order_by(Article.id))
-    return {article_id: title for article_id, title in rows}
+    return dict(rows.all())

@@ -115,7 +115,7 @@ def user_annotations(session: Session, *, user_id: int, article_id: str) -> dict
         .where(Sentence.article_id == article_id, Annotation.user_id == user_id)
         .options(selectinload(Annotation.evidence))
     )
-    return {index: annotation for index, annotation in rows}
+    return dict(rows.all())
 
 
 def annotation_for(session: Session, *, sentence_id: int, user_id: int) -> Annotation | None:
@@ -134,4 +134,4 @@ def label_map(session: Session, *, user_id: int, article_id: str) -> dict[int, s
         .join(Annotation, Annotation.sentence_id == Sentence.id)
         .where(Sentence.article_id == article_id, Annotation.user_id == user_id)
     )
-    return {index: label for index, label in rows}
+    return dict(rows.all())

@@ -118,6 +118,13 @@ def _optional_str(record: Mapping[str, object], key: str) -> str | None:
     return value.strip() or None
 
 
+def _record_id(value: object) -> str | None:
+    """Ids may be strings or whole numbers (``7`` and ``"7"`` name the same article)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _optional_str({"id": value}, "id")
+
+
 def draft_from_record(
     record: Mapping[str, object], *, source: str | None = None, line: int | None = None
 ) -> ArticleDraft:
@@ -134,7 +141,7 @@ def draft_from_record(
         draft = ArticleDraft(
             body=normalise_text(body),
             title=" ".join((_optional_str(record, "title") or "").split()),
-            id=_optional_str(record, "id"),
+            id=_record_id(record.get("id")),
             url=check_url(url) if url else None,
             outlet=_optional_str(record, "outlet"),
             author=_optional_str(record, "author"),

@@ -17,6 +17,7 @@ LINK_THRESHOLD = 0.16
 """Combined similarity at or above which two sentences are linked (see benchmarks/links.py)."""
 MATCHES_PER_ARTICLE = 4
 MIN_CONTENT_TOKENS = 4
+MAX_CANDIDATES = 5_000
 WEIGHTS = (0.5, 0.5)  # claimed words, character n-grams
 
 # Multi-word names and phrasings first, so the token synonyms below see one token.
@@ -25,7 +26,6 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bunited nations\b", " un "),
     (r"\binter-services intelligence\b", " isi "),
     (r"\bresearch and analysis wing\b", " raw "),
-    (r"\bbhutto-zardari\b|\bbilawal bhutto\b|\bbilawal\b", " bhutto "),
     (r"\bwork together\b|\bjoin hands\b", " cooperate "),
     (r"\bsit down\b", " "),
     (r"\bpress (?:conference|briefing|event)\b|\bnews conference\b", " press_event "),
@@ -238,6 +238,22 @@ def mutual_best(block: NDArray[np.float64], *, threshold: float, k: int) -> list
     return cells
 
 
+def shortlist(
+    new: Sequence[ClaimText], corpus: Sequence[ClaimText], *, limit: int = MAX_CANDIDATES
+) -> list[ClaimText]:
+    """The corpus itself when small; else the ``limit`` sentences sharing most words with ``new``.
+
+    Keeps the cost of linking one article bounded as the corpus grows; a sentence that shares
+    no content word with the new article could not reach the link threshold anyway.
+    """
+    if len(corpus) <= limit:
+        return list(corpus)
+    wanted = {token for item in new for token in content_tokens(item.text)}
+    shared = [len(wanted.intersection(content_tokens(item.text))) for item in corpus]
+    best = sorted(range(len(corpus)), key=lambda i: (-shared[i], i))[:limit]
+    return [corpus[i] for i in sorted(best) if shared[i]]
+
+
 def link_claims(
     new: Sequence[ClaimText],
     corpus: Sequence[ClaimText],
@@ -251,7 +267,7 @@ def link_claims(
     whatever order the articles arrived in.
     """
     fresh = [item for item in new if is_linkable(item.text)]
-    others = [item for item in corpus if is_linkable(item.text)]
+    others = shortlist(fresh, [item for item in corpus if is_linkable(item.text)])
     scores = similarity([item.text for item in fresh], [item.text for item in others])
     rows_by_article: dict[str, list[int]] = {}
     cols_by_article: dict[str, list[int]] = {}

@@ -104,8 +104,7 @@ def analyse_new_article(session: Session, article: Article) -> int:
 
 
 def training_label(item: LabeledSentence) -> bool | None:
-    """Claim (True) or not (False) for a labeled sentence: the adjudicated label wins, else the
-    majority of reviewers; None when reviewers split evenly between claim and not_a_claim."""
+    """Claim or not: the adjudicated label, else the reviewers' majority; None on an even split."""
     if item.gold is not None:
         return item.gold != Label.NOT_A_CLAIM
     votes = Counter(label in CLAIM_LABELS for label in item.labels)

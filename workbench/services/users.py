@@ -135,7 +135,8 @@ def create_user(
 
 
 def create_first_admin(session: Session, *, name: str, password: str) -> User:
-    """Create the first admin; refused once any account exists."""
+    """Create the first admin; refused once any account exists (two first visitors: one wins)."""
+    accounts.lock_accounts(session)
     if queries.count_users(session) > 0:
         raise AlreadyExistsError("the first admin already exists; please sign in")
     return create_user(session, name=name, role=Role.ADMIN, password=password)

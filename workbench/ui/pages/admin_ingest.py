@@ -19,11 +19,9 @@ st.caption(
 )
 
 with st.form("upload", clear_on_submit=True):
-    files = st.file_uploader(
-        "Files",
-        type=["txt", "md", "html", "htm", "jsonl", "csv"],
-        accept_multiple_files=True,
-    )
+    # No ``type=`` filter: a file of another type gets the ingest's own message naming it,
+    # where Streamlit's check would end the page with an exception instead.
+    files = st.file_uploader("Files", accept_multiple_files=True)
     submitted = st.form_submit_button("Ingest", type="primary")
 
 if submitted:

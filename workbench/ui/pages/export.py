@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from workbench.db import queries
+from workbench.db import labels, queries
 from workbench.domain.gold import Policy
 from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
@@ -26,8 +26,19 @@ st.caption(
     "policy. Same database and options give byte-identical files."
 )
 
+
+@st.cache_data(max_entries=64, show_spinner="Counting…")
+def _preview(
+    database: str, last_change: int, articles: int, options: service.ExportOptions
+) -> dict[str, dict[str, int]]:
+    """Counts and gold labels for one database state (the key changes with every save)."""
+    stats = service.preview_export(runtime.get_db(), options=options)
+    return {"counts": stats.counts(), "gold": stats.label_distribution()["gold"]}
+
+
 with db.read() as session:
     article_ids = queries.article_ids(session)
+    last = labels.last_change(session)
 left, middle, right = st.columns(3)
 fmt = left.selectbox("Format", FORMATS, key="wb_export_format")
 policy = middle.selectbox("Policy", [p.value for p in Policy], key="wb_export_policy")
@@ -46,15 +57,16 @@ options = service.ExportOptions(
     article_ids=tuple(articles),
 )
 
+key = db.engine.url.render_as_string(hide_password=True)
 try:
-    stats = service.preview_export(db, options=options)
+    preview = _preview(key, last, len(article_ids), options)
 except WorkbenchError as exc:
     st.error(escape_markdown(str(exc)))
     st.stop()
-counts = stats.counts()
+counts = preview["counts"]
 for column, (name, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(name.capitalize(), f"{value:,}")
-distribution = stats.label_distribution()["gold"]
+distribution = preview["gold"]
 if distribution:
     st.dataframe(
         pd.DataFrame({"label": list(distribution), "claims": list(distribution.values())}),

@@ -24,7 +24,6 @@ from workbench.domain.agreement import (
     Coding,
     agreement_report,
     matrix_from_frame,
-    per_reviewer,
 )
 from workbench.domain.agreement_metrics import MISSING, krippendorff_alpha, profiles
 from workbench.domain.labels import LABELS
@@ -72,9 +71,7 @@ def _median(action: Callable[[], Any]) -> tuple[dict[str, float], Any]:
 def _all_figures(frame: pd.DataFrame) -> dict[str, Any]:
     matrix = matrix_from_frame(frame)
     coding = Coding.of(matrix)
-    report = agreement_report(matrix, coding=coding)
-    report["per_reviewer"] = per_reviewer(matrix, coding)
-    return report
+    return agreement_report(matrix, coding=coding)  # per_reviewer is one of its keys
 
 
 def _our_alpha(codes: np.ndarray) -> float | None:

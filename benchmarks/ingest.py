@@ -35,7 +35,7 @@ def write_corpus(folder: Path) -> list[str]:
     from workbench.services.readers import read_path
 
     folder.mkdir(parents=True)
-    bodies = []
+    bodies: list[str] = []
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
         text = seed.read_text(encoding="utf-8")
         for edition in range(EDITIONS):

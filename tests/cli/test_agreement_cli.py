@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from workbench.cli import app
 from workbench.db import queries
 from workbench.db.engine import Database
+from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
@@ -27,6 +28,7 @@ KEYS = [
     "per_article",
     "claim_detection",
     "verdict",
+    "per_reviewer",
     "reasons",
 ]
 
@@ -65,6 +67,41 @@ def test_agreement_json(seeded_db: Database, database_url: str, make_user) -> No
         app, ["--db", database_url, "agreement", "--json", "--article", ARTICLE]
     )
     assert list(json.loads(one.stdout)["per_article"]) == [ARTICLE]
+
+
+def test_agreement_json_per_reviewer(seeded_db: Database, database_url: str, make_user) -> None:  # type: ignore[no-untyped-def]
+    _seed_labels(seeded_db, make_user)
+    eve = make_user("eve", role="editor", password=None)
+    with seeded_db.write() as session:
+        sentence = queries.sentence_at(session, article_id=ARTICLE, index=2)
+        assert sentence is not None  # ana said unsourced, ben disputed
+        adjudicate(session, editor_id=eve, sentence_id=sentence.id, label="disputed", rationale="r")
+    result = CliRunner().invoke(app, ["--db", database_url, "agreement", "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)["per_reviewer"]
+    kappa = (5 / 6 - 1 / 4) / (3 / 4)  # with one other reviewer, their majority is their label
+    assert scores == {
+        "ana": {
+            "labeled": 6,
+            "majority_units": 6,
+            "kappa_vs_majority": pytest.approx(kappa),
+            "agreement_vs_majority": pytest.approx(5 / 6),
+            "gold_units": 1,
+            "kappa_vs_gold": 0.0,
+            "agreement_vs_gold": 0.0,
+            "reasons": {},
+        },
+        "ben": {
+            "labeled": 6,
+            "majority_units": 6,
+            "kappa_vs_majority": pytest.approx(kappa),
+            "agreement_vs_majority": pytest.approx(5 / 6),
+            "gold_units": 1,
+            "kappa_vs_gold": None,
+            "agreement_vs_gold": 1.0,
+            "reasons": {"kappa_vs_gold": "no variation: every label is 'disputed'"},
+        },
+    }
 
 
 def test_agreement_table_and_errors(seeded_db: Database, database_url: str, make_user) -> None:  # type: ignore[no-untyped-def]

@@ -229,3 +229,14 @@ def test_training_label_prefers_gold_then_majority(
     labels: tuple[str, ...], gold: str | None, expected: bool | None
 ) -> None:
     assert claims.training_label(LabeledSentence(1, "text", labels, gold)) is expected
+
+
+def test_related_lists_conflicts_first_then_by_similarity(seeded_db: Database) -> None:
+    with seeded_db.read() as session:
+        related = claims.related_for(session, article_id="002_106eb614b3e40071", index=23)
+    flags = [item.conflict for item in related]
+    assert flags[0] and flags == sorted(flags, reverse=True)
+    for group in (True, False):
+        sims = [item.similarity for item in related if item.conflict is group]
+        assert sims == sorted(sims, reverse=True)
+    assert {item.ref for item in related if item.conflict} >= {PAHALGAM_26}

@@ -17,7 +17,7 @@ from workbench.db.engine import Database
 from workbench.domain.segment import split_sentences
 from workbench.services.ingest import ingest_paths
 
-FILES = 60
+FILES = 40
 ROOT = Path(__file__).resolve().parents[2]
 
 

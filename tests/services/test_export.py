@@ -214,8 +214,11 @@ def test_filters_by_article_and_date(corpus: Database, tmp_path: Path) -> None:
     manifest = run(corpus, tmp_path / "a", article_ids=(B,), policy="majority")
     assert manifest["counts"]["articles"] == 1
     assert [c["id"] for c in read_jsonl(tmp_path / "a" / "claims.jsonl")] == [f"{B}:0", f"{B}:1"]
-    manifest = run(corpus, tmp_path / "d", since="2025-06-01", until="2025-06-04")
+    manifest = run(corpus, tmp_path / "d", since="2025-06-01", until="20250604")
     assert [a["id"] for a in read_jsonl(tmp_path / "d" / "articles.jsonl")] == [A]
+    assert manifest["filters"] == {"articles": [], "since": "2025-06-01", "until": "2025-06-04"}
+    manifest = run(corpus, tmp_path / "e", since="2025-06-05")
+    assert [a["id"] for a in read_jsonl(tmp_path / "e" / "articles.jsonl")] == [B]
     with pytest.raises(InputError, match="unknown article id"):
         run(corpus, tmp_path / "x", article_ids=("nope",))
     with pytest.raises(InputError, match="--since must be a date"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import SEEDS
 from workbench.db import queries
@@ -185,3 +186,17 @@ def test_upload_follows_the_same_rules(db: Database) -> None:
     assert messages(bad.errors) == ["bad.jsonl:4: missing field 'body' (or 'text')"]
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 2
+
+
+def test_a_concurrent_insert_of_the_same_article_is_reported(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def racing_store(session: object, draft: ArticleDraft) -> None:
+        raise IntegrityError("INSERT INTO articles", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(ingest, "store_article", racing_store)
+    report = ingest_paths(db, [str(DATA / "bom.txt")])
+    assert messages(report.errors) == [
+        f"{DATA / 'bom.txt'}: an article with the same id or text was stored meanwhile"
+    ]
+    assert snapshot(db) == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -13,10 +14,11 @@ from streamlit.testing.v1 import AppTest
 from workbench.config import DATABASE_URL_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
-from workbench.db.models import AuditEntry, GoldLabel
+from workbench.db.models import AuditEntry, EvidenceItem, GoldLabel
 from workbench.domain.labels import Evidence, Role
 from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import record_label
+from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
 PAGE = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages" / "adjudicate.py"
@@ -124,3 +126,102 @@ def test_reviewer_is_refused(seeded_db: Database, make_user, open_page) -> None:
         "This page needs the editor role; your account is a reviewer."
     ]
     assert not at.markdown and not at.text
+
+
+def _gold_evidence(db: Database) -> list[tuple[str, str, str, str]]:
+    with db.read() as session:
+        rows = session.execute(
+            select(EvidenceItem.url, EvidenceItem.quote, EvidenceItem.stance, EvidenceItem.note)
+            .where(EvidenceItem.gold_label_id.is_not(None))
+            .order_by(EvidenceItem.position)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def _fill_gold(at: AppTest, sid: int, label: str, rationale: str, **evidence: str) -> AppTest:
+    at.radio(key=f"wb_gold_label_{sid}").set_value(label)
+    at.text_area(key=f"wb_gold_rationale_{sid}").input(rationale)
+    for field in ("url", "note"):
+        at.text_input(key=f"wb_gold_{field}_{sid}").input(evidence.get(field, ""))
+    at.text_area(key=f"wb_gold_quote_{sid}").input(evidence.get("quote", ""))
+    at.selectbox(key=f"wb_gold_stance_{sid}").select(evidence.get("stance", "context"))
+    return at.button(key=f"FormSubmitter:wb_gold_{sid}-Save gold label").click().run()
+
+
+def test_gold_label_with_evidence_kept_and_removed(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page,  # type: ignore[no-untyped-def]
+) -> None:
+    _, _, s1, _ = _setup(seeded_db, make_user)
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = _fill_gold(
+        open_page(eve),
+        s1,
+        "disputed",
+        "ministry figure",
+        url=" https://example.org/ministry ",
+        quote="<script>12</script> jets",
+        stance="refutes",
+        note="official",
+    )
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["Gold label saved: disputed (version 1)."]
+    assert _gold(seeded_db) == [(s1, "disputed", "ministry figure", 1)]
+    assert _gold_evidence(seeded_db) == [
+        ("https://example.org/ministry", "<script>12</script> jets", "refutes", "official")
+    ]
+    with seeded_db.read() as session:
+        new = session.scalars(select(AuditEntry.new).where(AuditEntry.entity == "gold")).one()
+    assert new is not None
+    stored: Any = new["evidence"]
+    assert [e["url"] for e in stored] == ["https://example.org/ministry"]
+    assert at.text_input(key=f"wb_gold_url_{s1}").value == ""  # cleared after the save
+    assert "“<script>12</script> jets”" in [t.value for t in at.text]  # shown as text
+    keep = at.checkbox(key=f"wb_gold_keep0_{s1}")
+    assert keep.value is True and keep.label == escape_markdown(
+        "Keep refutes: https://example.org/ministry"
+    )
+
+    # Add a second item, then drop the first: the kept and the new one remain, in order.
+    at = _fill_gold(
+        at, s1, "disputed", "ministry figure", url="http://example.org/b", stance="context"
+    )
+    assert [s.value for s in at.success] == ["Gold label saved: disputed (version 2)."]
+    at.checkbox(key=f"wb_gold_keep0_{s1}").uncheck()
+    at = _fill_gold(at, s1, "disputed", "second source only")
+    assert [s.value for s in at.success] == ["Gold label saved: disputed (version 3)."]
+    assert _gold_evidence(seeded_db) == [("http://example.org/b", "", "context", "")]
+    assert at.checkbox(key=f"wb_gold_keep0_{s1}").value is True  # the item now at position 0
+
+
+@pytest.mark.parametrize(
+    ("evidence", "message"),
+    [
+        ({"url": "javascript:alert(1)"}, "evidence url must start with http:// or https://"),
+        ({"url": "data:text/html,x", "stance": "refutes"}, "evidence url must start with"),
+        ({"url": "ftp://example.org/a"}, "evidence url must start with http:// or https://"),
+        ({"quote": "a passage without its source"}, "evidence url is empty"),
+        ({"url": "https://example.org/a b"}, "evidence url contains whitespace"),
+        ({"url": "https://example.org/", "quote": "q" * 10_001}, "is too long"),
+    ],
+    ids=["javascript", "data", "ftp", "no-url", "spaces", "long-quote"],
+)
+def test_bad_gold_evidence_writes_nothing(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page,  # type: ignore[no-untyped-def]
+    evidence: dict[str, str],
+    message: str,
+) -> None:
+    _, _, s1, _ = _setup(seeded_db, make_user)
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = _fill_gold(open_page(eve), s1, "disputed", "ministry figure", **evidence)
+    assert not at.exception and not at.success
+    assert len(at.error) == 1
+    assert at.error[0].value.startswith(escape_markdown("Gold label not saved:"))
+    assert escape_markdown(message) in at.error[0].value
+    assert _gold(seeded_db) == [] and _gold_evidence(seeded_db) == []
+    with seeded_db.read() as session:
+        assert session.scalars(select(AuditEntry).where(AuditEntry.entity == "gold")).all() == []
+    assert at.text_area(key=f"wb_gold_rationale_{s1}").value == "ministry figure"  # kept

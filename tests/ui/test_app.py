@@ -78,6 +78,8 @@ def test_reviewer_menu_and_article_progress(seeded_db: Database, make_user, app)
         "article=001_905ae90385d1da76",
     ]
     assert {link.proto.page for link in links} == {"annotate"}
+    untitled = str(links[0].proto.label)  # 000_... has no headline: its first sentence stands in
+    assert untitled.startswith("New York, June 4, 2025\\:") and untitled.endswith("…")
 
 
 def test_article_filter(seeded_db: Database, make_user, app) -> None:  # type: ignore[no-untyped-def]

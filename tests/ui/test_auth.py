@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from workbench.config import DATABASE_URL_ENV
 from workbench.db.engine import Database
 from workbench.db.models import User
-from workbench.services.users import create_user
+from workbench.services.users import create_user, set_active
 from workbench.ui.components.text import escape_markdown
 
 SCRIPT = """
@@ -141,6 +141,29 @@ def test_expired_session_returns_to_sign_in_with_a_message(app: AppTest, db: Dat
     at = _sign_in(at, "ana", PASSWORD)
     assert at.markdown[-1].value == "signed in as ana (reviewer)"
     assert not at.info
+
+
+def test_deactivation_ends_an_open_session_and_role_changes_apply(
+    app: AppTest, db: Database
+) -> None:
+    _add(db, "ana")
+    at = _sign_in(app.run(), "ana", PASSWORD)
+    with db.write() as session:
+        set_role = session.scalar(select(User).where(User.name == "ana"))
+        assert set_role is not None
+        set_role.role = "editor"
+    at = at.run()  # looked up again at most once a minute: still the old role
+    assert at.markdown[-1].value == "signed in as ana (reviewer)"
+    at.session_state["wb_account_checked_at"] = time.time() - 61
+    at = at.run()
+    assert at.markdown[-1].value == "signed in as ana (editor)"
+    with db.write() as session:
+        set_active(session, name="ana", active=False)
+    at.session_state["wb_account_checked_at"] = time.time() - 61
+    at = at.run()
+    assert at.title[0].value == "Sign in"
+    assert [e.value for e in at.info] == ["Your account has been deactivated; ask an admin."]
+    assert "wb_user" not in at.session_state
 
 
 SSO_SECRETS = {

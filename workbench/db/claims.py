@@ -120,13 +120,13 @@ def all_links(session: Session) -> list[LinkRow]:
     """Every link, sorted by ``a`` then ``b`` (article id, then sentence index)."""
     rows = sorted(session.execute(_link_query()).all(), key=lambda r: (r[0], r[1], r[3], r[4]))
     return [
-        LinkRow(f"{aa}:{ai}", f"{ba}:{bi}", at, bt, float(sim), bool(conflict), reason)
-        for aa, ai, at, ba, bi, bt, sim, conflict, reason in rows
+        LinkRow(f"{a_art}:{a_idx}", f"{b_art}:{b_idx}", at, bt, float(sim), bool(conflict), reason)
+        for a_art, a_idx, at, b_art, b_idx, bt, sim, conflict, reason in rows
     ]
 
 
 def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSentence]:
-    """Sentences of other articles linked to ``sentence_id``, most similar first."""
+    """Sentences of other articles linked to ``sentence_id``: conflicts first, most similar next."""
     found: list[RelatedSentence] = []
     for own, other in (
         (ClaimLink.a_sentence_id, ClaimLink.b_sentence_id),
@@ -161,7 +161,7 @@ def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSent
                     reason,
                 )
             )
-    return sorted(found, key=lambda r: (-r.similarity, r.article_id, r.index))
+    return sorted(found, key=lambda r: (not r.conflict, -r.similarity, r.article_id, r.index))
 
 
 def related_refs(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,7 +10,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from workbench.db.models import Annotation, AuditEntry, GoldLabel, Sentence, User
+from workbench.db.models import Annotation, AuditEntry, EvidenceItem, GoldLabel, Sentence, User
 
 LABEL_COLUMNS = ["sentence_id", "article_id", "index", "reviewer", "label", "updated_at"]
 
@@ -34,6 +35,7 @@ class GoldState:
     editor: str
     version: int
     updated_at: datetime
+    evidence: tuple[dict[str, str | None], ...] = ()
 
 
 def label_frame(session: Session, *, article_id: str | None = None) -> pd.DataFrame:
@@ -82,11 +84,26 @@ def gold_state(session: Session, *, sentence_id: int) -> GoldState | None:
         select(GoldLabel, User.name)
         .join(User, User.id == GoldLabel.editor_id)
         .where(GoldLabel.sentence_id == sentence_id)
+        .options(selectinload(GoldLabel.evidence))
     ).first()
     if row is None:
         return None
     gold, editor = row
-    return GoldState(gold.label, gold.rationale, editor, gold.version, gold.updated_at)
+    evidence = _evidence_dicts(gold.evidence)
+    return GoldState(gold.label, gold.rationale, editor, gold.version, gold.updated_at, evidence)
+
+
+def _evidence_dicts(items: Iterable[EvidenceItem]) -> tuple[dict[str, str | None], ...]:
+    return tuple(
+        {
+            "url": item.url,
+            "quote": item.quote,
+            "stance": item.stance,
+            "note": item.note,
+            "sentence_ref": item.sentence_ref,
+        }
+        for item in items
+    )
 
 
 def contested_rows(session: Session, *, include_adjudicated: bool = False) -> pd.DataFrame:
@@ -152,16 +169,7 @@ def reviews(session: Session, *, sentence_id: int) -> list[Review]:
             reviewer=name,
             label=annotation.label,
             note=annotation.note,
-            evidence=tuple(
-                {
-                    "url": item.url,
-                    "quote": item.quote,
-                    "stance": item.stance,
-                    "note": item.note,
-                    "sentence_ref": item.sentence_ref,
-                }
-                for item in annotation.evidence
-            ),
+            evidence=_evidence_dicts(annotation.evidence),
             updated_at=annotation.updated_at,
         )
         for annotation, name in rows

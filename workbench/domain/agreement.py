@@ -309,7 +309,11 @@ def agreement_report(
     seed: int = SEED,
     coding: Coding | None = None,
 ) -> Report:
-    """Every figure of ``workbench agreement --json`` (DESIGN.md keys plus ``reasons``)."""
+    """Every figure of ``agreement --json``: DESIGN.md's keys, ``per_reviewer``, ``reasons``.
+
+    ``per_reviewer`` maps each reviewer's name to their scores against the others' strict
+    majority and against adjudicated gold (see ``per_reviewer``).
+    """
     coding = coding or Coding.of(matrix)
     who, boot = matrix.reviewers, {"resamples": resamples, "seed": seed}
     base = summarise(coding, who, matrix.labels, None, **boot)
@@ -329,5 +333,9 @@ def agreement_report(
         "per_article": per_article(matrix, coding),
         "claim_detection": claim,
         "verdict": verdict,
+        "per_reviewer": {
+            row["reviewer"]: {key: value for key, value in row.items() if key != "reviewer"}
+            for row in per_reviewer(matrix, coding)
+        },
         "reasons": base["reasons"],
     }

@@ -15,7 +15,6 @@ from workbench.domain.agreement import (
     LabelMatrix,
     Report,
     matrix_from_frame,
-    per_reviewer,
 )
 from workbench.domain.agreement import agreement_report as build_report
 from workbench.errors import NotFoundError
@@ -56,7 +55,8 @@ def compute_agreement(
     matrix = load_matrix(session, article_id=article_id, reviewers=reviewers)
     coding = Coding.of(matrix)
     report = build_report(matrix, resamples=resamples, seed=seed, coding=coding)
-    return Agreement(matrix=matrix, report=report, reviewers=per_reviewer(matrix, coding))
+    scores = [{"reviewer": name, **entry} for name, entry in report["per_reviewer"].items()]
+    return Agreement(matrix=matrix, report=report, reviewers=scores)
 
 
 def agreement_report(

@@ -40,6 +40,16 @@ ARTICLE_BATCH = 200
 Progress = Callable[[int, int], None]
 
 
+def _iso_date(option: str, value: str | None) -> str | None:
+    """``value`` as ``YYYY-MM-DD`` (what article dates are stored as), or InputError."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise InputError(f"{option} must be a date like 2025-06-04, got {value!r}") from exc
+
+
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
     """What to export and how gold labels are chosen (the CLI's and the page's options)."""
@@ -65,22 +75,15 @@ class ExportOptions:
             raise InputError(f"unknown policy {self.policy!r}; expected one of {allowed}") from exc
         if self.min_reviewers < 1:
             raise InputError(f"--min-reviewers must be at least 1, got {self.min_reviewers}")
-        for name, value in (("--since", self.since), ("--until", self.until)):
-            if value is not None:
-                try:
-                    date.fromisoformat(value)
-                except ValueError as exc:
-                    raise InputError(
-                        f"{name} must be a date like 2025-06-04, got {value!r}"
-                    ) from exc
+        since, until = _iso_date("--since", self.since), _iso_date("--until", self.until)
         return ExportSettings(
             format=self.format,
             policy=policy.value,
             min_reviewers=self.min_reviewers,
             anonymized=self.anonymize,
             articles=tuple(sorted(set(self.article_ids))),
-            since=self.since,
-            until=self.until,
+            since=since,
+            until=until,
         )
 
 

@@ -31,12 +31,6 @@ class IngestReport:
     duplicates: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
 
-    def merge(self, other: IngestReport) -> None:
-        """Add another report's outcome to this one."""
-        self.added += other.added
-        self.duplicates += other.duplicates
-        self.errors += other.errors
-
 
 def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) -> None:
     """Store every draft of one file in one transaction: all of them, or none."""

@@ -282,3 +282,10 @@ def admin_set_active(session: Session, *, actor_id: int, name: str, active: bool
     if actor.name == name.strip() and not active:
         raise PermissionDeniedError("you cannot deactivate your own account")
     return Account.of(set_active(session, name=name, active=active))
+
+
+def live_account(db: Database, *, user_id: int) -> Account | None:
+    """The account as stored now, or None when it was deleted or deactivated."""
+    with db.read() as session:
+        user = session.get(User, user_id)
+        return Account.of(user) if user is not None and user.active else None

@@ -1,4 +1,4 @@
-"""Entry point and router: sign-in first, then the pages the signed-in role may open."""
+"""The router: sign-in first, then the pages the signed-in role may open (see PAGES)."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ def _start_session(account: users.Account) -> None:
     """Keep the account (plain data) and the sign-in time in this browser session, then rerun."""
     state.put(state.USER, runtime.SignedIn(account.id, account.name, account.role))
     state.put(state.SIGNED_IN_AT, time.time())
+    state.put(state.ACCOUNT_CHECKED_AT, time.time())
     state.drop(state.SIGN_IN_NOTICE)
     st.rerun()
 
@@ -34,6 +35,7 @@ def sign_out() -> None:
     """Forget the signed-in account (and end the single sign-on session when there is one)."""
     state.drop(state.USER)
     state.drop(state.SIGNED_IN_AT)
+    state.drop(state.ACCOUNT_CHECKED_AT)
     if sso_configured() and st.user.is_logged_in:
         st.logout()
 

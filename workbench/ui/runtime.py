@@ -9,6 +9,7 @@ import streamlit as st
 
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
+from workbench.services.users import live_account
 from workbench.ui import state
 
 
@@ -32,21 +33,42 @@ def get_db() -> Database:
 
 
 SESSION_LIFETIME_SECONDS = 8 * 60 * 60
+ACCOUNT_RECHECK_SECONDS = 60
+
+
+def _end_session(notice: str) -> None:
+    state.drop(state.USER)
+    state.drop(state.SIGNED_IN_AT)
+    state.drop(state.ACCOUNT_CHECKED_AT)
+    state.put(state.SIGN_IN_NOTICE, notice)
 
 
 def current_user() -> SignedIn | None:
-    """The signed-in account, or None; a session older than 8 hours ends here with a notice."""
+    """The signed-in account, or None; a session ends after 8 hours or when deactivated.
+
+    The account is looked up again at most once a minute, so a deactivation ends open
+    sessions and a role change takes effect without signing in again.
+    """
     user = state.get(state.USER)
     if not isinstance(user, SignedIn):
         return None
+    now = time.time()
     signed_in_at = state.get(state.SIGNED_IN_AT)
     if not isinstance(signed_in_at, int | float):
-        state.put(state.SIGNED_IN_AT, time.time())
-    elif time.time() - signed_in_at > SESSION_LIFETIME_SECONDS:
-        state.drop(state.USER)
-        state.drop(state.SIGNED_IN_AT)
-        state.put(state.SIGN_IN_NOTICE, "Your session has expired; please sign in again.")
+        state.put(state.SIGNED_IN_AT, now)
+    elif now - signed_in_at > SESSION_LIFETIME_SECONDS:
+        _end_session("Your session has expired; please sign in again.")
         return None
+    checked = state.get(state.ACCOUNT_CHECKED_AT)
+    if not isinstance(checked, int | float) or now - checked > ACCOUNT_RECHECK_SECONDS:
+        account = live_account(get_db(), user_id=user.id)
+        if account is None:
+            _end_session("Your account has been deactivated; ask an admin.")
+            return None
+        if (account.name, account.role) != (user.name, user.role):
+            user = SignedIn(account.id, account.name, account.role)
+            state.put(state.USER, user)
+        state.put(state.ACCOUNT_CHECKED_AT, now)
     return user
 
 

@@ -11,9 +11,21 @@ ARTICLE = "wb_article"
 SENTENCE = "wb_sentence"
 SIGNED_IN_AT = "wb_signed_in_at"
 SIGN_IN_NOTICE = "wb_sign_in_notice"
+ACCOUNT_CHECKED_AT = "wb_account_checked_at"
 ADMIN_NOTICE = "wb_admin_notice"
 LABELS = "wb_labels"  # (article id, user id, {sentence index: label}) of the open article
 NOTICE = "wb_notice"  # (kind, message) left by a callback for the annotate panel
+AGREEMENT_ARTICLE = "wb_agreement_article"
+AGREEMENT_REVIEWERS = "wb_agreement_reviewers"
+AGREEMENT_PERIOD = "wb_agreement_period"
+AGREEMENT_A = "wb_agreement_a"  # the two reviewers of the confusion matrix
+AGREEMENT_B = "wb_agreement_b"
+ADJUDICATE_SENTENCE = "wb_adjudicate_sentence"
+ADJUDICATE_SEEN = "wb_adjudicate_seen"  # {sentence id: gold version this editor last saw}
+ADJUDICATE_ALL = "wb_adjudicate_all"
+ADJUDICATE_BULK = "wb_adjudicate_bulk"
+ADJUDICATE_NOTICE = "wb_adjudicate_notice"  # (kind, message) left by the gold form's callback
+GOLD_FORM = "wb_gold"  # prefix of the gold form's widget keys: wb_gold_<field>_<sentence id>
 
 
 def get(key: str, default: Any = None) -> Any:

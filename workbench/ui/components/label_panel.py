@@ -40,7 +40,7 @@ def _notice() -> None:
         return
     kind, message = notice
     if kind == "error":
-        st.error(message, icon=":material/error:")
+        st.error(escape_markdown(message), icon=":material/error:")  # may quote user input
     elif kind == "info":
         st.info(message)
     else:

@@ -57,6 +57,7 @@ def render_related(db: Database, user: SignedIn, article_id: str, sentence_index
     for item in panel.related:
         with st.container(border=True):
             source = item.outlet or item.article_title or item.article_id
+            source = source if len(source) <= 70 else source[:69].rstrip() + "…"
             st.caption(
                 f"{escape_markdown(source)} · sentence {item.index + 1} · "
                 f"similarity {item.similarity:.2f}"

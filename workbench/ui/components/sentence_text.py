@@ -32,7 +32,7 @@ _CSS = """
 .wb-s { cursor: pointer; border-radius: 3px; padding: 0.05rem 0.1rem;
   transition: background-color 0.15s; }
 .wb-s:hover { background: #eef3fb; }
-.wb-s.wb-likely { border-bottom: 2px dotted rgba(31, 95, 168, 0.55); }
+.wb-s.wb-likely:not([data-label]) { border-bottom: 2px dotted rgba(31, 95, 168, 0.55); }
 .wb-s[data-label="v"], i.v { background: #cdeed6; }
 .wb-s[data-label="d"], i.d { background: #f9cfcf; }
 .wb-s[data-label="u"], i.u { background: #fde3b0; }

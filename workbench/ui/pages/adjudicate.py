@@ -5,14 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.db import labels
-from workbench.domain.labels import LABELS, Role
-from workbench.errors import ConflictError, WorkbenchError
-from workbench.services.adjudicate import adjudicate, bulk_accept_unanimous, disagreement_queue
+from workbench.domain.labels import Role
+from workbench.errors import WorkbenchError
+from workbench.services.adjudicate import bulk_accept_unanimous, disagreement_queue
 from workbench.ui import runtime, state
+from workbench.ui.components.gold_form import gold_form, seen_versions, show_notice
 from workbench.ui.components.text import escape_markdown
-
-SEEN = "wb_adjudicate_seen"  # {sentence id: gold version this editor last saw, or None}
-PICKED = "wb_adjudicate_sentence"
 
 editor = runtime.require_role(Role.EDITOR)
 db = runtime.get_db()
@@ -20,7 +18,7 @@ st.title("Adjudicate", anchor=False)
 
 with st.expander("Bulk-accept unanimous sentences"):
     least = st.number_input("At least this many reviewers", min_value=2, value=2, step=1)
-    if st.button("Accept unanimous labels as gold", key="wb_adjudicate_bulk"):
+    if st.button("Accept unanimous labels as gold", key=state.ADJUDICATE_BULK):
         try:
             with db.write() as session:
                 accepted = bulk_accept_unanimous(
@@ -31,8 +29,8 @@ with st.expander("Bulk-accept unanimous sentences"):
         else:
             st.success(f"{accepted} unanimous sentence(s) accepted as gold.")
 
-include_done = st.toggle("Include sentences already adjudicated", key="wb_adjudicate_all")
-selected = state.get(PICKED)
+include_done = st.toggle("Include sentences already adjudicated", key=state.ADJUDICATE_ALL)
+selected = state.get(state.ADJUDICATE_SENTENCE)
 with db.read() as session:
     contested = disagreement_queue(session, include_adjudicated=True)
 # The open sentence stays listed after it is settled (by this editor or meanwhile by another).
@@ -53,7 +51,7 @@ sentence_id = st.selectbox(
         f"{queue[sid].article_id}:{queue[sid].index} · {queue[sid].distinct} labels · "
         f"top share {queue[sid].top_share:.0%} · {queue[sid].text[:70]}"
     ),
-    key=PICKED,
+    key=state.ADJUDICATE_SENTENCE,
 )
 item = queue[int(sentence_id)]
 st.text(item.text)
@@ -61,10 +59,9 @@ st.text(item.text)
 with db.read() as session:
     reviews = labels.reviews(session, sentence_id=item.sentence_id)
     gold = labels.gold_state(session, sentence_id=item.sentence_id)
-seen: dict[int, int | None] = state.get(SEEN) or {}
+seen = seen_versions()
 if item.sentence_id not in seen:
     seen[item.sentence_id] = gold.version if gold else None
-    state.put(SEEN, seen)
 
 for column, review in zip(st.columns(len(reviews)), reviews, strict=True):
     with column.container(border=True):
@@ -82,40 +79,5 @@ if gold is not None:
             f"Gold label: {gold.label} by {gold.editor} (version {gold.version}): {gold.rationale}"
         )
     )
-
-with st.form(f"wb_gold_{item.sentence_id}"):
-    start = LABELS.index(gold.label) if gold else 0
-    label = st.radio("Gold label", LABELS, index=start, horizontal=True)
-    rationale = st.text_area("Rationale", value=gold.rationale if gold else "")
-    submitted = st.form_submit_button("Save gold label", type="primary")
-
-if submitted:
-    try:
-        with db.write() as session:
-            saved = adjudicate(
-                session,
-                editor_id=editor.id,
-                sentence_id=item.sentence_id,
-                label=str(label),
-                rationale=rationale,
-                expected_version=seen[item.sentence_id],
-            )
-            version = saved.version
-    except ConflictError:
-        with db.read() as session:
-            now = labels.gold_state(session, sentence_id=item.sentence_id)
-        seen[item.sentence_id] = now.version if now else None
-        state.put(SEEN, seen)
-        who = f"{now.editor} set {now.label}" if now else "the gold label changed"
-        st.warning(
-            escape_markdown(
-                f"Someone else adjudicated this sentence meanwhile ({who}); nothing was "
-                "overwritten. Review their label, then save again to replace it."
-            )
-        )
-    except WorkbenchError as exc:
-        st.error(escape_markdown(str(exc)))
-    else:
-        seen[item.sentence_id] = version
-        state.put(SEEN, seen)
-        st.success(f"Gold label saved: {label} (version {version}).")
+gold_form(item.sentence_id, gold)
+show_notice()

@@ -12,7 +12,7 @@ from workbench.domain import agreement_frames as frames
 from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
 from workbench.services.agreement import Agreement, compute_agreement
-from workbench.ui import charts, runtime
+from workbench.ui import charts, runtime, state
 from workbench.ui.components.text import escape_markdown
 
 ALL = "All articles"
@@ -40,14 +40,14 @@ with db.read() as session:
     last = labels.last_change(session)
 key = db.engine.url.render_as_string(hide_password=True)
 left, middle, right = st.columns([2, 3, 1])
-article = left.selectbox("Article", [ALL, *articles], key="wb_agreement_article")
+article = left.selectbox("Article", [ALL, *articles], key=state.AGREEMENT_ARTICLE)
 article_id = None if article == ALL else str(article)
 try:
     everyone = _agreement(key, last, article_id, None).matrix.reviewers
     chosen = middle.multiselect(
-        "Reviewers", list(everyone), placeholder="All reviewers", key="wb_agreement_reviewers"
+        "Reviewers", list(everyone), placeholder="All reviewers", key=state.AGREEMENT_REVIEWERS
     )
-    period = right.radio("Trend by", ["week", "day"], horizontal=True, key="wb_agreement_period")
+    period = right.radio("Trend by", ["week", "day"], horizontal=True, key=state.AGREEMENT_PERIOD)
     result = _agreement(key, last, article_id, tuple(sorted(chosen)) or None)
 except WorkbenchError as exc:
     st.error(escape_markdown(str(exc)))
@@ -90,8 +90,8 @@ else:
 st.subheader("Two reviewers", anchor=False)
 names = list(result.matrix.reviewers)
 pick_a, pick_b = st.columns(2)
-a = pick_a.selectbox("Reviewer A", names, index=0, key="wb_agreement_a")
-b = pick_b.selectbox("Reviewer B", names, index=min(1, len(names) - 1), key="wb_agreement_b")
+a = pick_a.selectbox("Reviewer A", names, index=0, key=state.AGREEMENT_A)
+b = pick_b.selectbox("Reviewer B", names, index=min(1, len(names) - 1), key=state.AGREEMENT_B)
 table = frames.confusion_frame(result.matrix, str(a), str(b))
 if a == b:
     st.info("Choose two different reviewers.")

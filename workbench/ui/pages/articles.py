@@ -17,6 +17,16 @@ st.title("Articles", anchor=False)
 
 with runtime.get_db().read() as session:
     rows = queries.articles_with_progress(session, user_id=user.id)
+    openings = queries.first_sentences(session)
+
+
+def _name(title: str, article_id: str) -> str:
+    """The title, or the start of the first sentence when the article has none."""
+    if title.strip() and title != article_id:
+        return title
+    opening = " ".join(openings.get(article_id, article_id).split())
+    return opening if len(opening) <= 90 else opening[:89].rstrip() + "…"
+
 
 if not rows:
     st.info("No articles yet. An admin can load some with `workbench ingest PATH`.")
@@ -46,7 +56,7 @@ for row in shown[:PAGE_SIZE]:
         with title_col:
             st.page_link(
                 page_path("annotate.py"),
-                label=escape_markdown(row.title or row.id),
+                label=escape_markdown(_name(row.title, row.id)),
                 icon=":material/article:",
                 query_params={"article": row.id},
             )

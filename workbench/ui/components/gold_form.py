@@ -1,0 +1,160 @@
+"""The adjudicate page's gold-label form: label, rationale, evidence kept or added, saved at once.
+
+The save runs in the submit button's callback, before the page re-renders, so the page shows
+the stored state and the form's evidence fields can be cleared after a successful save.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.db import labels
+from workbench.db.labels import GoldState
+from workbench.domain.labels import LABELS, STANCES, Evidence, parse_evidence
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.services.adjudicate import adjudicate
+from workbench.ui import runtime, state
+from workbench.ui.components.text import escape_markdown
+
+NEW_FIELDS = ("url", "quote", "stance", "note")
+
+
+def gold_key(sentence_id: int, field: str) -> str:
+    """Widget key of one field of the gold form of one sentence."""
+    return f"{state.GOLD_FORM}_{field}_{sentence_id}"
+
+
+def _keep_key(sentence_id: int, position: int) -> str:
+    return gold_key(sentence_id, f"keep{position}")
+
+
+def notify(kind: str, message: str) -> None:
+    """Leave a message (success, warning or error) for the page's next render."""
+    state.put(state.ADJUDICATE_NOTICE, (kind, message))
+
+
+def show_notice() -> None:
+    """Show and forget the message the last save left."""
+    notice = state.get(state.ADJUDICATE_NOTICE)
+    state.drop(state.ADJUDICATE_NOTICE)
+    if isinstance(notice, tuple):
+        kind, message = notice
+        {"success": st.success, "warning": st.warning}.get(kind, st.error)(message)
+
+
+def seen_versions() -> dict[int, int | None]:
+    """{sentence id: gold version this editor last saw (None: no gold label)}."""
+    seen: dict[int, int | None] = state.get(state.ADJUDICATE_SEEN) or {}
+    state.put(state.ADJUDICATE_SEEN, seen)
+    return seen
+
+
+def _new_evidence(sentence_id: int) -> Evidence | None:
+    """The evidence item typed into the form, or None when its fields are empty."""
+    raw = {f: str(st.session_state.get(gold_key(sentence_id, f)) or "") for f in NEW_FIELDS}
+    if not (raw["url"].strip() or raw["quote"].strip() or raw["note"].strip()):
+        return None
+    return parse_evidence(raw)
+
+
+def _evidence(sentence_id: int, gold: GoldState | None) -> list[Evidence]:
+    """The existing items the editor kept, then the new one (validated)."""
+    kept = [
+        Evidence(
+            url=item["url"] or "",
+            quote=item["quote"] or "",
+            stance=item["stance"] or "context",
+            note=item["note"] or "",
+            sentence_ref=item["sentence_ref"],
+        )
+        for position, item in enumerate(gold.evidence if gold else ())
+        if st.session_state.get(_keep_key(sentence_id, position), True)
+    ]
+    new = _new_evidence(sentence_id)
+    return kept if new is None else [*kept, new]
+
+
+def _clear(sentence_id: int, gold: GoldState | None) -> None:
+    for field in ("url", "quote", "note"):
+        st.session_state[gold_key(sentence_id, field)] = ""
+    for position in range(len(gold.evidence) if gold else 0):
+        st.session_state.pop(_keep_key(sentence_id, position), None)
+
+
+def on_save(sentence_id: int, gold: GoldState | None) -> None:
+    """Callback of Save: store the gold label, or say why nothing was stored."""
+    user = runtime.current_user()
+    if user is None:
+        notify("error", "Your session has ended; please sign in again.")
+        return
+    seen = seen_versions()
+    label = str(st.session_state.get(gold_key(sentence_id, "label")))
+    rationale = str(st.session_state.get(gold_key(sentence_id, "rationale")) or "")
+    db = runtime.get_db()
+    try:
+        evidence = _evidence(sentence_id, gold)
+        with db.write() as session:
+            version = adjudicate(
+                session,
+                editor_id=user.id,
+                sentence_id=sentence_id,
+                label=label,
+                rationale=rationale,
+                evidence=evidence,
+                expected_version=seen.get(sentence_id),
+            ).version
+    except ConflictError:
+        with db.read() as session:
+            now = labels.gold_state(session, sentence_id=sentence_id)
+        seen[sentence_id] = now.version if now else None
+        who = f"{now.editor} set {now.label}" if now else "the gold label changed"
+        message = (
+            f"Someone else adjudicated this sentence meanwhile ({who}); nothing was "
+            "overwritten. Review their label, then save again to replace it."
+        )
+        notify("warning", escape_markdown(message))
+    except WorkbenchError as exc:
+        notify("error", escape_markdown(f"Gold label not saved: {exc}"))
+    else:
+        seen[sentence_id] = version
+        _clear(sentence_id, gold)
+        notify("success", f"Gold label saved: {label} (version {version}).")
+
+
+def _existing_evidence(sentence_id: int, gold: GoldState) -> None:
+    st.markdown(f"**Evidence of the gold label** ({len(gold.evidence)})")
+    for position, item in enumerate(gold.evidence):
+        source = item["url"] or f"sentence {item['sentence_ref']}"
+        st.checkbox(
+            escape_markdown(f"Keep {item['stance']}: {source}"),
+            value=True,
+            key=_keep_key(sentence_id, position),
+        )
+        if item["quote"]:
+            st.text(f"“{item['quote']}”")
+        if item["note"]:
+            st.text(item["note"])
+
+
+def gold_form(sentence_id: int, gold: GoldState | None) -> None:
+    """The form: gold label, rationale, the evidence to keep and one item to add."""
+    key = gold_key
+    with st.form(f"{state.GOLD_FORM}_{sentence_id}"):
+        start = LABELS.index(gold.label) if gold else 0
+        st.radio("Gold label", LABELS, index=start, horizontal=True, key=key(sentence_id, "label"))
+        st.text_area(
+            "Rationale", value=gold.rationale if gold else "", key=key(sentence_id, "rationale")
+        )
+        if gold is not None and gold.evidence:
+            _existing_evidence(sentence_id, gold)
+        st.markdown("**Add evidence** (optional)")
+        st.text_input(
+            "Source URL (http or https)", key=key(sentence_id, "url"), placeholder="https://"
+        )
+        st.text_area("Quote (the exact passage)", key=key(sentence_id, "quote"), height=80)
+        stance_col, note_col = st.columns(2)
+        stance_col.selectbox("Stance", STANCES, key=key(sentence_id, "stance"))
+        note_col.text_input("Evidence note", key=key(sentence_id, "note"))
+        st.form_submit_button(
+            "Save gold label", type="primary", on_click=on_save, args=(sentence_id, gold)
+        )

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from workbench.db import queries
 from workbench.db.engine import Database, make_engine
 from workbench.db.migrate import upgrade
 from workbench.db.models import User
@@ -25,6 +26,14 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
 
 
+def _ingest_seeds(url: str) -> None:
+    database = Database.from_url(url)
+    report = ingest_paths(database, [str(SEEDS)])
+    database.dispose()
+    assert not report.errors, report.errors
+    assert len(report.added) == 5, report
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file that each test copies."""
@@ -32,6 +41,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_seeded_template(sqlite_template: Path) -> Path:
+    """A migrated SQLite file holding the seed articles (ingested once per test session)."""
+    path = sqlite_template.with_name("seeded.db")
+    shutil.copy(sqlite_template, path)
+    _ingest_seeds(f"sqlite:///{path}")  # closing the last connection checkpoints the WAL
     return path
 
 
@@ -63,16 +81,38 @@ def pg_template() -> Iterator[str]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_seeded_template(pg_template: str) -> Iterator[str]:
+    """A PostgreSQL template database holding the seed articles."""
+    admin = make_url(_pg_admin_url()).set(drivername="postgresql+psycopg")
+    name = f"{pg_template}_seeded"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+    _ingest_seeds(admin.set(database=name).render_as_string(hide_password=False))
+    yield name
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of a fresh, migrated, empty database; the test runs once per backend."""
+    """URL of a fresh, migrated database; the test runs once per backend.
+
+    Empty, unless the test asks for ``seeded_db``: then it starts as a copy of a template
+    that holds the seed articles, so the seeds are segmented and linked once per session.
+    """
+    seeded = "seeded_db" in request.fixturenames
     if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
+        fixture = "sqlite_seeded_template" if seeded else "sqlite_template"
+        template: Path = request.getfixturevalue(fixture)
         path = tmp_path / "workbench.db"
         shutil.copy(template, path)
         yield f"sqlite:///{path}"
         return
-    template_name: str = request.getfixturevalue("pg_template")
+    fixture = "pg_seeded_template" if seeded else "pg_template"
+    template_name: str = request.getfixturevalue(fixture)
     admin = make_url(_pg_admin_url()).set(drivername="postgresql+psycopg")
     name = f"wb_test_{uuid.uuid4().hex[:10]}"
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
@@ -94,10 +134,9 @@ def db(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def seeded_db(db: Database) -> Database:
-    """A Database holding the five seed articles."""
-    report = ingest_paths(db, [str(SEEDS)])
-    assert not report.errors, report.errors
-    assert len(report.added) == 5
+    """A Database holding the five seed articles (copied from a session template)."""
+    with db.read() as session:
+        assert len(queries.article_ids(session)) == 5
     return db
 
 

@@ -315,6 +315,18 @@ def links(
 
 
 @app.command()
+def relink() -> None:
+    """Score and link every article whose claim links were never computed (safe to repeat)."""
+    from workbench.services.linking import relink as relink_articles
+
+    report = relink_articles(_database())
+    typer.echo(
+        f"{report.articles} article(s) scored and linked "
+        f"({report.sentences} sentence(s)), {report.links} link(s) added"
+    )
+
+
+@app.command()
 def retrain() -> None:
     """Train the check-worthiness model on the team's labels and rescore every sentence."""
     from workbench.services.claims import retrain_scorer

@@ -33,6 +33,7 @@ KEYS = [
     "per_article",
     "claim_detection",
     "verdict",
+    "per_reviewer",  # one key beyond DESIGN.md's, before the reasons
     "reasons",
 ]
 DAY1 = datetime(2025, 6, 2, 9, tzinfo=UTC)
@@ -82,6 +83,8 @@ def test_report_has_exactly_the_design_keys_and_the_splits() -> None:
     assert report["verdict"]["units"] == 2
     assert report["verdict"]["percent_agreement"] == pytest.approx(0.5)
     assert report["per_label"]["not_a_claim"]["count"] == 3
+    scores = {row.pop("reviewer"): row for row in per_reviewer(matrix)}
+    assert report["per_reviewer"] == scores
     assert report["per_article"]["a2"]["units"] == 1
     assert report["per_article"]["a2"]["krippendorff_alpha"] is None
     assert report["per_article"]["a2"]["reasons"]["krippendorff_alpha"] == (

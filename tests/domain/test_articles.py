@@ -19,6 +19,7 @@ from workbench.domain.articles import (
     normalise_text,
     parse_published,
     slugify,
+    stand_in_title,
 )
 from workbench.errors import InputError
 
@@ -194,3 +195,28 @@ def test_article_ids() -> None:
     )
     assert article_id_for(ArticleDraft(body="x"), digest) == "article-0123456789abcdef"
     assert slugify("Zürich talks / day 2") == "Zurich-talks-day-2"
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        (
+            ["Published on: June 4, 2025 12:18 pm", "Ministers Meet in Geneva", "Body."],
+            "Ministers Meet in Geneva",
+        ),
+        (["By Jane Doe", "The council met on Monday."], "The council met on Monday."),
+        (
+            [
+                "The council approved the budget on Monday after a long debate over school funding and roads."
+            ],
+            "The council approved the budget on Monday after a long debate over school…",
+        ),
+        (["2025", "---"], ""),
+        ([], ""),
+    ],
+)
+def test_stand_in_title_skips_metadata_and_cuts_the_lede(
+    sentences: list[str], expected: str
+) -> None:
+    title = stand_in_title(sentences)
+    assert title == expected and len(title) <= 81

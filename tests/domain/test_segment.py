@@ -151,3 +151,14 @@ NEWS_PIECES = st.sampled_from(
 @given(st.one_of(st.text(max_size=300), st.lists(NEWS_PIECES, max_size=60).map("".join)))
 def test_offsets_are_exact_for_any_text(body: str) -> None:
     assert_exact(body, split_sentences(body))
+
+
+def test_threads_segmenting_at_once_get_their_own_sentences() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    seeds = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+    bodies = [path.read_text(encoding="utf-8") for path in seeds] * 4
+    expected = [split_sentences(body) for body in bodies]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(split_sentences, bodies)) == expected

@@ -18,6 +18,7 @@ from workbench.errors import InputError, PermissionDeniedError
 from workbench.services import claims
 from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
+from workbench.services.linking import link_articles
 
 PAHALGAM_13 = ("002_106eb614b3e40071", 23)
 PAHALGAM_26 = "003_12a4aa04524d7b45:8"
@@ -71,6 +72,9 @@ def test_a_new_article_adds_links_without_touching_existing_ones(seeded_db: Data
     with seeded_db.write() as session:
         article = store_article(session, draft)
         assert article is not None
+    with seeded_db.read() as session:
+        assert claims.related_for(session, article_id="zz_wire", index=0) == []
+    assert link_articles(seeded_db, ["zz_wire"]) > 0
     with seeded_db.read() as session:
         related = claims.related_for(session, article_id="zz_wire", index=0)
         after = {

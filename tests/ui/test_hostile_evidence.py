@@ -22,6 +22,7 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry, EvidenceItem
 from workbench.domain.labels import Role
+from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
 APP = Path(__file__).resolve().parents[2] / "workbench" / "streamlit_app.py"
@@ -94,7 +95,7 @@ def refused(seeded_db: Database, labeled: tuple[AppTest, int], message: str, **f
     before = snapshot(seeded_db)
     at = submit(at, sid, **fields)
     assert not at.exception
-    assert [e.value for e in at.error] == [f"Evidence not added: {message}"]
+    assert [e.value for e in at.error] == [escape_markdown(f"Evidence not added: {message}")]
     assert snapshot(seeded_db) == before
     assert before[1] == []  # no evidence row at all
     assert at.text_input(key=f"wb_ev_url_{sid}").value == fields["url"]  # kept to correct

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Select, insert, literal, select, update
+from sqlalchemy import Select, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from workbench.db.models import Annotation, Article, ClaimLink, GoldLabel, ScorerModel, Sentence
@@ -58,20 +61,54 @@ def claim_texts(session: Session, *, article_id: str | None = None) -> list[Clai
     return [ClaimText(key, article, text) for key, article, text in session.execute(query)]
 
 
-def corpus_texts(session: Session, *, excluding: str) -> list[ClaimText]:
-    """Every sentence of every article except ``excluding``."""
+def corpus_version(session: Session) -> tuple[int, int]:
+    """How many sentences are stored and the highest sentence id: a cheap corpus version."""
+    count, top = session.execute(select(func.count(Sentence.id), func.max(Sentence.id))).one()
+    return int(count), int(top or 0)
+
+
+def claim_texts_after(session: Session, *, after: int) -> list[ClaimText]:
+    """Sentences with an id above ``after``, in id order (what arrived since a version)."""
     query = (
         select(Sentence.id, Sentence.article_id, Sentence.text)
-        .where(Sentence.article_id != excluding)
+        .where(Sentence.id > after)
         .order_by(Sentence.id)
     )
     return [ClaimText(key, article, text) for key, article, text in session.execute(query)]
 
 
-def add_links(session: Session, *, links: Sequence[ClaimLinkDraft]) -> None:
-    """Insert links (keys are sentence ids); a pair already stored is left as it is."""
+def sentences_of(session: Session, *, article_ids: Sequence[str]) -> list[Sentence]:
+    """The sentences of these articles, in id order."""
+    if not article_ids:
+        return []
+    query = select(Sentence).where(Sentence.article_id.in_(article_ids)).order_by(Sentence.id)
+    return list(session.scalars(query))
+
+
+def unlinked_article_ids(session: Session) -> list[str]:
+    """Articles whose cross-article links were never computed, oldest first."""
+    query = (
+        select(Article.id)
+        .where(Article.linked_at.is_(None))
+        .order_by(Article.ingested_at, Article.id)
+    )
+    return list(session.scalars(query))
+
+
+def mark_linked(session: Session, *, article_ids: Sequence[str], when: datetime) -> None:
+    """Record that these articles' links are computed."""
+    if article_ids:
+        session.execute(update(Article).where(Article.id.in_(article_ids)).values(linked_at=when))
+
+
+def add_links(session: Session, *, links: Sequence[ClaimLinkDraft]) -> int:
+    """Insert links (keys are sentence ids); a pair already stored is left as it is.
+
+    Returns how many were new. Two processes linking at once may find the same pair; the
+    insert skips a pair the other committed first instead of failing.
+    """
     if not links:
-        return
+        return 0
     pairs = [(link.a, link.b) for link in links]
     existing = {
         (row[0], row[1])
@@ -93,7 +130,15 @@ def add_links(session: Session, *, links: Sequence[ClaimLinkDraft]) -> None:
         if (link.a, link.b) not in existing
     ]
     if rows:
-        session.execute(insert(ClaimLink), rows)
+        dialect = session.get_bind().dialect.name
+        insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert_into(ClaimLink).on_conflict_do_nothing(
+                index_elements=["a_sentence_id", "b_sentence_id"]
+            ),
+            rows,
+        )
+    return len(rows)
 
 
 def _link_query() -> Select[str, int, str, str, int, str, float, bool, str]:

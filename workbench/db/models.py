@@ -60,6 +60,8 @@ class Article(Base):
     source: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When cross-article links were last computed; NULL means `workbench relink` still owes it.
+    linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="article", order_by="Sentence.index", cascade="all, delete-orphan"

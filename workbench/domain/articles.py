@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ _METADATA_LINE = re.compile(
 )
 _MAX_HEADLINE_CHARS = 200
 _MAX_HEADLINE_WORDS = 30
+STAND_IN_TITLE_CHARS = 80
 # Column widths of the articles table.
 FIELD_LIMITS = {"outlet": 200, "author": 300}
 
@@ -88,6 +89,24 @@ def looks_like_headline(line: str) -> bool:
     if line[-1] in ".,;:" or not any(ch.isalpha() for ch in line):
         return False
     return _METADATA_LINE.match(line) is None
+
+
+def stand_in_title(sentences: Sequence[str], *, limit: int = STAND_IN_TITLE_CHARS) -> str:
+    """A readable title for an article whose first line is no headline.
+
+    Metadata lines ("Published on: ...", "By ...") are passed over; a headline found right
+    after them is used whole, else the first sentence (the lede) is cut at a word boundary to
+    about ``limit`` characters with an ellipsis, as a news list shows an untitled story.
+    """
+    for sentence in sentences:
+        line = " ".join(sentence.split())
+        if not any(ch.isalpha() for ch in line) or _METADATA_LINE.match(line):
+            continue
+        if looks_like_headline(line) or len(line) <= limit:
+            return line
+        cut = line[: limit + 1].rsplit(" ", 1)[0] if " " in line[:limit] else line[:limit]
+        return cut.rstrip(" ,;:-–—") + "…"
+    return ""
 
 
 def parse_published(value: str) -> str:

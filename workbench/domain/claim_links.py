@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -184,16 +184,6 @@ def name_vocabulary(docs: Sequence[str]) -> frozenset[str]:
     return frozenset().union(*(_names_in(doc) for doc in docs))
 
 
-def _cosine(vectorizer_docs: Sequence[Sequence[str]], n: int) -> NDArray[np.float64]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    if not any(vectorizer_docs):
-        return np.zeros((n, len(vectorizer_docs) - n))
-    vectorizer = TfidfVectorizer(analyzer=lambda doc: list(doc), sublinear_tf=True)
-    matrix = vectorizer.fit_transform(vectorizer_docs)
-    return np.asarray((matrix[:n] @ matrix[n:].T).toarray())
-
-
 def similarity(new: Sequence[str], corpus: Sequence[str]) -> NDArray[np.float64]:
     """Combined similarity of every new sentence (rows) to every corpus sentence (columns).
 
@@ -202,20 +192,36 @@ def similarity(new: Sequence[str], corpus: Sequence[str]) -> NDArray[np.float64]
     character n-gram cosine over all tokens, names included, which also catches spelling
     variants the token rules miss. (Weighting names on their own measured worse.)
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     n = len(new)
     if not new or not corpus:
         return np.zeros((n, len(corpus)))
-    docs = list(new) + list(corpus)
+    return similarity_rows([*new, *corpus], range(n))[:, n:]
+
+
+def similarity_rows(docs: Sequence[str], rows: Sequence[int]) -> NDArray[np.float64]:
+    """``similarity`` of the sentences at ``rows`` to every one of ``docs``, fitted on ``docs``.
+
+    One fit over the union, so a batch of new sentences that are also part of the corpus is
+    weighted exactly as if each had been compared with the corpus alone.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    picked = list(rows)
+    if not docs or not picked:
+        return np.zeros((len(picked), len(docs)))
     vocabulary = name_vocabulary(docs)
     tokens = [content_tokens(doc) for doc in docs]
     claimed = [[t for t in doc if t not in vocabulary] for doc in tokens]
+    w_claim, w_char = WEIGHTS
+    combined = np.zeros((len(picked), len(docs)))
+    if any(claimed):
+        words = TfidfVectorizer(analyzer=lambda doc: list(doc), sublinear_tf=True)
+        matrix = words.fit_transform(claimed)
+        combined += w_claim * np.asarray((matrix[picked] @ matrix.T).toarray())
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     matrix = chars.fit_transform([" ".join(doc) for doc in tokens])
-    char_sim = np.asarray((matrix[:n] @ matrix[n:].T).toarray())
-    w_claim, w_char = WEIGHTS
-    return w_claim * _cosine(claimed, n) + w_char * char_sim
+    combined += w_char * np.asarray((matrix[picked] @ matrix.T).toarray())
+    return combined
 
 
 def mutual_best(block: NDArray[np.float64], *, threshold: float, k: int) -> list[tuple[int, int]]:
@@ -268,7 +274,20 @@ def link_claims(
     """
     fresh = [item for item in new if is_linkable(item.text)]
     others = shortlist(fresh, [item for item in corpus if is_linkable(item.text)])
-    scores = similarity([item.text for item in fresh], [item.text for item in others])
+    docs = [item.text for item in fresh] + [item.text for item in others]
+    scores = similarity_rows(docs, range(len(fresh)))[:, len(fresh) :]
+    return _links(fresh, others, scores, threshold=threshold, per_article=per_article)
+
+
+def _links(
+    fresh: Sequence[ClaimText],
+    others: Sequence[ClaimText],
+    scores: NDArray[np.float64],
+    *,
+    threshold: float,
+    per_article: int,
+) -> list[ClaimLinkDraft]:
+    """Mutual best matches of each pair of different articles, with their conflicts."""
     rows_by_article: dict[str, list[int]] = {}
     cols_by_article: dict[str, list[int]] = {}
     for i, item in enumerate(fresh):
@@ -284,6 +303,8 @@ def link_claims(
             for i, j in mutual_best(block, threshold=threshold, k=per_article):
                 one, two = fresh[rows[i]], others[cols[j]]
                 first, second = sorted((one, two), key=lambda c: (c.article, c.key))
+                if (first.key, second.key) in links:
+                    continue
                 reason = find_conflict(_facts(first.text), _facts(second.text))
                 links[(first.key, second.key)] = ClaimLinkDraft(
                     first.key,
@@ -293,3 +314,68 @@ def link_claims(
                     reason or "",
                 )
     return sorted(links.values(), key=lambda link: (link.a, link.b))
+
+
+@dataclass(slots=True)
+class CorpusIndex:
+    """The linkable sentences of a corpus, their content words and which sentences use each word.
+
+    Built once and extended as articles arrive, so linking a new article reads and tokenises
+    only what is new, and shortlisting candidates is a lookup rather than a scan.
+    """
+
+    items: list[ClaimText] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+
+    def extend(self, items: Sequence[ClaimText]) -> None:
+        """Add sentences (unlinkable ones are skipped)."""
+        for item in items:
+            if not is_linkable(item.text):
+                continue
+            position = len(self.items)
+            self.items.append(item)
+            for token in set(content_tokens(item.text)):
+                self.postings.setdefault(token, []).append(position)
+
+    def candidates(self, wanted: set[str], *, limit: int = MAX_CANDIDATES) -> NDArray[np.intp]:
+        """Positions of every sentence when few; else the ``limit`` sharing most of ``wanted``."""
+        size = len(self.items)
+        if size <= limit:
+            return np.arange(size)
+        shared = np.zeros(size, dtype=np.int32)
+        for token in wanted:
+            positions = self.postings.get(token)
+            if positions:
+                shared[positions] += 1
+        hits = np.flatnonzero(shared)
+        if len(hits) > limit:
+            best = np.lexsort((hits, -shared[hits]))[:limit]
+            hits = np.sort(hits[best])
+        return hits
+
+
+def link_in_corpus(
+    index: CorpusIndex,
+    articles: set[str],
+    *,
+    threshold: float = LINK_THRESHOLD,
+    per_article: int = MATCHES_PER_ARTICLE,
+    limit: int = MAX_CANDIDATES,
+) -> list[ClaimLinkDraft]:
+    """Links of the sentences of ``articles`` (already in ``index``) to every other article.
+
+    The same links as ``link_claims`` of each article against the rest of the corpus, computed
+    for a whole batch of articles in one pass.
+    """
+    fresh = [i for i, item in enumerate(index.items) if item.article in articles]
+    if not fresh:
+        return []
+    wanted = {token for i in fresh for token in content_tokens(index.items[i].text)}
+    columns = np.union1d(index.candidates(wanted, limit=limit), np.asarray(fresh, dtype=np.intp))
+    docs = [index.items[j] for j in columns]
+    place = {int(j): n for n, j in enumerate(columns)}
+    rows = [place[i] for i in fresh]
+    scores = similarity_rows([item.text for item in docs], rows)
+    return _links(
+        [docs[r] for r in rows], docs, scores, threshold=threshold, per_article=per_article
+    )

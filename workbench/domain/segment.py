@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pysbd
@@ -27,9 +27,16 @@ class Span:
     text: str
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _segmenter() -> Any:
-    return pysbd.Segmenter(language="en", clean=False)
+    """This thread's segmenter: a pysbd Segmenter keeps per-call state on itself, so two
+    threads sharing one (two uploads at once in the app) get each other's sentences."""
+    segmenter = getattr(_local, "segmenter", None)
+    if segmenter is None:
+        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return segmenter
 
 
 def _chunks(paragraph: str) -> Iterator[tuple[int, str]]:

@@ -1,4 +1,4 @@
-"""Storing an article draft: segmentation, scoring and de-duplication."""
+"""Storing an article draft: segmentation, scoring and de-duplication (links come after commit)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,24 @@ from sqlalchemy.orm import Session
 
 from workbench.db import queries
 from workbench.db.models import Article, Sentence
-from workbench.domain.articles import ArticleDraft, article_id_for, check_draft, content_hash
+from workbench.domain.articles import (
+    ArticleDraft,
+    article_id_for,
+    check_draft,
+    content_hash,
+    stand_in_title,
+)
 from workbench.domain.segment import split_sentences
 from workbench.errors import InputError
 from workbench.services import claims
 
 
 def store_article(session: Session, draft: ArticleDraft) -> Article | None:
-    """Segment and store ``draft``; return None when identical content is already stored."""
+    """Segment, score and store ``draft``; None when identical content is already stored.
+
+    Cross-article links are not computed here: they need the committed corpus and must not
+    hold the write lock (see ``workbench.services.linking``).
+    """
     check_draft(draft)
     digest = content_hash(draft)
     if queries.article_by_hash(session, content_hash=digest) is not None:
@@ -26,7 +36,7 @@ def store_article(session: Session, draft: ArticleDraft) -> Article | None:
         raise InputError("article has no sentences")
     article = Article(
         id=article_id,
-        title=draft.title.strip(),
+        title=draft.title.strip() or stand_in_title([span.text for span in spans]),
         body=draft.body,
         url=draft.url,
         outlet=draft.outlet,
@@ -40,5 +50,5 @@ def store_article(session: Session, draft: ArticleDraft) -> Article | None:
     ]
     session.add(article)
     session.flush()
-    claims.analyse_new_article(session, article)
+    claims.score_article(session, article)
     return article

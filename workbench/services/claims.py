@@ -22,7 +22,6 @@ from workbench.domain.checkworthiness_model import (
     predict_scores,
     train_scorer,
 )
-from workbench.domain.claim_links import link_claims
 from workbench.domain.labels import (
     CLAIM_LABELS,
     MAX_QUOTE_LENGTH,
@@ -92,15 +91,16 @@ def _score(session: Session, sentences: list[Sentence]) -> None:
         sentence.check_reasons = list(rule.reasons)
 
 
-def analyse_new_article(session: Session, article: Article) -> int:
-    """Score a just-stored article's sentences and link them to the corpus; return link count."""
+def score_article(session: Session, article: Article) -> None:
+    """Score a just-stored article's sentences (cheap: runs inside the file's transaction)."""
     _score(session, list(article.sentences))
-    session.flush()
-    new = claim_queries.claim_texts(session, article_id=article.id)
-    corpus = claim_queries.corpus_texts(session, excluding=article.id)
-    links = link_claims(new, corpus)
-    claim_queries.add_links(session, links=links)
-    return len(links)
+
+
+def score_articles(session: Session, article_ids: list[str]) -> int:
+    """Score (again) every sentence of these articles; return how many were scored."""
+    sentences = claim_queries.sentences_of(session, article_ids=article_ids)
+    _score(session, sentences)
+    return len(sentences)
 
 
 def training_label(item: LabeledSentence) -> bool | None:

@@ -13,6 +13,7 @@ from workbench.db.engine import Database
 from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
 from workbench.services.articles import store_article
+from workbench.services.linking import link_articles
 from workbench.services.readers import (
     SUPPORTED_SUFFIXES,
     fetch_url,
@@ -33,7 +34,7 @@ class IngestReport:
 
 
 def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) -> None:
-    """Store every draft of one file in one transaction: all of them, or none."""
+    """Store every draft of one file in one transaction (all or none), then link what it added."""
     added: list[str] = []
     duplicates: list[str] = []
     with db.write() as session:
@@ -48,6 +49,8 @@ def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) 
                 added.append(article.id)
     report.added += added
     report.duplicates += duplicates
+    # Committed: link with no write transaction open (see workbench.services.linking).
+    link_articles(db, added)
 
 
 def _ingest_source(

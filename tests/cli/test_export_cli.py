@@ -135,15 +135,15 @@ KILLED_EXPORT = textwrap.dedent(
     from workbench.exporters.base import JsonLinesFile
     from workbench.services.export import ExportOptions, export_dataset
 
-    original = JsonLinesFile.write_many
+    original = JsonLinesFile.write_lines
 
-    def slow_write(self, records):
-        original(self, records)
+    def slow_write(self, lines, count):
+        original(self, lines, count)
         self._handle.flush()
         Path(sys.argv[3]).touch()
         time.sleep(60)
 
-    JsonLinesFile.write_many = slow_write
+    JsonLinesFile.write_lines = slow_write
     export_dataset(Database.from_url(sys.argv[1]), out=Path(sys.argv[2]), options=ExportOptions())
     """
 )

@@ -81,3 +81,35 @@ def test_retrain_trains_and_rescores(
     assert result.stdout.startswith("trained on 36 labeled sentence(s) (")
     assert result.stdout.rstrip().endswith(f"rescored {total} sentence(s)")
     assert model.trained_on == 36 and len(model.payload) > 1000
+
+
+def test_relink_backfills_links_once(seeded_db: Database, database_url: str) -> None:
+    from sqlalchemy import delete, update
+
+    from workbench.db.models import Article
+
+    with seeded_db.write() as session:
+        session.execute(delete(ClaimLink))
+        session.execute(update(Article).values(linked_at=None))
+    result = CliRunner().invoke(app, ["--db", database_url, "relink"])
+    assert result.exit_code == 0, result.output
+    with seeded_db.read() as session:
+        count = session.scalar(select(func.count()).select_from(ClaimLink))
+        unlinked = session.scalar(
+            select(func.count()).select_from(Article).where(Article.linked_at.is_(None))
+        )
+    assert count and count > 40 and unlinked == 0
+    assert result.stdout == (
+        f"5 article(s) scored and linked (143 sentence(s)), {count} link(s) added\n"
+    )
+    again = CliRunner().invoke(app, ["--db", database_url, "relink"])
+    assert again.exit_code == 0
+    assert again.stdout == "0 article(s) scored and linked (0 sentence(s)), 0 link(s) added\n"
+    with seeded_db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ClaimLink)) == count
+
+
+def test_relink_on_an_empty_database(database_url: str, db: Database) -> None:
+    result = CliRunner().invoke(app, ["--db", database_url, "relink"])
+    assert result.exit_code == 0
+    assert result.stdout == "0 article(s) scored and linked (0 sentence(s)), 0 link(s) added\n"

@@ -207,7 +207,8 @@ def test_article_ids() -> None:
         (["By Jane Doe", "The council met on Monday."], "The council met on Monday."),
         (
             [
-                "The council approved the budget on Monday after a long debate over school funding and roads."
+                "The council approved the budget on Monday after a long debate over school "
+                "funding and roads."
             ],
             "The council approved the budget on Monday after a long debate over school…",
         ),

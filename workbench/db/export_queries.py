@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, String, func, select, union_all
+from sqlalchemy import ClauseElement, ColumnElement, Select, String, func, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from workbench.db.models import (
     Annotation,
@@ -57,13 +58,32 @@ class SentenceRow:
 # Tuples, not ORM objects: the export touches every label, so per-row overhead is what counts.
 # An evidence row: (owner id, url, quote, stance, note, sentence_ref), in position order.
 EvidenceTuple = tuple[int, str, str, str, str, str | None]
-# A label row: (sentence id, annotation id, reviewer name, label, note, time as ISO 8601 UTC).
-LabelTuple = tuple[int, int, str, str, str, str]
+# A label row: (sentence id, annotation id, reviewer name, label, note, stored time); the
+# stored time becomes ISO 8601 UTC text through ``label_time``, only for the labels that need it.
+LabelTuple = tuple[int, int, str, str, str, Any]
 # A gold row: (sentence id, gold label id, label).
 GoldTuple = tuple[int, int, str]
 
 
 _S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
+
+
+def _fetch(session: Session, stmt: ClauseElement) -> list[Any]:
+    """Every row of ``stmt`` as plain tuples from the driver's cursor (no Row objects)."""
+    connection = session.connection()
+    compiled = cast(
+        SQLCompiler,
+        stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True}),
+    )
+    params: Any = compiled.construct_params()
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), params)
+        return cast(list[Any], cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _filtered(stmt: _S, article_filter: ArticleFilter) -> _S:
@@ -125,7 +145,7 @@ def sentences_of(session: Session, *, article_ids: Sequence[str]) -> list[Senten
         .where(Sentence.article_id.in_(article_ids))
         .order_by(Sentence.article_id, Sentence.index)
     )
-    return [SentenceRow(*row) for row in session.connection().execute(stmt).all()]
+    return [SentenceRow(*row) for row in _fetch(session, stmt)]
 
 
 def _utc_iso_seconds(session: Session, column: QueryableAttribute[datetime]) -> ColumnElement[str]:
@@ -138,8 +158,35 @@ def _utc_iso_seconds(session: Session, column: QueryableAttribute[datetime]) -> 
     )
 
 
+def _sqlite_time(stored: str) -> str:
+    """A SQLite-stored UTC time (``YYYY-MM-DD HH:MM:SS[.ffffff]``) as ISO 8601 to the second."""
+    if len(stored) >= 19 and stored[10] == " " and (len(stored) == 19 or stored[19] == "."):
+        if stored[20:].isdigit() or len(stored) == 19:
+            return f"{stored[:10]}T{stored[11:19]}+00:00"
+    value = datetime.fromisoformat(stored)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _formatted(text: str) -> str:
+    return text
+
+
+def label_time(session: Session) -> Callable[[Any], str]:
+    """Turns the stored time of a ``labels_of`` row into ``YYYY-MM-DDTHH:MM:SS+00:00``."""
+    # SQLite hands back its stored text, cheaper to cut in Python for the few labels that
+    # need it than to format every row in SQL; PostgreSQL formats it in the query.
+    return _sqlite_time if session.get_bind().dialect.name == "sqlite" else _formatted
+
+
 def labels_of(session: Session, *, article_ids: Sequence[str]) -> list[LabelTuple]:
     """Every reviewer label on these articles, by sentence id then reviewer name."""
+    stored: ColumnElement[Any] = (
+        Annotation.updated_at  # type: ignore[assignment]
+        if session.get_bind().dialect.name == "sqlite"
+        else _utc_iso_seconds(session, Annotation.updated_at)
+    )
     stmt = (
         select(
             Annotation.sentence_id,
@@ -147,14 +194,14 @@ def labels_of(session: Session, *, article_ids: Sequence[str]) -> list[LabelTupl
             User.name,
             Annotation.label,
             Annotation.note,
-            _utc_iso_seconds(session, Annotation.updated_at),
+            stored,
         )
         .join(Sentence, Sentence.id == Annotation.sentence_id)
         .join(User, User.id == Annotation.user_id)
         .where(Sentence.article_id.in_(article_ids))
         .order_by(Annotation.sentence_id, User.name)
     )
-    return cast(list[LabelTuple], session.connection().execute(stmt).all())
+    return cast(list[LabelTuple], _fetch(session, stmt))
 
 
 def _evidence_columns(
@@ -178,7 +225,7 @@ def label_evidence_of(session: Session, *, article_ids: Sequence[str]) -> list[E
         .join(Sentence, Sentence.id == Annotation.sentence_id)
         .where(Sentence.article_id.in_(article_ids))
     )
-    return cast(list[EvidenceTuple], session.connection().execute(stmt).all())
+    return cast(list[EvidenceTuple], _fetch(session, stmt))
 
 
 def gold_labels_of(session: Session, *, article_ids: Sequence[str]) -> list[GoldTuple]:

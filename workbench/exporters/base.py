@@ -40,6 +40,11 @@ class JsonLinesFile:
             write(dumps(record, option=option))
         self.records += len(records)
 
+    def write_lines(self, lines: bytes, count: int) -> None:
+        """Append ``count`` records already encoded as JSON lines (each ending in a newline)."""
+        self._handle.write(lines)
+        self.records += count
+
     def close(self) -> None:
         """Flush, fsync and close."""
         fsync_close(self._handle)
@@ -60,8 +65,8 @@ class DatasetWriter:
     def write_claim(self, record: Record) -> None:
         """Receive one gold-labeled sentence (the claims.jsonl record)."""
 
-    def write_annotations(self, records: list[Record]) -> None:
-        """Receive the reviewer labels of one article (the import line format)."""
+    def write_annotations(self, lines: bytes, count: int) -> None:
+        """Receive ``count`` reviewer labels as encoded JSON lines (the import line format)."""
 
     def write_article(self, record: Record) -> None:
         """Receive one article with every sentence."""

@@ -27,9 +27,9 @@ class JsonlWriter(DatasetWriter):
         """Append a claims.jsonl line."""
         self._claims.write(record)
 
-    def write_annotations(self, records: list[Record]) -> None:
-        """Append annotations.jsonl lines."""
-        self._annotations.write_many(records)
+    def write_annotations(self, lines: bytes, count: int) -> None:
+        """Append encoded annotations.jsonl lines."""
+        self._annotations.write_lines(lines, count)
 
     def write_article(self, record: Record) -> None:
         """Append an articles.jsonl line."""

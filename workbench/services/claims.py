@@ -72,23 +72,25 @@ def _cached_model(model_id: int, payload: bytes) -> Any:
     return load_model(payload)
 
 
-def _active_model(session: Session) -> Any | None:
+def active_model(session: Session) -> Any | None:
+    """The learned scorer that ranks sentences, or None while the rules do."""
     scorer = claim_queries.latest_scorer(session)
     return None if scorer is None else _cached_model(scorer.id, scorer.payload)
 
 
+def score_texts(texts: list[str], model: Any | None) -> list[tuple[float, list[str]]]:
+    """Score and rule reasons of each sentence: the model's score once there is one."""
+    rules = [score_sentence(text) for text in texts]
+    values = [r.score for r in rules] if model is None else predict_scores(model, texts)
+    return [(value, list(rule.reasons)) for rule, value in zip(rules, values, strict=True)]
+
+
 def _score(session: Session, sentences: list[Sentence]) -> None:
     """Rule reasons always; the score from the learned model once there is one."""
-    model = _active_model(session)
-    rules = [score_sentence(s.text) for s in sentences]
-    values = (
-        [r.score for r in rules]
-        if model is None
-        else predict_scores(model, [s.text for s in sentences])
-    )
-    for sentence, rule, value in zip(sentences, rules, values, strict=True):
+    scored = score_texts([s.text for s in sentences], active_model(session))
+    for sentence, (value, reasons) in zip(sentences, scored, strict=True):
         sentence.checkworthiness = value
-        sentence.check_reasons = list(rule.reasons)
+        sentence.check_reasons = reasons
 
 
 def score_article(session: Session, article: Article) -> None:

@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import orjson
 from sqlalchemy.orm import Session
@@ -144,35 +146,75 @@ def _evidence_by_owner(rows: Iterable[eq.EvidenceTuple]) -> dict[int, list[Recor
     return grouped
 
 
-def _group_labels(
-    rows: list[eq.LabelTuple], evidence: dict[int, list[Record]], sink: _Sink
-) -> dict[int, list[Record]]:
-    alias = sink.pseudonyms
+def _group_labels(rows: list[eq.LabelTuple], sink: _Sink) -> dict[int, list[eq.LabelTuple]]:
+    """Label rows by sentence id, in reviewer order (pseudonym order when anonymized)."""
     sink.stats.reviewers.update({row[2] for row in rows})
-    grouped: dict[int, list[Record]] = {}
-    no_evidence: list[Record] = []
-    find = evidence.get
-    last, labels = -1, no_evidence
+    grouped: dict[int, list[eq.LabelTuple]] = {}
+    labels: list[eq.LabelTuple] = []
+    last = -1
     # Rows come sorted by sentence id: append to the current sentence's list, no dict lookup.
-    for sentence, annotation, reviewer, label, note, time in rows:
-        if sentence != last:
-            last, labels = sentence, []
-            grouped[sentence] = labels
-        labels.append(
-            {
-                "reviewer": reviewer,
-                "label": label,
-                "evidence": find(annotation, no_evidence),
-                "note": note,
-                "time": time,
-            }
-        )
+    for row in rows:
+        if row[0] != last:
+            last, labels = row[0], []
+            grouped[last] = labels
+        labels.append(row)
+    alias = sink.pseudonyms
     if alias.enabled:
-        for labels in grouped.values():
-            for record in labels:
-                record["reviewer"] = alias(record["reviewer"])
-            labels.sort(key=lambda record: record["reviewer"])
+        for sentence, labels in grouped.items():
+            renamed = [(s, a, alias(name), label, note, t) for s, a, name, label, note, t in labels]
+            renamed.sort(key=itemgetter(2))
+            grouped[sentence] = renamed
     return grouped
+
+
+class _LineParts:
+    """Encoded pieces of annotations.jsonl lines, kept for the values that repeat."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, bytes] = {}
+        self.verdicts: dict[tuple[str, str], bytes] = {}
+
+    def name(self, reviewer: str) -> bytes:
+        """``"<reviewer>","label":`` for a reviewer."""
+        part = self.names.get(reviewer)
+        if part is None:
+            part = self.names[reviewer] = orjson.dumps(reviewer) + b',"label":'
+        return part
+
+    def verdict(self, label: str, note: str) -> bytes:
+        """``"<label>","note":"<note>","evidence":`` (cached for the common empty note)."""
+        key = (label, note)
+        part = self.verdicts.get(key)
+        if part is None:
+            part = orjson.dumps(label) + b',"note":' + orjson.dumps(note) + b',"evidence":'
+            if not note:
+                self.verdicts[key] = part
+        return part
+
+
+def _annotation_lines(
+    parts: _LineParts,
+    chunks: list[bytes],
+    head: bytes,
+    tail: bytes,
+    labels: list[eq.LabelTuple],
+    evidence: dict[int, list[Record]],
+) -> None:
+    """Append one sentence's annotations.jsonl lines to ``chunks``, as orjson would write them.
+
+    Same bytes as ``orjson.dumps({"article", "sentence", "reviewer", "label", "note",
+    "evidence", "sentence_text"})`` per label, without building a dict per label.
+    """
+    find, dumps, name, verdict = evidence.get, orjson.dumps, parts.name, parts.verdict
+    for _, annotation, reviewer, label, note, _ in labels:
+        items = find(annotation)
+        chunks += (
+            head,
+            name(reviewer),
+            verdict(label, note),
+            b"[]" if items is None else dumps(items),
+            tail,
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -186,18 +228,45 @@ def _decide(
     return decision, observed_agreement(verdicts)
 
 
+def _claim_annotations(
+    labels: list[eq.LabelTuple], evidence: dict[int, list[Record]], time: Callable[[Any], str]
+) -> list[Record]:
+    find = evidence.get
+    return [
+        {
+            "reviewer": reviewer,
+            "label": label,
+            "evidence": find(annotation) or [],
+            "note": note,
+            "time": time(stored),
+        }
+        for _, annotation, reviewer, label, note, stored in labels
+    ]
+
+
+@dataclass
+class _Batch:
+    """What a batch of articles brings from the database, grouped by sentence id."""
+
+    labels: dict[int, list[eq.LabelTuple]]
+    evidence: dict[int, list[Record]]
+    gold: dict[int, tuple[str, list[Record]]]
+    related: dict[int, list[str]]
+    time: Callable[[Any], str]
+
+
 def _export_article(
     sink: _Sink,
+    parts: _LineParts,
     article: eq.ArticleRow,
     sentences: list[eq.SentenceRow],
-    labels: dict[int, list[Record]],
-    gold: dict[int, tuple[str, list[Record]]],
-    related: dict[int, list[str]],
+    batch: _Batch,
 ) -> int:
     """Send one article's records to the sink; return how many reviewer labels it had."""
     writer, settings, stats = sink.writer, sink.settings, sink.stats
     policy = Policy(settings.policy)
     write_annotations = writer is not None and writer.takes_annotations
+    labels, evidence, gold, related = batch.labels, batch.evidence, batch.gold, batch.related
     meta = {
         "id": article.id,
         "title": article.title,
@@ -207,35 +276,28 @@ def _export_article(
     }
     stats.articles += 1
     seen = 0
-    no_labels: list[Record] = []
-    lines: list[Record] = []
+    no_labels: list[eq.LabelTuple] = []
+    chunks: list[bytes] = []
+    article_head = b'{"article":' + orjson.dumps(article.id) + b',"sentence":'
     for position, sentence in enumerate(sentences):
-        annotations = labels.get(sentence.id, no_labels)
-        verdicts = tuple([annotation["label"] for annotation in annotations])
+        rows = labels.get(sentence.id, no_labels)
+        verdicts = tuple([row[3] for row in rows])
         adjudicated = gold.get(sentence.id)
         decision, agreement = _decide(
             verdicts, adjudicated[0] if adjudicated else None, policy, settings.min_reviewers
         )
         stats.add_sentence(verdicts, agreement)
-        seen += len(annotations)
-        if write_annotations:
-            lines += [
-                {
-                    "article": article.id,
-                    "sentence": sentence.index,
-                    "reviewer": annotation["reviewer"],
-                    "label": annotation["label"],
-                    "note": annotation["note"],
-                    "evidence": annotation["evidence"],
-                    "sentence_text": sentence.text,
-                }
-                for annotation in annotations
-            ]
+        seen += len(rows)
+        if write_annotations and rows:
+            head = article_head + str(sentence.index).encode() + b',"reviewer":'
+            tail = b',"sentence_text":' + orjson.dumps(sentence.text) + b"}\n"
+            _annotation_lines(parts, chunks, head, tail, rows, evidence)
         if decision is None:
             continue
         stats.add_claim(decision.label, decision.source.value)
         if writer is None:
             continue
+        annotations = _claim_annotations(rows, evidence, batch.time)
         before = sentences[position - 1].text if position > 0 else None
         after = sentences[position + 1].text if position + 1 < len(sentences) else None
         writer.write_claim(
@@ -259,8 +321,8 @@ def _export_article(
                 "related": related.get(sentence.id, []),
             }
         )
-    if lines:
-        writer.write_annotations(lines)  # type: ignore[union-attr]
+    if chunks:
+        writer.write_annotations(b"".join(chunks), len(chunks) // 5)  # type: ignore[union-attr]
     if writer is not None and writer.takes_articles:
         writer.write_article(
             {
@@ -289,6 +351,7 @@ def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
         raise InputError(f"unknown article id(s): {', '.join(missing)}")
     total = eq.count_annotations(session, article_filter=article_filter) if progress else 0
     done = 0
+    parts, time = _LineParts(), eq.label_time(session)
     for articles in eq.iter_article_batches(
         session, article_filter=article_filter, batch_size=ARTICLE_BATCH
     ):
@@ -297,7 +360,7 @@ def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
         for sentence in eq.sentences_of(session, article_ids=ids):
             by_article[sentence.article_id].append(sentence)
         evidence = _evidence_by_owner(eq.label_evidence_of(session, article_ids=ids))
-        labels = _group_labels(eq.labels_of(session, article_ids=ids), evidence, sink)
+        labels = _group_labels(eq.labels_of(session, article_ids=ids), sink)
         gold_evidence = _evidence_by_owner(eq.gold_evidence_of(session, article_ids=ids))
         gold = {
             sentence: (label, gold_evidence.get(gold_id, []))
@@ -306,10 +369,9 @@ def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
         related: dict[int, list[str]] = defaultdict(list)
         for own, other_article, other_index in eq.links_of(session, article_ids=ids):
             related[own].append(sentence_id(other_article, other_index))
+        batch = _Batch(labels, evidence, gold, related, time)
         for article in articles:
-            done += _export_article(
-                sink, article, by_article.get(article.id, []), labels, gold, related
-            )
+            done += _export_article(sink, parts, article, by_article.get(article.id, []), batch)
         if progress is not None:
             progress(done, total)
 

@@ -24,6 +24,7 @@ dev: $(VENV)/.dev
 run: setup
 	$(WB) init
 	$(WB) ingest seeds
+	$(WB) relink
 	$(WB) serve --port $(PORT)
 
 ## test: lint, type-check and the whole test suite

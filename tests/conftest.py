@@ -159,3 +159,9 @@ def make_user(db: Database):  # type: ignore[no-untyped-def]
             return user.id
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _session_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the session-cookie key of each test in its own folder, never in the project's db/."""
+    monkeypatch.setenv("WORKBENCH_SESSION_KEY_FILE", str(tmp_path / "session.key"))

@@ -94,6 +94,12 @@ def ingest(
         f"{len(report.added)} article(s) added, {len(report.duplicates)} already present, "
         f"{len(report.errors)} error(s)"
     )
+    if report.unlinked:
+        typer.echo(
+            f"note: the database was busy; claim links of {len(report.unlinked)} article(s) "
+            "are missing until `workbench relink` runs",
+            err=True,
+        )
     if report.errors:
         raise typer.Exit(1)
 

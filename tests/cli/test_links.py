@@ -113,3 +113,25 @@ def test_relink_on_an_empty_database(database_url: str, db: Database) -> None:
     result = CliRunner().invoke(app, ["--db", database_url, "relink"])
     assert result.exit_code == 0
     assert result.stdout == "0 article(s) scored and linked (0 sentence(s)), 0 link(s) added\n"
+
+
+def test_ingest_notes_articles_left_for_relink_when_linking_hits_a_busy_database(
+    db: Database, database_url: str, monkeypatch: Any
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from tests.conftest import SEEDS
+    from workbench.services import linking
+
+    def busy(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("INSERT INTO claim_links", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(linking, "link_in_corpus", busy)
+    seed = str(SEEDS / "004_2be8afc61ee91103.txt")
+    result = CliRunner().invoke(app, ["--db", database_url, "ingest", seed])
+    assert result.exit_code == 0
+    assert result.stdout == "1 article(s) added, 0 already present, 0 error(s)\n"
+    assert result.stderr == (
+        "note: the database was busy; claim links of 1 article(s) are missing until "
+        "`workbench relink` runs\n"
+    )

@@ -178,3 +178,22 @@ def test_shortlist_keeps_small_corpora_and_trims_large_ones_by_shared_words() ->
     assert shortlist(new, corpus) == corpus
     assert shortlist(new, corpus, limit=2) == [corpus[1], corpus[2]]
     assert shortlist(new, corpus, limit=1) == [corpus[1]]
+
+
+def test_cached_char_tfidf_matches_sklearn_on_the_same_texts() -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from workbench.domain.char_tfidf import char_tfidf
+
+    texts = [
+        "pahalgam attack kill 13 people",
+        "pahalgam attack kill 26 people",
+        "ceasefire broker us",
+        "pahalgam attack kill 13 people",
+    ]
+    expected = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    reference = expected.fit_transform(texts)
+    for _ in range(2):  # the second call reads the cached counts
+        ours = char_tfidf(texts)
+        assert np.allclose((ours @ ours.T).toarray(), (reference @ reference.T).toarray())

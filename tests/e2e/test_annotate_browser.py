@@ -45,11 +45,12 @@ def test_first_run_admin_labels_with_a_shortcut_and_reload_keeps_it(
     expect(sentence(page, 2)).to_have_attribute("data-label", "v")
     assert saved_label(app.db, "chief", ARTICLE, 2) == "verified"
 
-    page.reload()  # a new browser session: sign in again, the URL keeps article and sentence
-    page.get_by_label("Account name").fill("chief")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "wb_session")
+    assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert PASSWORD not in cookie["value"] and cookie["value"].count(".") == 2
+    page.reload()  # a new browser session: the signed cookie keeps chief signed in
     expect(sentence(page, 2)).to_have_attribute("data-label", "v")
+    expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
     expect(page.get_by_text("Sentence 3 of 38")).to_be_visible()
     expect(page.get_by_role("button", name="Verified")).to_have_attribute("kind", "primary")
     with app.db.read() as session:
@@ -71,7 +72,11 @@ def test_signed_out_link_signs_in_then_opens_the_page(
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Sentence 5 of 38")).to_be_visible()
+    page.reload()  # still signed in after a reload
+    expect(page.get_by_text("Sentence 5 of 38")).to_be_visible()
     sign_out(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert [c for c in page.context.cookies() if c["name"] == "wb_session"] == []
     page.goto(f"{app.url}/annotate?article={ARTICLE}")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.locator(".wb-s")).to_have_count(0)

@@ -77,10 +77,7 @@ def test_team_flow_from_first_admin_to_exported_gold_label(
         page, "https://example.org/transcript", "spoke to the press on Wednesday", "refutes"
     )
     label_sentence(page, 6, "u", "unsourced")
-    page.reload()
-    page.get_by_label("Account name").fill("ana")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.reload()  # the signed session cookie keeps ana signed in
     for index, code in ((4, "v"), (5, "d"), (6, "u")):
         expect(sentence(page, index)).to_have_attribute("data-label", code)
     sentence(page, 5).click()
@@ -107,15 +104,17 @@ def test_team_flow_from_first_admin_to_exported_gold_label(
         "unsourced",
     ]
 
-    # A reviewer who opens editor pages is refused.
+    # A reviewer who opens editor pages by URL (still signed in: the cookie) is refused.
     for path, role in (("agreement", "editor"), ("adjudicate", "editor"), ("users", "admin")):
-        sign_in(page, f"{app.url}/{path}", "bob", PASSWORD)
+        page.goto(f"{app.url}/{path}")
+        expect(page.get_by_text("Signed in as")).to_contain_text("bob")
         expect(
             page.get_by_text(f"This page needs the {role} role; your account is a reviewer.")
         ).to_be_visible()
         expect(page.get_by_role("link", name="Agreement")).to_have_count(0)
 
     # The editor: agreement charts, one adjudication, an export holding the gold label.
+    sign_out(page)
     sign_in(page, f"{app.url}/agreement", "eve", PASSWORD)
     expect(page.get_by_role("heading", name="Agreement")).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()

@@ -178,6 +178,8 @@ def test_reviewers_cannot_adjudicate_and_input_is_checked(seeded_db: Database, m
         adjudicate(session, editor_id=eve, sentence_id=sid, label="true", rationale="x")
     with seeded_db.write() as session, pytest.raises(PermissionDeniedError):
         bulk_accept_unanimous(session, editor_id=ana, min_reviewers=2)
+    with seeded_db.read() as session, pytest.raises(PermissionDeniedError, match="editor role"):
+        disagreement_queue(session, editor_id=ana)
     assert _gold_rows(seeded_db) == []
 
 
@@ -201,7 +203,7 @@ def test_bulk_accept_and_queue(seeded_db: Database, make_user) -> None:  # type:
             if label is not None:
                 _label(seeded_db, user, sentence, label)
     with seeded_db.read() as session:
-        queue = disagreement_queue(session)
+        queue = disagreement_queue(session, editor_id=eve)
     assert [item.sentence_id for item in queue] == [s[2], s[3]]
     assert queue[0].labels == {"ana": "verified", "ben": "disputed", "cy": "unsourced"}
     assert queue[1].top_share == pytest.approx(2 / 3)
@@ -217,8 +219,8 @@ def test_bulk_accept_and_queue(seeded_db: Database, make_user) -> None:  # type:
     with seeded_db.write() as session:
         adjudicate(session, editor_id=eve, sentence_id=s[2], label="unsourced", rationale="r")
     with seeded_db.read() as session:
-        assert [item.sentence_id for item in disagreement_queue(session)] == [s[3]]
-        everything = disagreement_queue(session, include_adjudicated=True)
+        assert [item.sentence_id for item in disagreement_queue(session, editor_id=eve)] == [s[3]]
+        everything = disagreement_queue(session, editor_id=eve, include_adjudicated=True)
         audit = session.scalar(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "gold")
         )

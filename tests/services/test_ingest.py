@@ -201,10 +201,10 @@ def test_upload_follows_the_same_rules(db: Database) -> None:
 def test_a_concurrent_insert_of_the_same_article_is_reported(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def racing_store(session: object, draft: ArticleDraft) -> None:
+    def racing_store(session: object, prepared: object) -> None:
         raise IntegrityError("INSERT INTO articles", {}, Exception("UNIQUE constraint failed"))
 
-    monkeypatch.setattr(ingest, "store_article", racing_store)
+    monkeypatch.setattr(ingest, "store_prepared", racing_store)
     report = ingest_paths(db, [str(DATA / "bom.txt")])
     assert messages(report.errors) == [
         f"{DATA / 'bom.txt'}: an article with the same id or text was stored meanwhile"

@@ -149,3 +149,21 @@ def test_the_corpus_index_grows_with_new_sentences_and_rebuilds_otherwise(db: Da
         rebuilt = linking._refresh(session, linking._corpora[db.engine])
     assert rebuilt.index is not first_index
     assert all(item.article != "004_2be8afc61ee91103" for item in rebuilt.index.items)
+
+
+def test_a_busy_database_while_linking_leaves_the_articles_for_relink(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def busy(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("INSERT INTO claim_links", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(linking, "link_in_corpus", busy)
+    report = ingest_paths(db, SEED_FILES[2:4])
+    assert report.added == ["002_106eb614b3e40071", "003_12a4aa04524d7b45"]
+    assert report.unlinked == report.added and report.errors == []
+    assert _unlinked(db) == report.added and _pairs(db) == set()
+    monkeypatch.undo()
+    assert linking.relink(db).articles == 2
+    assert PAHALGAM in _pairs(db)

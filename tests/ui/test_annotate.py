@@ -181,6 +181,7 @@ def test_next_and_previous_unlabeled(seeded_db: Database, make_user, open_articl
             )
     at = open_article(ana)
     assert _panel_heading(at) == "Sentence 1 of 13"
+    at = at.toggle(key="wb_claims_first").set_value(False).run()  # reading order
     at = at.button(key="wb_next_open").click().run()
     assert _panel_heading(at) == "Sentence 4 of 13"
     at = at.button(key="wb_prev_open").click().run()

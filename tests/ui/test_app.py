@@ -144,3 +144,22 @@ def test_registry_skips_missing_files_and_duplicates() -> None:
     ]
     assert (PAGES_DIR / "articles.py").is_file()
     assert [s.title for s in available(specs)] == ["Articles"]
+
+
+def test_assigned_articles_come_first_with_a_badge(seeded_db: Database, make_user, app) -> None:  # type: ignore[no-untyped-def]
+    from workbench.services.assignments import assign_articles
+
+    ana, ben = make_user("ana"), make_user("ben")
+    with seeded_db.write() as session:
+        assign_articles(session, article_ids=["003_12a4aa04524d7b45"], user_names=["ana"])
+    with seeded_db.read() as session:
+        ids = [row.id for row in queries.articles_with_progress(session, user_id=ana)]
+    assert ids[0] == "003_12a4aa04524d7b45"
+    at = app(SignedIn(ana, "ana", Role.REVIEWER))
+    links = [p.proto.query_string for p in at.main.get("page_link")]
+    assert links[0] == "article=003_12a4aa04524d7b45"
+    badges = [m.value for m in at.main.markdown if "Assigned to you" in str(m.value)]
+    assert len(badges) == 1
+    assert any("1 assigned to you, listed first" in str(c.value) for c in at.caption)
+    other = app(SignedIn(ben, "ben", Role.REVIEWER))  # not in ben's queue: no badge
+    assert not [m for m in other.main.markdown if "Assigned to you" in str(m.value)]

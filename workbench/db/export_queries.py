@@ -148,11 +148,8 @@ def sentences_of(session: Session, *, article_ids: Sequence[str]) -> list[Senten
     return [SentenceRow(*row) for row in _fetch(session, stmt)]
 
 
-def _utc_iso_seconds(session: Session, column: QueryableAttribute[datetime]) -> ColumnElement[str]:
-    """``column`` formatted by the database as ``YYYY-MM-DDTHH:MM:SS+00:00`` (UTC)."""
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite stores the UTC wall time as text; parsing it row by row in Python is slow.
-        return func.strftime("%Y-%m-%dT%H:%M:%S+00:00", column, type_=String)
+def _utc_iso_seconds(column: QueryableAttribute[datetime]) -> ColumnElement[str]:
+    """``column`` formatted by PostgreSQL as ``YYYY-MM-DDTHH:MM:SS+00:00`` (UTC)."""
     return func.to_char(
         func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"', type_=String
     )
@@ -160,9 +157,8 @@ def _utc_iso_seconds(session: Session, column: QueryableAttribute[datetime]) -> 
 
 def _sqlite_time(stored: str) -> str:
     """A SQLite-stored UTC time (``YYYY-MM-DD HH:MM:SS[.ffffff]``) as ISO 8601 to the second."""
-    if len(stored) >= 19 and stored[10] == " " and (len(stored) == 19 or stored[19] == "."):
-        if stored[20:].isdigit() or len(stored) == 19:
-            return f"{stored[:10]}T{stored[11:19]}+00:00"
+    if len(stored) == 26 and stored[10] == " " and stored[19] == ".":
+        return stored[:10] + "T" + stored[11:19] + "+00:00"
     value = datetime.fromisoformat(stored)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -170,6 +166,7 @@ def _sqlite_time(stored: str) -> str:
 
 
 def _formatted(text: str) -> str:
+    """A time PostgreSQL already formatted."""
     return text
 
 
@@ -185,7 +182,7 @@ def labels_of(session: Session, *, article_ids: Sequence[str]) -> list[LabelTupl
     stored: ColumnElement[Any] = (
         Annotation.updated_at  # type: ignore[assignment]
         if session.get_bind().dialect.name == "sqlite"
-        else _utc_iso_seconds(session, Annotation.updated_at)
+        else _utc_iso_seconds(Annotation.updated_at)
     )
     stmt = (
         select(

@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from workbench.domain.char_tfidf import char_tfidf
 from workbench.domain.checkworthiness import FEATURE_NAMES, features
 from workbench.domain.claim_facts import MONTHS, NUMBER_WORDS, extract_facts, find_conflict
 
@@ -218,8 +219,7 @@ def similarity_rows(docs: Sequence[str], rows: Sequence[int]) -> NDArray[np.floa
         words = TfidfVectorizer(analyzer=lambda doc: list(doc), sublinear_tf=True)
         matrix = words.fit_transform(claimed)
         combined += w_claim * np.asarray((matrix[picked] @ matrix.T).toarray())
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    matrix = chars.fit_transform([" ".join(doc) for doc in tokens])
+    matrix = char_tfidf([" ".join(doc) for doc in tokens])
     combined += w_char * np.asarray((matrix[picked] @ matrix.T).toarray())
     return combined
 

@@ -12,7 +12,6 @@ from typing import Any
 
 Record = dict[str, Any]
 SCHEMA_VERSION = "1.0"
-_EVIDENCE_KEY_FIELDS = ("url", "quote", "stance", "sentence_ref")
 
 
 def sentence_id(article_id: str, index: int) -> str:
@@ -56,7 +55,7 @@ def merged_evidence(annotations: Iterable[Record], label: str) -> list[Record]:
         if annotation["label"] != label:
             continue
         for item in annotation["evidence"]:
-            key = tuple(item.get(name) for name in _EVIDENCE_KEY_FIELDS)
+            key = (item.get("url"), item.get("quote"), item.get("stance"), item.get("sentence_ref"))
             if key not in seen:
                 seen.add(key)
                 merged.append(item)

@@ -172,8 +172,11 @@ def bulk_accept_unanimous(session: Session, *, editor_id: int, min_reviewers: in
     return accepted
 
 
-def disagreement_queue(session: Session, *, include_adjudicated: bool = False) -> list[QueueItem]:
-    """Sentences whose reviewers disagree, most contested first (smallest top-label share)."""
+def disagreement_queue(
+    session: Session, *, editor_id: int, include_adjudicated: bool = False
+) -> list[QueueItem]:
+    """Sentences whose reviewers disagree, most contested first (editors only)."""
+    require_role(session, user_id=editor_id, role=Role.EDITOR)
     frame = labels.contested_rows(session, include_adjudicated=include_adjudicated)
     settled = labels.gold_labels(session) if include_adjudicated else {}
     items = []

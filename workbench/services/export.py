@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,9 @@ KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
 KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
 DEFAULT_KEY_FILE = Path("db") / "pseudonym.key"
 EXPORTS_ENV = "WORKBENCH_EXPORTS_DIR"
-ARTICLE_BATCH = 200
+ARTICLE_BATCH = 500
 Progress = Callable[[int, int], None]
+_first = itemgetter(0)
 
 
 def _iso_date(option: str, value: str | None) -> str | None:
@@ -105,6 +106,10 @@ class _Sink:
     settings: ExportSettings
     pseudonyms: Pseudonyms
     stats: ExportStats = field(default_factory=ExportStats)
+    decisions: _Decisions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.decisions = _Decisions(Policy(self.settings.policy), self.settings.min_reviewers)
 
 
 def exports_dir() -> Path:
@@ -137,27 +142,23 @@ def pseudonym_key() -> bytes:
 
 
 def _evidence_by_owner(rows: Iterable[eq.EvidenceTuple]) -> dict[int, list[Record]]:
-    grouped: dict[int, list[Record]] = defaultdict(list)
-    for owner, url, quote, stance, note, ref in rows:
-        item: Record = {"url": url, "quote": quote, "stance": stance, "note": note}
-        if ref:
-            item["sentence_ref"] = ref
-        grouped[owner].append(item)
-    return grouped
+    """Evidence items by owner id (rows come sorted by owner), in the file formats' field order."""
+    return {
+        owner: [
+            {"url": url, "quote": quote, "stance": stance, "note": note, "sentence_ref": ref}
+            if ref
+            else {"url": url, "quote": quote, "stance": stance, "note": note}
+            for _, url, quote, stance, note, ref in items
+        ]
+        for owner, items in groupby(rows, _first)
+    }
 
 
 def _group_labels(rows: list[eq.LabelTuple], sink: _Sink) -> dict[int, list[eq.LabelTuple]]:
     """Label rows by sentence id, in reviewer order (pseudonym order when anonymized)."""
     sink.stats.reviewers.update({row[2] for row in rows})
-    grouped: dict[int, list[eq.LabelTuple]] = {}
-    labels: list[eq.LabelTuple] = []
-    last = -1
-    # Rows come sorted by sentence id: append to the current sentence's list, no dict lookup.
-    for row in rows:
-        if row[0] != last:
-            last, labels = row[0], []
-            grouped[last] = labels
-        labels.append(row)
+    # Rows come sorted by sentence id.
+    grouped = {sentence: list(labels) for sentence, labels in groupby(rows, _first)}
     alias = sink.pseudonyms
     if alias.enabled:
         for sentence, labels in grouped.items():
@@ -167,29 +168,31 @@ def _group_labels(rows: list[eq.LabelTuple], sink: _Sink) -> dict[int, list[eq.L
     return grouped
 
 
+class _Names(dict[str, bytes]):
+    """``"<reviewer>","label":`` per reviewer name, encoded on first use."""
+
+    def __missing__(self, reviewer: str) -> bytes:
+        part = self[reviewer] = orjson.dumps(reviewer) + b',"label":'
+        return part
+
+
+class _Verdicts(dict[tuple[str, str], bytes]):
+    """``"<label>","note":"<note>","evidence":`` per (label, note), kept for empty notes."""
+
+    def __missing__(self, key: tuple[str, str]) -> bytes:
+        label, note = key
+        part = orjson.dumps(label) + b',"note":' + orjson.dumps(note) + b',"evidence":'
+        if not note:
+            self[key] = part
+        return part
+
+
 class _LineParts:
     """Encoded pieces of annotations.jsonl lines, kept for the values that repeat."""
 
     def __init__(self) -> None:
-        self.names: dict[str, bytes] = {}
-        self.verdicts: dict[tuple[str, str], bytes] = {}
-
-    def name(self, reviewer: str) -> bytes:
-        """``"<reviewer>","label":`` for a reviewer."""
-        part = self.names.get(reviewer)
-        if part is None:
-            part = self.names[reviewer] = orjson.dumps(reviewer) + b',"label":'
-        return part
-
-    def verdict(self, label: str, note: str) -> bytes:
-        """``"<label>","note":"<note>","evidence":`` (cached for the common empty note)."""
-        key = (label, note)
-        part = self.verdicts.get(key)
-        if part is None:
-            part = orjson.dumps(label) + b',"note":' + orjson.dumps(note) + b',"evidence":'
-            if not note:
-                self.verdicts[key] = part
-        return part
+        self.names = _Names()
+        self.verdicts = _Verdicts()
 
 
 def _annotation_lines(
@@ -205,27 +208,35 @@ def _annotation_lines(
     Same bytes as ``orjson.dumps({"article", "sentence", "reviewer", "label", "note",
     "evidence", "sentence_text"})`` per label, without building a dict per label.
     """
-    find, dumps, name, verdict = evidence.get, orjson.dumps, parts.name, parts.verdict
+    find, dumps, names, verdicts = evidence.get, orjson.dumps, parts.names, parts.verdicts
     for _, annotation, reviewer, label, note, _ in labels:
         items = find(annotation)
         chunks += (
             head,
-            name(reviewer),
-            verdict(label, note),
+            names[reviewer],
+            verdicts[label, note],
             b"[]" if items is None else dumps(items),
             tail,
         )
 
 
-@lru_cache(maxsize=4096)
-def _decide(
-    verdicts: tuple[str, ...], adjudicated: str | None, policy: Policy, min_reviewers: int
-) -> tuple[Gold | None, float | None]:
-    """Gold label and observed agreement of one sentence (few distinct inputs, so cached)."""
-    decision = gold_label(
-        verdicts, adjudicated=adjudicated, policy=policy, min_reviewers=min_reviewers
-    )
-    return decision, observed_agreement(verdicts)
+Decision = tuple[Gold | None, float | None]
+
+
+class _Decisions(dict[tuple[tuple[str, ...], str | None], Decision]):
+    """Gold label and observed agreement per (reviewer labels, adjudicated label), computed once."""
+
+    def __init__(self, policy: Policy, min_reviewers: int):
+        super().__init__()
+        self.policy, self.min_reviewers = policy, min_reviewers
+
+    def __missing__(self, key: tuple[tuple[str, ...], str | None]) -> Decision:
+        verdicts, adjudicated = key
+        decision = gold_label(
+            verdicts, adjudicated=adjudicated, policy=self.policy, min_reviewers=self.min_reviewers
+        )
+        result = self[key] = (decision, observed_agreement(verdicts))
+        return result
 
 
 def _claim_annotations(
@@ -263,8 +274,7 @@ def _export_article(
     batch: _Batch,
 ) -> int:
     """Send one article's records to the sink; return how many reviewer labels it had."""
-    writer, settings, stats = sink.writer, sink.settings, sink.stats
-    policy = Policy(settings.policy)
+    writer, stats, decisions = sink.writer, sink.stats, sink.decisions
     write_annotations = writer is not None and writer.takes_annotations
     labels, evidence, gold, related = batch.labels, batch.evidence, batch.gold, batch.related
     meta = {
@@ -283,9 +293,7 @@ def _export_article(
         rows = labels.get(sentence.id, no_labels)
         verdicts = tuple([row[3] for row in rows])
         adjudicated = gold.get(sentence.id)
-        decision, agreement = _decide(
-            verdicts, adjudicated[0] if adjudicated else None, policy, settings.min_reviewers
-        )
+        decision, agreement = decisions[verdicts, adjudicated[0] if adjudicated else None]
         stats.add_sentence(verdicts, agreement)
         seen += len(rows)
         if write_annotations and rows:

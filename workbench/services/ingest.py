@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from workbench.db.engine import Database
 from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
-from workbench.services.articles import store_article
+from workbench.services.articles import PreparedArticle, prepare_article, store_prepared
+from workbench.services.claims import active_model
 from workbench.services.linking import link_articles
 from workbench.services.readers import (
     SUPPORTED_SUFFIXES,
@@ -31,26 +32,43 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    unlinked: list[str] = field(default_factory=list)
+    """Articles stored whose links may be missing (the database was busy); ``relink`` adds them."""
 
 
 def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) -> None:
-    """Store every draft of one file in one transaction (all or none), then link what it added."""
+    """Store every draft of one file in one transaction (all or none), then link what it added.
+
+    Segmenting and scoring happen before the write transaction opens, and linking after it
+    commits, so the file holds SQLite's write lock only while its rows are inserted.
+    """
+    with db.read() as session:
+        model = active_model(session)
+    prepared: list[PreparedArticle] = []
+    for draft in drafts:
+        try:
+            prepared.append(prepare_article(draft, model=model))
+        except InputError as exc:
+            raise InputError(exc.detail, line=exc.line or draft.line) from None
     added: list[str] = []
     duplicates: list[str] = []
     with db.write() as session:
-        for draft in drafts:
+        for item in prepared:
             try:
-                article = store_article(session, draft)
+                article = store_prepared(session, item)
             except InputError as exc:
-                raise InputError(exc.detail, line=exc.line or draft.line) from None
+                raise InputError(exc.detail, line=exc.line or item.draft.line) from None
             if article is None:
-                duplicates.append(draft.source or "")
+                duplicates.append(item.draft.source or "")
             else:
                 added.append(article.id)
     report.added += added
     report.duplicates += duplicates
     # Committed: link with no write transaction open (see workbench.services.linking).
-    link_articles(db, added)
+    try:
+        link_articles(db, added)
+    except OperationalError:
+        report.unlinked += added
 
 
 def _ingest_source(

@@ -82,6 +82,8 @@ def main() -> None:
     db = runtime.get_db()
     pages = {spec: _page(spec, default=i == 0) for i, spec in enumerate(available(PAGES))}
     navigation = st.navigation(list(pages.values()), position="hidden")
+    auth.restore_session(db)  # a reload keeps the reviewer signed in (signed cookie)
+    auth.write_cookie()
     user = runtime.current_user()
     if user is None:
         with db.read() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import streamlit as st
@@ -9,7 +10,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from workbench.db.engine import Database
 from workbench.errors import AuthenticationError, WorkbenchError
-from workbench.services import users
+from workbench.keyfile import read_or_create
+from workbench.services import sessions, users
 from workbench.ui import runtime, state
 from workbench.ui.components.text import escape_markdown
 
@@ -22,20 +24,95 @@ def sso_configured() -> bool:
         return False
 
 
-def _start_session(account: users.Account) -> None:
+@st.cache_resource
+def _file_secret(url: str) -> bytes:
+    return read_or_create(sessions.key_file_for(url))
+
+
+def session_secret(db: Database) -> bytes:
+    """The key that signs session cookies: ``session_secret`` in secrets.toml, else a key file."""
+    try:
+        configured = st.secrets.get("session_secret")
+    except FileNotFoundError:  # no secrets file at all
+        configured = None
+    if configured:
+        return str(configured).encode("utf-8")
+    return _file_secret(db.engine.url.render_as_string(hide_password=True))
+
+
+def _start_session(account: users.Account, db: Database) -> None:
     """Keep the account (plain data) and the sign-in time in this browser session, then rerun."""
+    now = time.time()
+    with db.read() as session:
+        token = sessions.issue_token(
+            session, secret=session_secret(db), user_id=account.id, now=now
+        )
     state.put(state.USER, runtime.SignedIn(account.id, account.name, account.role))
-    state.put(state.SIGNED_IN_AT, time.time())
-    state.put(state.ACCOUNT_CHECKED_AT, time.time())
+    state.put(state.SIGNED_IN_AT, now)
+    state.put(state.ACCOUNT_CHECKED_AT, now)
+    state.put(state.COOKIE_PENDING, token)
     state.drop(state.SIGN_IN_NOTICE)
     st.rerun()
 
 
+def _request_cookie() -> str:
+    """The session cookie the browser sent when this session connected ("" when none)."""
+    return str(st.context.cookies.get(sessions.COOKIE_NAME) or "")
+
+
+def restore_session(db: Database) -> bool:
+    """Sign in again from a valid session cookie (after a reload); True when it did."""
+    if state.get(state.USER) is not None:
+        return False
+    token = _request_cookie()
+    if not token or token == state.get(state.COOKIE_REFUSED):
+        return False
+    now = time.time()
+    with db.read() as session:
+        restored = sessions.restore(
+            session,
+            secret=session_secret(db),
+            token=token,
+            now=now,
+            max_age=runtime.SESSION_LIFETIME_SECONDS,
+        )
+    if restored is None:  # forged, expired, password reset or account deactivated
+        state.put(state.COOKIE_REFUSED, token)
+        state.put(state.COOKIE_PENDING, "")
+        return False
+    account, issued_at = restored
+    state.put(state.USER, runtime.SignedIn(account.id, account.name, account.role))
+    state.put(state.SIGNED_IN_AT, float(issued_at))
+    state.put(state.ACCOUNT_CHECKED_AT, now)
+    return True
+
+
+def cookie_script(token: str) -> str:
+    """The script that stores ``token`` as the session cookie ("" deletes the cookie)."""
+    age = runtime.SESSION_LIFETIME_SECONDS if token else 0
+    cookie = f"{sessions.COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict"
+    return (
+        f"<script>document.cookie = {json.dumps(cookie)}"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+    )
+
+
+def write_cookie() -> None:
+    """Write (or delete) the session cookie in the browser when sign-in or sign-out asked to."""
+    pending = state.get(state.COOKIE_PENDING)
+    if not isinstance(pending, str):
+        return
+    state.drop(state.COOKIE_PENDING)
+    st.html(cookie_script(pending), unsafe_allow_javascript=True)
+
+
 def sign_out() -> None:
-    """Forget the signed-in account (and end the single sign-on session when there is one)."""
+    """Forget the signed-in account and its cookie (and end single sign-on when there is one)."""
     state.drop(state.USER)
     state.drop(state.SIGNED_IN_AT)
     state.drop(state.ACCOUNT_CHECKED_AT)
+    state.put(state.COOKIE_REFUSED, _request_cookie())
+    state.put(state.COOKIE_PENDING, "")
     if sso_configured() and st.user.is_logged_in:
         st.logout()
 
@@ -50,7 +127,7 @@ def first_admin_page(db: Database | None = None) -> None:
     with _centered():
         account = _first_admin_form(db or runtime.get_db())
     if account is not None:
-        _start_session(account)
+        _start_session(account, db or runtime.get_db())
 
 
 def _first_admin_form(db: Database) -> users.Account | None:
@@ -95,7 +172,7 @@ def sign_in_page(db: Database | None = None) -> None:
     with _centered():
         account = _sign_in_form(db or runtime.get_db())
     if account is not None:
-        _start_session(account)
+        _start_session(account, db or runtime.get_db())
 
 
 def _sign_in_form(db: Database) -> users.Account | None:

@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from workbench.db import queries
+from workbench.domain.checkworthiness import order_claims_first
 from workbench.domain.labels import Label, parse_evidence
 from workbench.errors import WorkbenchError
 from workbench.services import annotate, labeling
@@ -73,12 +74,28 @@ def select(article_id: str, index: int) -> None:
     st.query_params["sentence"] = str(index)
 
 
-def unlabeled_neighbour(article: ArticleText, labels: dict[int, str], step: int) -> int | None:
-    """The nearest unlabeled sentence after (step 1) or before (step -1), wrapping around."""
-    count = len(article.sentences)
-    current = selected_of(article)
+def queue_order(article: ArticleText, claims_first: bool) -> list[int]:
+    """Sentence indices in navigation order: likely claims first, or reading order."""
+    if not claims_first:
+        return [s.index for s in article.sentences]
+    order = order_claims_first([s.checkworthiness for s in article.sentences])
+    return [article.sentences[position].index for position in order]
+
+
+def claims_first() -> bool:
+    """Whether the reviewer's "claims first" toggle is on (it is by default)."""
+    return bool(state.get(state.CLAIMS_FIRST, True))
+
+
+def unlabeled_neighbour(
+    article: ArticleText, labels: dict[int, str], step: int, claims_first: bool = False
+) -> int | None:
+    """The nearest unlabeled sentence after (step 1) or before (step -1) in the queue, wrapping."""
+    order = queue_order(article, claims_first)
+    count = len(order)
+    current = order.index(selected_of(article))
     for offset in range(1, count + 1):
-        index = (current + step * offset) % count
+        index = order[(current + step * offset) % count]
         if index not in labels:
             return index
     return None
@@ -200,7 +217,7 @@ def on_step(article: ArticleText, step: int, unlabeled: bool) -> None:
     """Callback of the previous/next buttons."""
     labels = labels_of(article.id, _user_id())
     if unlabeled:
-        target = unlabeled_neighbour(article, labels, step)
+        target = unlabeled_neighbour(article, labels, step, claims_first())
         if target is None:
             notify("info", "Every sentence of this article has your label.")
             return

@@ -60,6 +60,13 @@ STEPS = (
 
 def _navigation(article: ArticleText) -> None:
     columns = st.columns(2) + st.columns(2)
+    st.toggle(
+        "Claims first",
+        value=True,
+        key=state.CLAIMS_FIRST,
+        help="Prev./next unlabeled visit likely claims first (highest check-worthiness); "
+        "the text stays in reading order.",
+    )
     for column, (key, text, icon, shortcut, step, unlabeled, tip) in zip(
         columns, STEPS, strict=True
     ):

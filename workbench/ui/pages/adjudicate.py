@@ -32,7 +32,7 @@ with st.expander("Bulk-accept unanimous sentences"):
 include_done = st.toggle("Include sentences already adjudicated", key=state.ADJUDICATE_ALL)
 selected = state.get(state.ADJUDICATE_SENTENCE)
 with db.read() as session:
-    contested = disagreement_queue(session, include_adjudicated=True)
+    contested = disagreement_queue(session, editor_id=editor.id, include_adjudicated=True)
 # The open sentence stays listed after it is settled (by this editor or meanwhile by another).
 queue = {
     item.sentence_id: item

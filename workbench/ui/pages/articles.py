@@ -11,6 +11,7 @@ from workbench.ui.components.text import escape_markdown
 from workbench.ui.pages import page_path
 
 PAGE_SIZE = 50
+ASSIGNED = "Assigned to you"
 
 user = runtime.require_role(Role.REVIEWER)
 st.title("Articles", anchor=False)
@@ -34,8 +35,10 @@ if not rows:
 
 total = sum(row.sentences for row in rows)
 done = sum(row.labeled for row in rows)
+mine = sum(row.assigned for row in rows)
+queue = f" · {mine} assigned to you, listed first" if mine else ""
 st.caption(
-    f"{len(rows)} articles · you have labeled {done} of {total} sentences. "
+    f"{len(rows)} articles{queue} · you have labeled {done} of {total} sentences. "
     "Only your own labels count here; other reviewers' labels stay hidden."
 )
 search = st.text_input(
@@ -62,6 +65,8 @@ for row in shown[:PAGE_SIZE]:
             )
             meta = [part for part in (row.outlet, row.published) if part] + [row.id]
             st.caption(escape_markdown(" · ".join(meta)))
+            if row.assigned:
+                st.badge(ASSIGNED, icon=":material/assignment_ind:", color="blue")
         with progress_col:
             share = row.labeled / row.sentences if row.sentences else 0.0
             st.progress(share, text=f"{row.labeled} / {row.sentences} sentences labeled")

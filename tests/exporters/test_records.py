@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import orjson
 import pytest
 
 from workbench.errors import InputError
 from workbench.exporters.fever import fever_evidence
 from workbench.exporters.folder import remove_stale, staged_folder
+from workbench.exporters.lines import LineParts, annotation_lines
 from workbench.exporters.records import Pseudonyms, merged_evidence, observed_agreement
 
 
@@ -84,3 +86,37 @@ def test_a_folder_with_other_content_is_refused(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(InputError, match="is not a folder"), staged_folder(tmp_path / "file"):
         pass
+
+
+def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
+    parts = LineParts()
+    evidence = {
+        2: [{"url": "https://x.example/é", "quote": 'q "1"\n', "stance": "supports", "note": ""}]
+    }
+    labels = [
+        (7, 1, 'Zoë "q"\\', "verified", "", "t"),
+        (7, 2, "ann", "disputed", "line\u2028\x01 😀", "t"),
+        (7, 3, "ann", "verified", "", "t"),
+    ]
+    head = b'{"article":' + orjson.dumps("a/1") + b',"sentence":3,"reviewer":'
+    tail = b',"sentence_text":' + orjson.dumps("Text \t\x7f é.") + b"}\n"
+    chunks: list[bytes] = []
+    for _ in range(2):  # the second pass uses the cached pieces
+        chunks.clear()
+        annotation_lines(parts, chunks, head, tail, labels, evidence)
+        expected = b"".join(
+            orjson.dumps(
+                {
+                    "article": "a/1",
+                    "sentence": 3,
+                    "reviewer": reviewer,
+                    "label": label,
+                    "note": note,
+                    "evidence": evidence.get(annotation, []),
+                    "sentence_text": "Text \t\x7f é.",
+                },
+                option=orjson.OPT_APPEND_NEWLINE,
+            )
+            for _, annotation, reviewer, label, note, _ in labels
+        )
+        assert b"".join(chunks) == expected

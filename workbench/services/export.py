@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -18,6 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
+from workbench import keyfile
 from workbench.db import export_queries as eq
 from workbench.db.engine import Database
 from workbench.domain.gold import Gold, Policy, gold_label
@@ -25,6 +25,7 @@ from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
 from workbench.exporters.folder import MANIFEST, staged_folder
+from workbench.exporters.lines import LineParts, annotation_lines
 from workbench.exporters.records import (
     ExportStats,
     Pseudonyms,
@@ -132,13 +133,7 @@ def pseudonym_key() -> bytes:
     explicit = os.environ.get(KEY_ENV)
     if explicit:
         return explicit.encode("utf-8")
-    path = Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+    return keyfile.read_or_create(Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE))
 
 
 def _evidence_by_owner(rows: Iterable[eq.EvidenceTuple]) -> dict[int, list[Record]]:
@@ -166,58 +161,6 @@ def _group_labels(rows: list[eq.LabelTuple], sink: _Sink) -> dict[int, list[eq.L
             renamed.sort(key=itemgetter(2))
             grouped[sentence] = renamed
     return grouped
-
-
-class _Names(dict[str, bytes]):
-    """``"<reviewer>","label":`` per reviewer name, encoded on first use."""
-
-    def __missing__(self, reviewer: str) -> bytes:
-        part = self[reviewer] = orjson.dumps(reviewer) + b',"label":'
-        return part
-
-
-class _Verdicts(dict[tuple[str, str], bytes]):
-    """``"<label>","note":"<note>","evidence":`` per (label, note), kept for empty notes."""
-
-    def __missing__(self, key: tuple[str, str]) -> bytes:
-        label, note = key
-        part = orjson.dumps(label) + b',"note":' + orjson.dumps(note) + b',"evidence":'
-        if not note:
-            self[key] = part
-        return part
-
-
-class _LineParts:
-    """Encoded pieces of annotations.jsonl lines, kept for the values that repeat."""
-
-    def __init__(self) -> None:
-        self.names = _Names()
-        self.verdicts = _Verdicts()
-
-
-def _annotation_lines(
-    parts: _LineParts,
-    chunks: list[bytes],
-    head: bytes,
-    tail: bytes,
-    labels: list[eq.LabelTuple],
-    evidence: dict[int, list[Record]],
-) -> None:
-    """Append one sentence's annotations.jsonl lines to ``chunks``, as orjson would write them.
-
-    Same bytes as ``orjson.dumps({"article", "sentence", "reviewer", "label", "note",
-    "evidence", "sentence_text"})`` per label, without building a dict per label.
-    """
-    find, dumps, names, verdicts = evidence.get, orjson.dumps, parts.names, parts.verdicts
-    for _, annotation, reviewer, label, note, _ in labels:
-        items = find(annotation)
-        chunks += (
-            head,
-            names[reviewer],
-            verdicts[label, note],
-            b"[]" if items is None else dumps(items),
-            tail,
-        )
 
 
 Decision = tuple[Gold | None, float | None]
@@ -268,7 +211,7 @@ class _Batch:
 
 def _export_article(
     sink: _Sink,
-    parts: _LineParts,
+    parts: LineParts,
     article: eq.ArticleRow,
     sentences: list[eq.SentenceRow],
     batch: _Batch,
@@ -299,7 +242,7 @@ def _export_article(
         if write_annotations and rows:
             head = article_head + str(sentence.index).encode() + b',"reviewer":'
             tail = b',"sentence_text":' + orjson.dumps(sentence.text) + b"}\n"
-            _annotation_lines(parts, chunks, head, tail, rows, evidence)
+            annotation_lines(parts, chunks, head, tail, rows, evidence)
         if decision is None:
             continue
         stats.add_claim(decision.label, decision.source.value)
@@ -359,7 +302,7 @@ def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
         raise InputError(f"unknown article id(s): {', '.join(missing)}")
     total = eq.count_annotations(session, article_filter=article_filter) if progress else 0
     done = 0
-    parts, time = _LineParts(), eq.label_time(session)
+    parts, time = LineParts(), eq.label_time(session)
     for articles in eq.iter_article_batches(
         session, article_filter=article_filter, batch_size=ARTICLE_BATCH
     ):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
-import streamlit as st
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from workbench.config import DATABASE_URL_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import AuditEntry, EvidenceItem, GoldLabel
@@ -21,25 +19,13 @@ from workbench.services.annotate import record_label
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
-PAGE = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages" / "adjudicate.py"
 ARTICLE = "000_b5ddb462525d61c6"
 
 
 @pytest.fixture
-def open_page(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[..., AppTest]]:
+def open_page(signed_in_page: Callable[[str, SignedIn], AppTest]) -> Callable[[SignedIn], AppTest]:
     """Factory: the adjudication page signed in as the given account."""
-    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
-    st.cache_resource.clear()
-
-    def _open(user: SignedIn) -> AppTest:
-        at = AppTest.from_file(str(PAGE), default_timeout=60)
-        at.session_state["wb_user"] = user
-        return at.run()
-
-    yield _open
-    st.cache_resource.clear()
+    return partial(signed_in_page, "adjudicate.py")
 
 
 def _sentence(db: Database, index: int) -> int:

@@ -3,41 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
+from functools import partial
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from workbench.config import DATABASE_URL_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
 from workbench.services.annotate import record_label
 from workbench.ui.runtime import SignedIn
 
-PAGE = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages" / "agreement.py"
 ARTICLE = "000_b5ddb462525d61c6"
 
 
 @pytest.fixture
-def open_page(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[..., AppTest]]:
+def open_page(signed_in_page: Callable[[str, SignedIn], AppTest]) -> Callable[[SignedIn], AppTest]:
     """Factory: the agreement page signed in as the given account."""
-    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def _open(user: SignedIn) -> AppTest:
-        at = AppTest.from_file(str(PAGE), default_timeout=60)
-        at.session_state["wb_user"] = user
-        return at.run()
-
-    yield _open
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return partial(signed_in_page, "agreement.py")
 
 
 def _label(db: Database, user: int, index: int, label: str) -> None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.exporters.labeled import B
-from workbench.config import DATABASE_URL_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
@@ -20,28 +19,17 @@ from workbench.services.annotate import record_label
 from workbench.services.export import EXPORTS_ENV
 from workbench.ui.runtime import SignedIn
 
-PAGE = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages" / "export.py"
-
 
 @pytest.fixture
 def open_page(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[[SignedIn], AppTest]]:
+    signed_in_page: Callable[[str, SignedIn], AppTest],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Callable[[SignedIn], AppTest]:
     """Factory: the export page signed in as the given account, exports under tmp_path."""
-    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
     monkeypatch.setenv(EXPORTS_ENV, str(tmp_path / "exports"))
     monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "page-test")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def _open(user: SignedIn) -> AppTest:
-        at = AppTest.from_file(str(PAGE), default_timeout=60)
-        at.session_state["wb_user"] = user
-        return at.run()
-
-    yield _open
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return partial(signed_in_page, "export.py")
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.db import labels
-from workbench.db.models import AuditEntry, EvidenceItem, GoldLabel, Sentence, utcnow
+from workbench.db.models import AuditEntry, GoldLabel, Sentence, utcnow
 from workbench.domain.gold import Policy, Source, gold_label
 from workbench.domain.labels import Evidence, Label, Role, parse_label
 from workbench.errors import ConflictError, InputError, NotFoundError
+from workbench.services.annotate import evidence_rows
 from workbench.services.permissions import require_role
 
 MAX_RATIONALE = 10_000
@@ -91,17 +92,7 @@ def adjudicate(
     if (gold.version if gold is not None else None) != expected_version:
         raise _conflict(sentence_id)
     old = _snapshot(gold) if gold is not None else None
-    items = [
-        EvidenceItem(
-            position=i,
-            url=item.url,
-            quote=item.quote,
-            stance=item.stance,
-            note=item.note,
-            sentence_ref=item.sentence_ref,
-        )
-        for i, item in enumerate(evidence)
-    ]
+    items = evidence_rows(evidence)
     if gold is None:
         gold = GoldLabel(
             sentence_id=sentence_id,

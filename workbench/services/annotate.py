@@ -34,6 +34,21 @@ def snapshot(label: str, note: str, evidence: Sequence[EvidenceItem | Evidence])
     }
 
 
+def evidence_rows(evidence: Sequence[Evidence]) -> list[EvidenceItem]:
+    """New evidence rows for ``evidence``, numbered in the order given."""
+    return [
+        EvidenceItem(
+            position=i,
+            url=item.url,
+            quote=item.quote,
+            stance=item.stance,
+            note=item.note,
+            sentence_ref=item.sentence_ref,
+        )
+        for i, item in enumerate(evidence)
+    ]
+
+
 def _active_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
@@ -68,17 +83,7 @@ def record_label(
     annotation.label = verdict.value
     annotation.note = note
     annotation.updated_at = utcnow()
-    annotation.evidence = [
-        EvidenceItem(
-            position=i,
-            url=item.url,
-            quote=item.quote,
-            stance=item.stance,
-            note=item.note,
-            sentence_ref=item.sentence_ref,
-        )
-        for i, item in enumerate(evidence)
-    ]
+    annotation.evidence = evidence_rows(evidence)
     session.add(
         AuditEntry(
             actor_id=user_id,

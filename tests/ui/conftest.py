@@ -1,0 +1,35 @@
+"""Fixtures of the page tests: run one page file as a signed-in account on the test database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from workbench.config import DATABASE_URL_ENV
+from workbench.ui import state
+from workbench.ui.runtime import SignedIn
+
+PAGES = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "pages"
+
+
+@pytest.fixture
+def signed_in_page(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[str, SignedIn], AppTest]]:
+    """Factory: run ``workbench/ui/pages/<page>`` as ``user``; caches are cleared around it."""
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def _open(page: str, user: SignedIn) -> AppTest:
+        at = AppTest.from_file(str(PAGES / page), default_timeout=60)
+        at.session_state[state.USER] = user
+        return at.run()
+
+    yield _open
+    st.cache_resource.clear()
+    st.cache_data.clear()

@@ -353,8 +353,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
     address: Annotated[str, typer.Option("--address")] = "localhost",
 ) -> None:
-    """Start the Streamlit app."""
-    import subprocess
+    """Start the Streamlit app (this process becomes the server)."""
     from pathlib import Path
 
     import workbench
@@ -366,7 +365,9 @@ def serve(
     env = dict(os.environ)
     if State.db_url:
         env[DATABASE_URL_ENV] = State.db_url
-    raise typer.Exit(subprocess.call(command, env=env))
+    # Replacing this process, rather than waiting on a child, lets a supervisor's SIGTERM
+    # reach the server itself instead of orphaning it.
+    os.execve(sys.executable, command, env)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from tests.domain.test_agreement_report import KEYS
 from workbench.cli import app
 from workbench.db import queries
 from workbench.db.engine import Database
@@ -14,23 +15,6 @@ from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
-KEYS = [
-    "reviewers",
-    "labels",
-    "units",
-    "krippendorff_alpha",
-    "krippendorff_alpha_ci95",
-    "fleiss_kappa",
-    "fleiss_units",
-    "percent_agreement",
-    "pairwise_cohen_kappa",
-    "per_label",
-    "per_article",
-    "claim_detection",
-    "verdict",
-    "per_reviewer",
-    "reasons",
-]
 
 
 def _seed_labels(db: Database, make_user) -> None:  # type: ignore[no-untyped-def]

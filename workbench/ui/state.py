@@ -41,6 +41,11 @@ def put(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
+def take(key: str, default: Any = None) -> Any:
+    """Value stored under ``key``, forgotten once read (a one-time notice)."""
+    return st.session_state.pop(key, default)
+
+
 def drop(key: str) -> None:
     """Forget ``key``."""
     st.session_state.pop(key, None)

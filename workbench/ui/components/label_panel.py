@@ -34,8 +34,7 @@ STANCE_COLOURS: dict[str, Literal["green", "red", "gray"]] = {
 
 
 def _notice() -> None:
-    notice = state.get(state.NOTICE)
-    state.drop(state.NOTICE)
+    notice = state.take(state.NOTICE)
     if not isinstance(notice, tuple):
         return
     kind, message = notice

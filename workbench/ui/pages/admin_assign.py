@@ -15,9 +15,8 @@ from workbench.ui.components.text import escape_markdown
 admin = runtime.require_role(Role.ADMIN)
 db = runtime.get_db()
 st.title("Assignments", anchor=False)
-if notice := state.get(state.ADMIN_NOTICE):
+if notice := state.take(state.ADMIN_NOTICE):
     st.success(escape_markdown(str(notice)))
-    state.drop(state.ADMIN_NOTICE)
 
 try:
     with db.read() as session:

@@ -49,6 +49,7 @@ def build_database(path: Path, annotations: int, seed: int = 7) -> None:
     """A migrated SQLite file holding ``annotations`` reviewer labels, built with executemany."""
     from workbench.db.engine import make_engine
     from workbench.db.migrate import upgrade
+    from workbench.domain.labels import Evidence, encode_evidence
 
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -58,10 +59,14 @@ def build_database(path: Path, annotations: int, seed: int = 7) -> None:
     stamp = "2025-06-05 10:00:00.000000"
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
+    # Accounts created in another order than their names sort in, as on a real team, so the
+    # export puts every sentence's labels in name order itself.
+    names = [f"reviewer{u}" for u in range(REVIEWERS)]
+    rng.shuffle(names)
     conn.executemany(
         "INSERT INTO users (id, name, role, active, failed_logins, created_at) "
         "VALUES (?, ?, 'reviewer', 1, 0, ?)",
-        [(u + 1, f"reviewer{u}", stamp) for u in range(REVIEWERS)],
+        [(u + 1, name, stamp) for u, name in enumerate(names)],
     )
     articles, sentence_rows = [], []
     for a in range(sentences // PER_ARTICLE):
@@ -103,15 +108,16 @@ def build_database(path: Path, annotations: int, seed: int = 7) -> None:
         for user in range(1, REVIEWERS + 1):
             aid = len(annotation_rows) + 1
             label = rng.choice(LABELS)
-            annotation_rows.append((aid, sid, user, label, "", stamp, stamp))
+            evidence = "[]"
             if label in ("verified", "disputed") or rng.random() < 0.1:
                 stance = "refutes" if label == "disputed" else "supports"
-                evidence_rows.append(
-                    (aid, 0, f"https://source.example/{sid}", "a quote", stance, "")
-                )
+                item = (f"https://source.example/{sid}", "a quote", stance, "")
+                evidence_rows.append((aid, 0, *item))
+                evidence = encode_evidence([Evidence(*item)])
+            annotation_rows.append((aid, sid, user, label, "", stamp, stamp, evidence))
     conn.executemany(
-        "INSERT INTO annotations (id, sentence_id, user_id, label, note, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO annotations (id, sentence_id, user_id, label, note, created_at, updated_at, "
+        "evidence_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         annotation_rows,
     )
     conn.executemany(

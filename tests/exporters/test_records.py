@@ -11,7 +11,13 @@ import pytest
 from workbench.errors import InputError
 from workbench.exporters.fever import fever_evidence
 from workbench.exporters.folder import remove_stale, staged_folder
-from workbench.exporters.lines import LineParts, annotation_lines
+from workbench.exporters.lines import (
+    SEPARATOR,
+    LineParts,
+    Reviewers,
+    claim_annotations,
+    sentence_labels,
+)
 from workbench.exporters.records import Pseudonyms, merged_evidence, observed_agreement
 
 
@@ -89,34 +95,63 @@ def test_a_folder_with_other_content_is_refused(tmp_path: Path) -> None:
 
 
 def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
-    parts = LineParts()
-    evidence = {
-        2: [{"url": "https://x.example/é", "quote": 'q "1"\n', "stance": "supports", "note": ""}]
-    }
-    labels = [
-        (7, 1, 'Zoë "q"\\', "verified", "", "t"),
-        (7, 2, "ann", "disputed", "line\u2028\x01 😀", "t"),
-        (7, 3, "ann", "verified", "", "t"),
+    names = {7: 'Zoë "q"\\', 3: "ann", 5: "ben\u2028"}
+    reviewers = Reviewers(names, lambda name: name)
+    item = {"url": "https://x.example/é", "quote": 'q "1"\n', "stance": "supports", "note": ""}
+    # (user, label, note, evidence) in the database's arbitrary order, not in name order.
+    stored = [
+        (7, "verified", "", [item]),
+        (3, "disputed", "line\u2028\x01\x1f 😀", []),
+        (5, "verified", "", [item, dict(item, sentence_ref="a:1")]),
     ]
-    head = b'{"article":' + orjson.dumps("a/1") + b',"sentence":3,"reviewer":'
-    tail = b',"sentence_text":' + orjson.dumps("Text \t\x7f é.") + b"}\n"
-    chunks: list[bytes] = []
+    sep = SEPARATOR
+    group = (
+        1,
+        " ".join(str(user) for user, *_ in stored),
+        " ".join(label for _, label, _, _ in stored),
+        sep.join(orjson.dumps(note).decode() for _, _, note, _ in stored),
+        sep.join("2025-06-05 10:00:00.000000" for _ in stored),
+        sep.join(orjson.dumps(evidence).decode() for *_, evidence in stored),
+    )
+    labels = sentence_labels(group, reviewers)
+    parts = LineParts()
     for _ in range(2):  # the second pass uses the cached pieces
-        chunks.clear()
-        annotation_lines(parts, chunks, head, tail, labels, evidence)
+        lines = parts.lines("a/1", 3, "Text \t\x7f é.", labels)
         expected = b"".join(
             orjson.dumps(
                 {
                     "article": "a/1",
                     "sentence": 3,
-                    "reviewer": reviewer,
+                    "reviewer": names[user],
                     "label": label,
                     "note": note,
-                    "evidence": evidence.get(annotation, []),
+                    "evidence": evidence,
                     "sentence_text": "Text \t\x7f é.",
                 },
                 option=orjson.OPT_APPEND_NEWLINE,
             )
-            for _, annotation, reviewer, label, note, _ in labels
+            for user, label, note, evidence in sorted(stored, key=lambda row: names[row[0]])
         )
-        assert b"".join(chunks) == expected
+        assert lines.encode() == expected
+    annotations = claim_annotations(labels, lambda stored: stored[:10])
+    # Code point order: capitals before lower case, whatever the database's collation.
+    assert [a["reviewer"] for a in annotations] == ['Zoë "q"\\', "ann", "ben\u2028"]
+    by_reviewer = {a["reviewer"]: a for a in annotations}
+    assert by_reviewer["ann"] == {
+        "reviewer": "ann",
+        "label": "disputed",
+        "evidence": [],
+        "note": "line\u2028\x01\x1f 😀",
+        "time": "2025-06-05",
+    }
+    assert by_reviewer["ben\u2028"]["evidence"] == [item, dict(item, sentence_ref="a:1")]
+
+
+def test_pseudonyms_decide_the_reviewer_order() -> None:
+    alias = {"ann": "reviewer-b", "bob": "reviewer-a"}
+    reviewers = Reviewers({1: "ann", 2: "bob"}, alias.__getitem__)
+    group = (1, "1 2", "verified disputed", '""\x1f""', "t\x1ft", "[]\x1f[]")
+    assert [label[1:3] for label in sentence_labels(group, reviewers)] == [
+        ("reviewer-a", "disputed"),
+        ("reviewer-b", "verified"),
+    ]

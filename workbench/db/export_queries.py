@@ -7,10 +7,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar, cast
 
-from sqlalchemy import ClauseElement, ColumnElement, Select, String, func, select, union_all
+from sqlalchemy import (
+    ClauseElement,
+    ColumnElement,
+    Select,
+    String,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from workbench.db.json_sql import joined_text, json_string
 from workbench.db.models import (
     Annotation,
     Article,
@@ -58,9 +69,12 @@ class SentenceRow:
 # Tuples, not ORM objects: the export touches every label, so per-row overhead is what counts.
 # An evidence row: (owner id, url, quote, stance, note, sentence_ref), in position order.
 EvidenceTuple = tuple[int, str, str, str, str, str | None]
-# A label row: (sentence id, annotation id, reviewer name, label, note, stored time); the
-# stored time becomes ISO 8601 UTC text through ``label_time``, only for the labels that need it.
-LabelTuple = tuple[int, int, str, str, str, Any]
+# The labels of one sentence: (sentence id, user ids joined by spaces, labels joined by spaces,
+# then joined by SEPARATOR: notes as JSON strings, stored times, evidence JSON arrays). JSON text
+# escapes control characters, so SEPARATOR never occurs inside a value. A stored time becomes
+# ISO 8601 UTC text through ``label_time``, only where needed.
+LabelGroup = tuple[int, str, str, str, str, str]
+SEPARATOR = "\x1f"
 # A gold row: (sentence id, gold label id, label).
 GoldTuple = tuple[int, int, str]
 
@@ -177,8 +191,23 @@ def label_time(session: Session) -> Callable[[Any], str]:
     return _sqlite_time if session.get_bind().dialect.name == "sqlite" else _formatted
 
 
-def labels_of(session: Session, *, article_ids: Sequence[str]) -> list[LabelTuple]:
-    """Every reviewer label on these articles, by sentence id then reviewer name."""
+def reviewer_names(session: Session) -> dict[int, str]:
+    """Every account's name by id (exports map the user ids of label rows through it)."""
+    return dict(session.execute(select(User.id, User.name)).all())
+
+
+def _joined(
+    value: ColumnElement[Any] | QueryableAttribute[Any], separator: str
+) -> ColumnElement[str]:
+    return joined_text(value, literal(separator, String))
+
+
+def labels_of(session: Session, *, article_ids: Sequence[str]) -> list[LabelGroup]:
+    """The reviewer labels of these articles, one row per labeled sentence (see ``LabelGroup``).
+
+    Each column lists one value per label, every column in the same order, which is otherwise
+    arbitrary: the caller puts the labels in reviewer order.
+    """
     stored: ColumnElement[Any] = (
         Annotation.updated_at  # type: ignore[assignment]
         if session.get_bind().dialect.name == "sqlite"
@@ -186,19 +215,19 @@ def labels_of(session: Session, *, article_ids: Sequence[str]) -> list[LabelTupl
     )
     stmt = (
         select(
-            Annotation.sentence_id,
-            Annotation.id,
-            User.name,
-            Annotation.label,
-            Annotation.note,
-            stored,
+            Sentence.id,
+            _joined(cast_(Annotation.user_id, String), " "),
+            _joined(Annotation.label, " "),
+            _joined(json_string(Annotation.note), SEPARATOR),
+            _joined(stored, SEPARATOR),
+            _joined(Annotation.evidence_json, SEPARATOR),
         )
-        .join(Sentence, Sentence.id == Annotation.sentence_id)
-        .join(User, User.id == Annotation.user_id)
+        .join(Annotation, Annotation.sentence_id == Sentence.id)
         .where(Sentence.article_id.in_(article_ids))
-        .order_by(Annotation.sentence_id, User.name)
+        # The order of the sentence index, so SQLite groups without sorting.
+        .group_by(Sentence.article_id, Sentence.index, Sentence.id)
     )
-    return cast(list[LabelTuple], _fetch(session, stmt))
+    return cast(list[LabelGroup], _fetch(session, stmt))
 
 
 def _evidence_columns(
@@ -212,17 +241,6 @@ def _evidence_columns(
         EvidenceItem.note,
         EvidenceItem.sentence_ref,
     ).order_by(owner, EvidenceItem.position, EvidenceItem.id)
-
-
-def label_evidence_of(session: Session, *, article_ids: Sequence[str]) -> list[EvidenceTuple]:
-    """Evidence items of the reviewer labels on these articles, by annotation id and position."""
-    stmt = (
-        _evidence_columns(EvidenceItem.annotation_id)
-        .join(Annotation, Annotation.id == EvidenceItem.annotation_id)
-        .join(Sentence, Sentence.id == Annotation.sentence_id)
-        .where(Sentence.article_id.in_(article_ids))
-    )
-    return cast(list[EvidenceTuple], _fetch(session, stmt))
 
 
 def gold_labels_of(session: Session, *, article_ids: Sequence[str]) -> list[GoldTuple]:

@@ -101,6 +101,9 @@ class Annotation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # ``evidence`` as the file formats' JSON array, written with it by ``record_label``: an
+    # export reads this one column instead of looking up evidence rows for every label.
+    evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
         order_by="EvidenceItem.position", cascade="all, delete-orphan"

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from workbench.errors import InputError
 
 
@@ -68,9 +70,14 @@ class Evidence:
     def to_dict(self) -> dict[str, Any]:
         """Plain dict in the file formats' field order, without empty optional fields."""
         data = asdict(self)
-        if data["sentence_ref"] is None:
+        if not data["sentence_ref"]:
             del data["sentence_ref"]
         return data
+
+
+def encode_evidence(evidence: Iterable[Evidence]) -> str:
+    """Evidence items as the JSON array every export format writes, in the order given."""
+    return orjson.dumps([item.to_dict() for item in evidence]).decode("utf-8")
 
 
 def parse_label(value: object) -> Label:

@@ -91,27 +91,17 @@ class ExportStats:
 
     articles: int = 0
     sentences: int = 0
-    annotations: int = 0
     claims: int = 0
     reviewers: set[str] = field(default_factory=set)
     labels: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
+    # How many sentences had each set of reviewer labels (in any order); unlabeled ones are not.
     label_sets: Counter[tuple[str, ...]] = field(default_factory=Counter)
-    multi_labeled: int = 0
-    unanimous: int = 0
-    agreement_sum: float = 0.0
 
-    def add_sentence(self, labels: Sequence[str], agreement: float | None) -> None:
-        """Count one sentence, its reviewer labels and their observed agreement."""
-        self.sentences += 1
-        if not labels:
-            return
-        self.annotations += len(labels)
-        self.label_sets[tuple(labels)] += 1
-        if agreement is not None:
-            self.multi_labeled += 1
-            self.agreement_sum += agreement
-            self.unanimous += agreement == 1.0
+    def add_sentences(self, count: int, label_sets: Iterable[tuple[str, ...]]) -> None:
+        """Count ``count`` sentences and the reviewer labels of those that have any."""
+        self.sentences += count
+        self.label_sets.update(label_sets)
 
     def add_claim(self, label: str, source: str) -> None:
         """Count one gold-labeled sentence."""
@@ -129,13 +119,26 @@ class ExportStats:
             "claims": self.claims,
         }
 
+    @property
+    def annotations(self) -> int:
+        """Reviewer labels counted so far."""
+        return sum(len(labels) * times for labels, times in self.label_sets.items())
+
     def agreement(self) -> Record:
         """The manifest's per-sentence agreement summary."""
-        mean = self.agreement_sum / self.multi_labeled if self.multi_labeled else None
+        multi_labeled = unanimous = 0
+        agreement_sum = 0.0
+        for labels, times in self.label_sets.items():
+            agreement = observed_agreement(labels)
+            if agreement is not None:
+                multi_labeled += times
+                agreement_sum += agreement * times
+                unanimous += times if agreement == 1.0 else 0
+        mean = agreement_sum / multi_labeled if multi_labeled else None
         return {
-            "sentences_with_two_or_more_labels": self.multi_labeled,
+            "sentences_with_two_or_more_labels": multi_labeled,
             "mean_observed_agreement": None if mean is None else round(mean, 6),
-            "unanimous_sentences": self.unanimous,
+            "unanimous_sentences": unanimous,
         }
 
     def label_distribution(self) -> Record:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from workbench.db import queries
 from workbench.db.models import Annotation, AuditEntry, EvidenceItem, Sentence, User, utcnow
 from workbench.db.writes import lock_annotation
-from workbench.domain.labels import Evidence, Label, parse_label
+from workbench.domain.labels import Evidence, Label, encode_evidence, parse_label
 from workbench.errors import NotFoundError, PermissionDeniedError
 
 MAX_NOTE = 10_000
@@ -84,6 +84,7 @@ def record_label(
     annotation.note = note
     annotation.updated_at = utcnow()
     annotation.evidence = evidence_rows(evidence)
+    annotation.evidence_json = encode_evidence(evidence)
     session.add(
         AuditEntry(
             actor_id=user_id,

@@ -25,7 +25,14 @@ from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
 from workbench.exporters.folder import MANIFEST, staged_folder
-from workbench.exporters.lines import LineParts, annotation_lines
+from workbench.exporters.lines import (
+    LabelGroup,
+    LineParts,
+    Reviewers,
+    SentenceLabel,
+    claim_annotations,
+    sentence_labels,
+)
 from workbench.exporters.records import (
     ExportStats,
     Pseudonyms,
@@ -149,20 +156,6 @@ def _evidence_by_owner(rows: Iterable[eq.EvidenceTuple]) -> dict[int, list[Recor
     }
 
 
-def _group_labels(rows: list[eq.LabelTuple], sink: _Sink) -> dict[int, list[eq.LabelTuple]]:
-    """Label rows by sentence id, in reviewer order (pseudonym order when anonymized)."""
-    sink.stats.reviewers.update({row[2] for row in rows})
-    # Rows come sorted by sentence id.
-    grouped = {sentence: list(labels) for sentence, labels in groupby(rows, _first)}
-    alias = sink.pseudonyms
-    if alias.enabled:
-        for sentence, labels in grouped.items():
-            renamed = [(s, a, alias(name), label, note, t) for s, a, name, label, note, t in labels]
-            renamed.sort(key=itemgetter(2))
-            grouped[sentence] = renamed
-    return grouped
-
-
 Decision = tuple[Gold | None, float | None]
 
 
@@ -182,30 +175,14 @@ class _Decisions(dict[tuple[tuple[str, ...], str | None], Decision]):
         return result
 
 
-def _claim_annotations(
-    labels: list[eq.LabelTuple], evidence: dict[int, list[Record]], time: Callable[[Any], str]
-) -> list[Record]:
-    find = evidence.get
-    return [
-        {
-            "reviewer": reviewer,
-            "label": label,
-            "evidence": find(annotation) or [],
-            "note": note,
-            "time": time(stored),
-        }
-        for _, annotation, reviewer, label, note, stored in labels
-    ]
-
-
 @dataclass
 class _Batch:
     """What a batch of articles brings from the database, grouped by sentence id."""
 
-    labels: dict[int, list[eq.LabelTuple]]
-    evidence: dict[int, list[Record]]
+    labels: dict[int, LabelGroup]
     gold: dict[int, tuple[str, list[Record]]]
     related: dict[int, list[str]]
+    reviewers: Reviewers
     time: Callable[[Any], str]
 
 
@@ -219,7 +196,7 @@ def _export_article(
     """Send one article's records to the sink; return how many reviewer labels it had."""
     writer, stats, decisions = sink.writer, sink.stats, sink.decisions
     write_annotations = writer is not None and writer.takes_annotations
-    labels, evidence, gold, related = batch.labels, batch.evidence, batch.gold, batch.related
+    labels, gold, related, reviewers = batch.labels, batch.gold, batch.related, batch.reviewers
     meta = {
         "id": article.id,
         "title": article.title,
@@ -228,27 +205,28 @@ def _export_article(
         "published": article.published,
     }
     stats.articles += 1
-    seen = 0
-    no_labels: list[eq.LabelTuple] = []
-    chunks: list[bytes] = []
-    article_head = b'{"article":' + orjson.dumps(article.id) + b',"sentence":'
+    label_sets: list[tuple[str, ...]] = []
+    chunks: list[str] = []
     for position, sentence in enumerate(sentences):
-        rows = labels.get(sentence.id, no_labels)
-        verdicts = tuple([row[3] for row in rows])
+        group = labels.get(sentence.id)
         adjudicated = gold.get(sentence.id)
+        rows: list[SentenceLabel] = []
+        verdicts: tuple[str, ...] = ()
+        if group is not None:
+            # In database order: the gold label, agreement and counts do not depend on order.
+            verdicts = tuple(group[2].split(" "))
+            label_sets.append(verdicts)
+            if writer is not None:  # a preview only counts
+                rows = sentence_labels(group, reviewers)
+            if write_annotations:
+                chunks.append(parts.lines(article.id, sentence.index, sentence.text, rows))
         decision, agreement = decisions[verdicts, adjudicated[0] if adjudicated else None]
-        stats.add_sentence(verdicts, agreement)
-        seen += len(rows)
-        if write_annotations and rows:
-            head = article_head + str(sentence.index).encode() + b',"reviewer":'
-            tail = b',"sentence_text":' + orjson.dumps(sentence.text) + b"}\n"
-            annotation_lines(parts, chunks, head, tail, rows, evidence)
         if decision is None:
             continue
         stats.add_claim(decision.label, decision.source.value)
         if writer is None:
             continue
-        annotations = _claim_annotations(rows, evidence, batch.time)
+        annotations = claim_annotations(rows, batch.time)
         before = sentences[position - 1].text if position > 0 else None
         after = sentences[position + 1].text if position + 1 < len(sentences) else None
         writer.write_claim(
@@ -272,8 +250,11 @@ def _export_article(
                 "related": related.get(sentence.id, []),
             }
         )
+    stats.add_sentences(len(sentences), label_sets)
+    seen = sum(map(len, label_sets))
     if chunks:
-        writer.write_annotations(b"".join(chunks), len(chunks) // 5)  # type: ignore[union-attr]
+        lines = "".join(chunks).encode("utf-8")
+        writer.write_annotations(lines, seen)  # type: ignore[union-attr]
     if writer is not None and writer.takes_articles:
         writer.write_article(
             {
@@ -303,6 +284,7 @@ def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
     total = eq.count_annotations(session, article_filter=article_filter) if progress else 0
     done = 0
     parts, time = LineParts(), eq.label_time(session)
+    reviewers = Reviewers(eq.reviewer_names(session), sink.pseudonyms)
     for articles in eq.iter_article_batches(
         session, article_filter=article_filter, batch_size=ARTICLE_BATCH
     ):
@@ -310,8 +292,9 @@ def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
         by_article: dict[str, list[eq.SentenceRow]] = defaultdict(list)
         for sentence in eq.sentences_of(session, article_ids=ids):
             by_article[sentence.article_id].append(sentence)
-        evidence = _evidence_by_owner(eq.label_evidence_of(session, article_ids=ids))
-        labels = _group_labels(eq.labels_of(session, article_ids=ids), sink)
+        labels = {group[0]: group for group in eq.labels_of(session, article_ids=ids)}
+        users = set(" ".join([group[1] for group in labels.values()]).split(" "))
+        sink.stats.reviewers.update(reviewers.name[user] for user in users - {""})
         gold_evidence = _evidence_by_owner(eq.gold_evidence_of(session, article_ids=ids))
         gold = {
             sentence: (label, gold_evidence.get(gold_id, []))
@@ -320,7 +303,7 @@ def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
         related: dict[int, list[str]] = defaultdict(list)
         for own, other_article, other_index in eq.links_of(session, article_ids=ids):
             related[own].append(sentence_id(other_article, other_index))
-        batch = _Batch(labels, evidence, gold, related, time)
+        batch = _Batch(labels, gold, related, reviewers, time)
         for article in articles:
             done += _export_article(sink, parts, article, by_article.get(article.id, []), batch)
         if progress is not None:

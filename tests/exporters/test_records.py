@@ -15,10 +15,12 @@ from workbench.exporters.lines import (
     SEPARATOR,
     LineParts,
     Reviewers,
+    SentenceLabel,
+    agreeing_evidence,
     claim_annotations,
     sentence_labels,
 )
-from workbench.exporters.records import Pseudonyms, merged_evidence, observed_agreement
+from workbench.exporters.records import Pseudonyms, observed_agreement
 
 
 def test_observed_agreement_is_the_share_of_agreeing_pairs() -> None:
@@ -38,15 +40,21 @@ def test_pseudonyms_are_keyed_stable_and_distinct() -> None:
     assert Pseudonyms(None)("ana") == "ana"
 
 
-def test_merged_evidence_keeps_agreeing_reviewers_items_once() -> None:
+def test_agreeing_evidence_keeps_the_gold_reviewers_items_once() -> None:
     item = {"url": "https://a.example", "quote": "q", "stance": "supports", "note": ""}
     other = {"url": "https://b.example", "quote": "", "stance": "refutes", "note": ""}
+
+    def label(rank: int, verdict: str, evidence: list[dict[str, str]]) -> SentenceLabel:
+        return (rank, f"r{rank}", verdict, '""', "t", orjson.dumps(evidence).decode())
+
     labels = [
-        {"label": "verified", "evidence": [item]},
-        {"label": "verified", "evidence": [dict(item, note="again")]},
-        {"label": "disputed", "evidence": [other]},
+        label(0, "verified", [item]),
+        label(1, "verified", [dict(item, note="again")]),
+        label(2, "disputed", [other]),
+        label(3, "verified", []),
     ]
-    assert merged_evidence(labels, "verified") == [item]
+    assert agreeing_evidence(labels, "verified") == [item]
+    assert agreeing_evidence(labels, "disputed") == [other]
 
 
 def test_fever_evidence_sets() -> None:
@@ -114,9 +122,9 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         sep.join(orjson.dumps(evidence).decode() for *_, evidence in stored),
     )
     labels = sentence_labels(group, reviewers)
-    parts = LineParts()
+    parts = LineParts(reviewers)
     for _ in range(2):  # the second pass uses the cached pieces
-        lines = parts.lines("a/1", 3, "Text \t\x7f é.", labels)
+        lines = parts.lines(parts.article("a/1"), 3, "Text \t\x7f é.", group)
         expected = b"".join(
             orjson.dumps(
                 {
@@ -133,7 +141,7 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
             for user, label, note, evidence in sorted(stored, key=lambda row: names[row[0]])
         )
         assert lines.encode() == expected
-    annotations = claim_annotations(labels, lambda stored: stored[:10])
+    annotations = claim_annotations(labels, lambda stored: stored[:10], parse_evidence=True)
     # Code point order: capitals before lower case, whatever the database's collation.
     assert [a["reviewer"] for a in annotations] == ['Zoë "q"\\', "ann", "ben\u2028"]
     by_reviewer = {a["reviewer"]: a for a in annotations}

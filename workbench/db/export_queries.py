@@ -53,12 +53,11 @@ class ArticleRow(NamedTuple):
     body: str
 
 
-@dataclass(slots=True)
-class SentenceRow:
-    """A sentence with its database id and offsets."""
+class SentenceRow(NamedTuple):
+    """A sentence with its database id and offsets; ``number`` is its 0-based index."""
 
     article_id: str
-    index: int
+    number: int
     id: int
     start: int
     end: int
@@ -159,7 +158,7 @@ def sentences_of(session: Session, *, article_ids: Sequence[str]) -> list[Senten
         .where(Sentence.article_id.in_(article_ids))
         .order_by(Sentence.article_id, Sentence.index)
     )
-    return [SentenceRow(*row) for row in _fetch(session, stmt)]
+    return list(map(SentenceRow._make, _fetch(session, stmt)))
 
 
 def _utc_iso_seconds(column: QueryableAttribute[datetime]) -> ColumnElement[str]:

@@ -58,6 +58,8 @@ class DatasetWriter:
     files: ClassVar[tuple[str, ...]]
     takes_annotations: ClassVar[bool] = False
     takes_articles: ClassVar[bool] = False
+    # Whether claim records carry each reviewer's evidence as parsed lists, not as JSON text.
+    parsed_evidence: ClassVar[bool] = False
 
     def __init__(self, folder: Path):
         self.folder = folder

@@ -7,7 +7,6 @@ from encoded pieces, byte-identical to ``orjson.dumps`` of each record.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from operator import add
 from typing import Any
 
 import orjson
@@ -56,13 +55,22 @@ def sentence_labels(group: LabelGroup, reviewers: Reviewers) -> list[SentenceLab
     )
 
 
-def claim_annotations(labels: list[SentenceLabel], time: Callable[[Any], str]) -> list[Record]:
-    """One sentence's labels as claims.jsonl lists them under ``annotations``."""
+def claim_annotations(
+    labels: list[SentenceLabel], time: Callable[[Any], str], *, parse_evidence: bool = False
+) -> list[Record]:
+    """One sentence's labels as claims.jsonl lists them under ``annotations``.
+
+    Evidence stays the stored JSON text (an ``orjson.Fragment``) unless ``parse_evidence``.
+    """
     return [
         {
             "reviewer": reviewer,
             "label": label,
-            "evidence": [] if evidence == "[]" else orjson.loads(evidence),
+            "evidence": []
+            if evidence == "[]"
+            else orjson.loads(evidence)
+            if parse_evidence
+            else orjson.Fragment(evidence),
             "note": "" if note == '""' else orjson.loads(note),
             "time": time(stored),
         }
@@ -70,12 +78,19 @@ def claim_annotations(labels: list[SentenceLabel], time: Callable[[Any], str]) -
     ]
 
 
-class _Names(dict[str, str]):
-    """``"<reviewer>","label":`` per reviewer name, encoded on first use."""
-
-    def __missing__(self, reviewer: str) -> str:
-        part = self[reviewer] = _encoded(reviewer) + ',"label":'
-        return part
+def agreeing_evidence(labels: list[SentenceLabel], gold: str) -> list[Record]:
+    """Evidence of the reviewers who gave the gold label, without repeated items."""
+    seen: set[tuple[Any, ...]] = set()
+    merged: list[Record] = []
+    for _, _, label, _, _, evidence in labels:
+        if label != gold or evidence == "[]":
+            continue
+        for item in orjson.loads(evidence):
+            key = (item.get("url"), item.get("quote"), item.get("stance"), item.get("sentence_ref"))
+            if key not in seen:
+                seen.add(key)
+                merged.append(item)
+    return merged
 
 
 class _Verdicts(dict[tuple[str, str], str]):
@@ -92,20 +107,35 @@ class _Verdicts(dict[tuple[str, str], str]):
 class LineParts:
     """Encoded pieces of annotations.jsonl lines, kept for the values that repeat."""
 
-    def __init__(self) -> None:
-        self.names = _Names()
+    def __init__(self, reviewers: Reviewers):
+        self.rank = reviewers.rank
+        self.names = {user: _encoded(name) + ',"label":' for user, name in reviewers.name.items()}
         self.verdicts = _Verdicts()
 
-    def lines(self, article_id: str, index: int, text: str, labels: list[SentenceLabel]) -> str:
-        """One sentence's annotations.jsonl lines, in the order of ``labels``.
+    @staticmethod
+    def article(article_id: str) -> str:
+        """The start of every line of one article, up to the sentence index."""
+        return '{"article":' + _encoded(article_id) + ',"sentence":'
 
-        The text ``orjson.dumps`` gives for each record ``{"article", "sentence", "reviewer",
-        "label", "note", "evidence", "sentence_text"}``, without building a dict per label.
+    def lines(self, article: str, index: int, text: str, group: LabelGroup) -> str:
+        """One sentence's annotations.jsonl lines, in reviewer name order.
+
+        ``article`` is what ``article`` gave. The text is what ``orjson.dumps`` writes for each
+        record ``{"article", "sentence", "reviewer", "label", "note", "evidence",
+        "sentence_text"}``, without building a dict per label.
         """
-        head = '{"article":' + _encoded(article_id) + ',"sentence":' + str(index) + ',"reviewer":'
+        head = article + str(index) + ',"reviewer":'
         tail = ',"sentence_text":' + _encoded(text) + "}\n"
-        _, reviewers, verdicts, notes, _, evidence = zip(*labels, strict=True)
-        named = map(self.names.__getitem__, reviewers)
-        judged = map(self.verdicts.__getitem__, zip(verdicts, notes, strict=True))
-        middles = map(add, map(add, named, judged), evidence)
-        return head + (tail + head).join(middles) + tail
+        _, users, labels, notes, _, evidence = group
+        ids = users.split(" ")
+        verdicts = zip(labels.split(" "), notes.split(SEPARATOR), strict=True)
+        ranked = sorted(
+            zip(
+                map(self.rank.__getitem__, ids),
+                map(self.names.__getitem__, ids),
+                map(self.verdicts.__getitem__, verdicts),
+                evidence.split(SEPARATOR),
+                strict=True,
+            )
+        )
+        return head + (tail + head).join([n + v + e for _, n, v, e in ranked]) + tail

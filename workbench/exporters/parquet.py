@@ -82,6 +82,7 @@ class ParquetWriter(DatasetWriter):
     name = "parquet"
     description = "Parquet: the claims.jsonl records as nested columns"
     files = ("claims.parquet",)
+    parsed_evidence = True
 
     def __init__(self, folder: Path):
         super().__init__(folder)

@@ -47,21 +47,6 @@ def observed_agreement(labels: Sequence[str]) -> float | None:
     return round(same / (n * (n - 1)), 6)
 
 
-def merged_evidence(annotations: Iterable[Record], label: str) -> list[Record]:
-    """Evidence of the reviewers who gave the gold label, without repeated items."""
-    seen: set[tuple[Any, ...]] = set()
-    merged: list[Record] = []
-    for annotation in annotations:
-        if annotation["label"] != label:
-            continue
-        for item in annotation["evidence"]:
-            key = (item.get("url"), item.get("quote"), item.get("stance"), item.get("sentence_ref"))
-            if key not in seen:
-                seen.add(key)
-                merged.append(item)
-    return merged
-
-
 class Pseudonyms:
     """Stable reviewer pseudonyms: a keyed hash, so the same name maps the same way every run."""
 

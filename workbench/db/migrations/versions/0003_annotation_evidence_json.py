@@ -35,15 +35,19 @@ def upgrade() -> None:
         sa.text(
             "SELECT annotation_id, url, quote, stance, note, sentence_ref FROM evidence_items "
             "WHERE annotation_id IS NOT NULL ORDER BY annotation_id, position, id"
-        )
-    ).all()
-    updates = [
-        {"id": owner, "evidence": orjson.dumps([_item(*row[1:]) for row in items]).decode()}
-        for owner, items in groupby(rows, key=lambda row: row[0])
-    ]
+        ),
+        execution_options={"stream_results": True, "yield_per": BATCH},
+    )
     statement = sa.text("UPDATE annotations SET evidence_json = :evidence WHERE id = :id")
-    for start in range(0, len(updates), BATCH):
-        bind.execute(statement, updates[start : start + BATCH])
+    updates: list[dict[str, object]] = []
+    for owner, items in groupby(rows, key=lambda row: row[0]):
+        evidence = orjson.dumps([_item(*row[1:]) for row in items]).decode()
+        updates.append({"id": owner, "evidence": evidence})
+        if len(updates) == BATCH:
+            bind.execute(statement, updates)
+            updates = []
+    if updates:
+        bind.execute(statement, updates)
 
 
 def downgrade() -> None:

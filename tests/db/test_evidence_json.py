@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from workbench.db.engine import Database
-from workbench.db.json_sql import json_string
 from workbench.db.migrate import alembic_config, upgrade
 from workbench.db.models import Annotation
+from workbench.db.sql_text import json_string
 
 # Any text a database can store: no NUL (PostgreSQL text cannot hold it), no lone surrogates.
 TEXT = st.text(

@@ -21,7 +21,6 @@ from sqlalchemy import cast as cast_
 from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from workbench.db.json_sql import joined_text, json_string
 from workbench.db.models import (
     Annotation,
     Article,
@@ -31,6 +30,7 @@ from workbench.db.models import (
     Sentence,
     User,
 )
+from workbench.db.sql_text import joined_text, json_string
 
 
 @dataclass(frozen=True, slots=True)

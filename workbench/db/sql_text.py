@@ -9,12 +9,26 @@ read as ``orjson.dumps`` would write them. The export tests hold both backends t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+
+
+def _written_as(element: type[FunctionElement[str]], *, sqlite: str, postgresql: str) -> None:
+    """Register how ``element`` is written on each backend; ``{}`` stands for its arguments."""
+
+    def compiler_for(template: str) -> Callable[..., str]:
+        def write(element: FunctionElement[str], compiler: SQLCompiler, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
+
+        return write
+
+    compiles(element, "sqlite")(compiler_for(sqlite))
+    compiles(element, "postgresql")(compiler_for(postgresql))
 
 
 class json_string(FunctionElement[str]):  # noqa: N801 (a SQL function name)
@@ -25,17 +39,6 @@ class json_string(FunctionElement[str]):  # noqa: N801 (a SQL function name)
     name = "json_string"
 
 
-@compiles(json_string, "sqlite")
-def _sqlite_json_string(element: json_string, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_quote({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(json_string, "postgresql")
-def _postgresql_json_string(element: json_string, compiler: SQLCompiler, **kw: Any) -> str:
-    value = compiler.process(element.clauses, **kw)
-    return f"COALESCE(CAST(to_json(CAST({value} AS TEXT)) AS TEXT), 'null')"
-
-
 class joined_text(FunctionElement[str]):  # noqa: N801 (a SQL function name)
     """An aggregate: the group's text values joined by a separator, in no particular order."""
 
@@ -44,11 +47,9 @@ class joined_text(FunctionElement[str]):  # noqa: N801 (a SQL function name)
     name = "joined_text"
 
 
-@compiles(joined_text, "sqlite")
-def _sqlite_joined_text(element: joined_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(joined_text, "postgresql")
-def _postgresql_joined_text(element: joined_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"string_agg({compiler.process(element.clauses, **kw)})"
+_written_as(
+    json_string,
+    sqlite="json_quote({})",
+    postgresql="COALESCE(CAST(to_json(CAST({} AS TEXT)) AS TEXT), 'null')",
+)
+_written_as(joined_text, sqlite="group_concat({})", postgresql="string_agg({})")

@@ -109,8 +109,10 @@ def build_database(path: Path, annotations: int, seed: int = 7) -> None:
             aid = len(annotation_rows) + 1
             label = rng.choice(LABELS)
             evidence = "[]"
-            if label in ("verified", "disputed") or rng.random() < 0.1:
-                stance = "refutes" if label == "disputed" else "supports"
+            # Evidence as the label rules want it: a supporting or refuting source for a
+            # verdict, now and then a context link for an unsourced claim, none for not_a_claim.
+            if label in ("verified", "disputed") or (label == "unsourced" and rng.random() < 0.1):
+                stance = {"verified": "supports", "disputed": "refutes"}.get(label, "context")
                 item = (f"https://source.example/{sid}", "a quote", stance, "")
                 evidence_rows.append((aid, 0, *item))
                 evidence = encode_evidence([Evidence(*item)])

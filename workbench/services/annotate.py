@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workbench.db import bulk_labels as bulk
 from workbench.db import queries
+from workbench.db.bulk_labels import StoredEvidence
 from workbench.db.models import Annotation, AuditEntry, EvidenceItem, Sentence, User, utcnow
 from workbench.db.writes import lock_annotation
 from workbench.domain.labels import Evidence, Label, encode_evidence, parse_label
@@ -16,7 +19,9 @@ from workbench.errors import NotFoundError, PermissionDeniedError
 MAX_NOTE = 10_000
 
 
-def snapshot(label: str, note: str, evidence: Sequence[EvidenceItem | Evidence]) -> dict[str, Any]:
+def snapshot(
+    label: str, note: str, evidence: Sequence[EvidenceItem | Evidence | StoredEvidence]
+) -> dict[str, Any]:
     """The audited state of a label: verdict, note and evidence as plain data."""
     return {
         "label": label,
@@ -34,19 +39,20 @@ def snapshot(label: str, note: str, evidence: Sequence[EvidenceItem | Evidence])
     }
 
 
+def _evidence_columns(position: int, item: Evidence) -> dict[str, Any]:
+    return {
+        "position": position,
+        "url": item.url,
+        "quote": item.quote,
+        "stance": item.stance,
+        "note": item.note,
+        "sentence_ref": item.sentence_ref,
+    }
+
+
 def evidence_rows(evidence: Sequence[Evidence]) -> list[EvidenceItem]:
     """New evidence rows for ``evidence``, numbered in the order given."""
-    return [
-        EvidenceItem(
-            position=i,
-            url=item.url,
-            quote=item.quote,
-            stance=item.stance,
-            note=item.note,
-            sentence_ref=item.sentence_ref,
-        )
-        for i, item in enumerate(evidence)
-    ]
+    return [EvidenceItem(**_evidence_columns(i, item)) for i, item in enumerate(evidence)]
 
 
 def _active_user(session: Session, user_id: int) -> User:
@@ -98,6 +104,91 @@ def record_label(
     )
     session.flush()
     return annotation
+
+
+@dataclass(frozen=True, slots=True)
+class NewLabel:
+    """A label to store: whose, on which sentence, and what it says."""
+
+    sentence_id: int
+    user_id: int
+    label: Label
+    note: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
+    """Store many labels as ``record_label`` would, one audit row each; return how many changed.
+
+    A handful of statements for the whole batch instead of several per label. Each
+    (sentence, reviewer) pair may appear once. Raises PermissionDeniedError for a deactivated
+    account; a sentence that no longer exists fails the transaction (foreign key).
+    """
+    inactive = bulk.inactive_users(session, user_ids=[item.user_id for item in labels])
+    if inactive:
+        raise PermissionDeniedError(f"account(s) deactivated: {', '.join(inactive)}")
+    stored = bulk.stored_labels(session, keys=[(item.sentence_id, item.user_id) for item in labels])
+    now = utcnow()
+    created: list[tuple[NewLabel, dict[str, Any]]] = []
+    changed: list[tuple[NewLabel, int, dict[str, Any], dict[str, Any]]] = []
+    for item in labels:
+        new = snapshot(item.label.value, item.note[:MAX_NOTE], item.evidence)
+        before = stored.get((item.sentence_id, item.user_id))
+        if before is None:
+            created.append((item, new))
+            continue
+        old = snapshot(before.label, before.note, before.evidence)
+        if old != new:
+            changed.append((item, before.id, old, new))
+
+    def columns(item: NewLabel) -> dict[str, Any]:
+        return {
+            "label": item.label.value,
+            "note": item.note[:MAX_NOTE],
+            "updated_at": now,
+            "evidence_json": encode_evidence(item.evidence),
+        }
+
+    new_ids = bulk.insert_labels(
+        session,
+        rows=[
+            {"sentence_id": i.sentence_id, "user_id": i.user_id, "created_at": now, **columns(i)}
+            for i, _ in created
+        ],
+    )
+    bulk.update_labels(session, rows=[{"id": id_, **columns(i)} for i, id_, _, _ in changed])
+    written = [(i, id_) for (i, _), id_ in zip(created, new_ids, strict=True)]
+    written += [(i, id_) for i, id_, _, _ in changed]
+    bulk.replace_evidence(
+        session,
+        annotation_ids=[id_ for _, id_, _, _ in changed],
+        rows=[
+            {"annotation_id": id_, **_evidence_columns(position, evidence)}
+            for item, id_ in written
+            for position, evidence in enumerate(item.evidence)
+        ],
+    )
+    audit: list[tuple[str, NewLabel, int, dict[str, Any] | None, dict[str, Any]]] = [
+        ("create", i, id_, None, new) for (i, new), id_ in zip(created, new_ids, strict=True)
+    ]
+    audit += [("update", i, id_, old, new) for i, id_, old, new in changed]
+    bulk.append_audit(
+        session,
+        rows=[
+            {
+                "at": now,
+                "actor_id": item.user_id,
+                "entity": "annotation",
+                "entity_id": id_,
+                "sentence_id": item.sentence_id,
+                "action": action,
+                "old": old,
+                "new": new,
+            }
+            for action, item, id_, old, new in audit
+        ],
+    )
+    return len(audit)
 
 
 def clear_label(session: Session, *, user_id: int, sentence_id: int) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench.db import queries
@@ -20,12 +21,13 @@ from workbench.domain.labels import (
     parse_label,
 )
 from workbench.errors import InputError, WorkbenchError
-from workbench.services.annotate import record_label
+from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.users import check_name, create_user
 
 REQUIRED = ("article", "sentence", "reviewer", "label")
 OPTIONAL = ("note", "evidence", "sentence_text")
 MAX_NOTE_LENGTH = 10_000
+CHANGED_MEANWHILE = "a sentence or label changed while importing"
 
 
 class ImportRejectedError(WorkbenchError):
@@ -208,27 +210,29 @@ def import_labels(db: Database, path: Path) -> ImportReport:
     with db.read() as session:
         lines = check_labels_file(session, path)
     report = ImportReport()
-    with db.write() as session:
-        user_ids: dict[str, int] = {}
-        for item in lines:
-            if item.reviewer not in user_ids:
-                user = queries.user_by_name(session, name=item.reviewer)
-                if user is None:
-                    user = create_user(session, name=item.reviewer)
-                    report.created_reviewers.append(user.name)
-                user_ids[item.reviewer] = user.id
-            try:
-                record_label(
-                    session,
-                    user_id=user_ids[item.reviewer],
-                    sentence_id=item.sentence_id,
-                    label=item.label,
-                    note=item.note,
-                    evidence=item.evidence,
+    try:
+        with db.write() as session:
+            user_ids: dict[str, int] = {}
+            for item in lines:
+                if item.reviewer not in user_ids:
+                    user = queries.user_by_name(session, name=item.reviewer)
+                    if user is None:
+                        user = create_user(session, name=item.reviewer)
+                        report.created_reviewers.append(user.name)
+                    user_ids[item.reviewer] = user.id
+            labels = [
+                NewLabel(
+                    item.sentence_id, user_ids[item.reviewer], item.label, item.note, item.evidence
                 )
-            except WorkbenchError as exc:  # the database changed since pass one
-                raise ImportRejectedError(
-                    [InputError(str(exc), source=str(path), line=item.line)]
-                ) from exc
-            report.labels += 1
+                for item in lines
+            ]
+            record_labels(session, labels=labels)
+    except (WorkbenchError, IntegrityError) as exc:  # the database changed since pass one
+        message = (
+            str(exc)
+            if isinstance(exc, WorkbenchError)
+            else "a label or sentence changed while importing"
+        )
+        raise ImportRejectedError([InputError(f"{message}; try again", source=str(path))]) from exc
+    report.labels = len(lines)
     return report

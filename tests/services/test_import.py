@@ -200,3 +200,27 @@ def test_large_file_with_bad_last_line_stores_nothing(
     problems = rejected(one_article, path)
     assert problems == [f"{path}:100000: bad label 'true'; expected one of "
                         "verified, disputed, unsourced, not_a_claim"]  # fmt: skip
+
+
+def test_a_sentence_gone_between_check_and_store_stores_nothing(
+    one_article: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.services.importer as importer
+    from workbench.db.models import Article
+
+    path = tmp_path / "labels.jsonl"
+    path.write_bytes(GOOD)
+    checked = importer.check_labels_file
+
+    def check_then_delete(session, path):  # type: ignore[no-untyped-def]
+        lines = checked(session, path)
+        with one_article.write() as other:  # another user removes the article meanwhile
+            other.delete(other.get(Article, A))
+        return lines
+
+    monkeypatch.setattr(importer, "check_labels_file", check_then_delete)
+    before = counts(one_article)
+    with pytest.raises(ImportRejectedError) as caught:
+        import_labels(one_article, path)
+    assert "changed while importing; try again" in str(caught.value.problems[0])
+    assert counts(one_article) == before

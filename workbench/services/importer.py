@@ -228,11 +228,7 @@ def import_labels(db: Database, path: Path) -> ImportReport:
             ]
             record_labels(session, labels=labels)
     except (WorkbenchError, IntegrityError) as exc:  # the database changed since pass one
-        message = (
-            str(exc)
-            if isinstance(exc, WorkbenchError)
-            else "a label or sentence changed while importing"
-        )
+        message = str(exc) if isinstance(exc, WorkbenchError) else CHANGED_MEANWHILE
         raise ImportRejectedError([InputError(f"{message}; try again", source=str(path))]) from exc
     report.labels = len(lines)
     return report

@@ -8,11 +8,11 @@ from pathlib import Path
 import orjson
 import pytest
 
+from workbench.db.export_queries import SEPARATOR
 from workbench.errors import InputError
 from workbench.exporters.fever import fever_evidence
 from workbench.exporters.folder import remove_stale, staged_folder
 from workbench.exporters.lines import (
-    SEPARATOR,
     LineParts,
     Reviewers,
     SentenceLabel,

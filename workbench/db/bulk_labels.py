@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from workbench.db.models import Annotation, AuditEntry, EvidenceItem, User
+from workbench.db.models import Annotation, AuditEntry, EvidenceItem
 
 CHUNK = 500
 
@@ -38,16 +38,6 @@ class StoredLabel(NamedTuple):
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
-
-
-def inactive_users(session: Session, *, user_ids: Iterable[int]) -> list[str]:
-    """Names of the deactivated accounts among ``user_ids``, sorted."""
-    ids = sorted(set(user_ids))
-    names: list[str] = []
-    for chunk in _chunks(ids):
-        stmt = select(User.name).where(User.id.in_(chunk), User.active.is_(False))
-        names.extend(session.scalars(stmt))
-    return sorted(names)
 
 
 def stored_labels(

@@ -28,7 +28,6 @@ from workbench.db.models import (
     EvidenceItem,
     GoldLabel,
     Sentence,
-    User,
 )
 from workbench.db.sql_text import joined_text, json_string
 
@@ -188,11 +187,6 @@ def label_time(session: Session) -> Callable[[Any], str]:
     # SQLite hands back its stored text, cheaper to cut in Python for the few labels that
     # need it than to format every row in SQL; PostgreSQL formats it in the query.
     return _sqlite_time if session.get_bind().dialect.name == "sqlite" else _formatted
-
-
-def reviewer_names(session: Session) -> dict[int, str]:
-    """Every account's name by id (exports map the user ids of label rows through it)."""
-    return dict(session.execute(select(User.id, User.name)).all())
 
 
 def _joined(

@@ -11,16 +11,13 @@ from typing import Any
 
 import orjson
 
+from workbench.db.export_queries import SEPARATOR, LabelGroup
+
 Record = dict[str, Any]
 
 # One label of a sentence: (rank, reviewer, label, note as a JSON string, stored time, evidence
 # as a JSON array); rank is the reviewer's place in name order.
 SentenceLabel = tuple[int, str, str, str, Any, str]
-# The labels of one sentence as the database lists them: (sentence id, user ids joined by spaces,
-# labels joined by spaces, then joined by SEPARATOR: notes as JSON strings, stored times,
-# evidence arrays). Every list is in the same order.
-LabelGroup = tuple[int, str, str, str, str, str]
-SEPARATOR = "\x1f"
 
 
 def _encoded(value: str) -> str:
@@ -62,15 +59,12 @@ def claim_annotations(
 
     Evidence stays the stored JSON text (an ``orjson.Fragment``) unless ``parse_evidence``.
     """
+    decode: Callable[[str], Any] = orjson.loads if parse_evidence else orjson.Fragment
     return [
         {
             "reviewer": reviewer,
             "label": label,
-            "evidence": []
-            if evidence == "[]"
-            else orjson.loads(evidence)
-            if parse_evidence
-            else orjson.Fragment(evidence),
+            "evidence": decode(evidence),
             "note": "" if note == '""' else orjson.loads(note),
             "time": time(stored),
         }

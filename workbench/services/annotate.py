@@ -121,12 +121,11 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
     """Store many labels as ``record_label`` would, one audit row each; return how many changed.
 
     A handful of statements for the whole batch instead of several per label. Each
-    (sentence, reviewer) pair may appear once. Raises PermissionDeniedError for a deactivated
-    account; a sentence that no longer exists fails the transaction (foreign key).
+    (sentence, reviewer) pair may appear once. Raises as ``record_label`` does for an unknown or
+    deactivated account; a sentence that no longer exists fails the transaction (foreign key).
     """
-    inactive = bulk.inactive_users(session, user_ids=[item.user_id for item in labels])
-    if inactive:
-        raise PermissionDeniedError(f"account(s) deactivated: {', '.join(inactive)}")
+    for user_id in sorted({item.user_id for item in labels}):
+        _active_user(session, user_id)
     stored = bulk.stored_labels(session, keys=[(item.sentence_id, item.user_id) for item in labels])
     now = utcnow()
     created: list[tuple[NewLabel, dict[str, Any]]] = []

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from workbench import keyfile
 from workbench.db import export_queries as eq
+from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.gold import Gold, Policy, gold_label
 from workbench.errors import InputError
@@ -28,7 +29,6 @@ from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
 from workbench.exporters.folder import MANIFEST, staged_folder
 from workbench.exporters.lines import (
-    LabelGroup,
     LineParts,
     Reviewers,
     agreeing_evidence,
@@ -180,7 +180,7 @@ class _Decisions(dict[tuple[tuple[str, ...], str | None], Decision]):
 class _Batch:
     """What a batch of articles brings from the database, grouped by sentence id."""
 
-    labels: dict[int, LabelGroup]
+    labels: dict[int, eq.LabelGroup]
     gold: dict[int, tuple[str, list[Record]]]
     related: dict[int, list[str]]
     reviewers: Reviewers
@@ -284,7 +284,8 @@ def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
     total = eq.count_annotations(session, article_filter=article_filter) if progress else 0
     done = 0
     time = eq.label_time(session)
-    reviewers = Reviewers(eq.reviewer_names(session), sink.pseudonyms)
+    names = {user.id: user.name for user in queries.list_users(session)}
+    reviewers = Reviewers(names, sink.pseudonyms)
     parts = LineParts(reviewers)
     for articles in eq.iter_article_batches(
         session, article_filter=article_filter, batch_size=ARTICLE_BATCH

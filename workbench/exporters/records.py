@@ -7,7 +7,6 @@ import hmac
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 Record = dict[str, Any]
@@ -17,15 +16,6 @@ SCHEMA_VERSION = "1.0"
 def sentence_id(article_id: str, index: int) -> str:
     """The sentence id used in every file format: ``"<article id>:<index>"``."""
     return f"{article_id}:{index}"
-
-
-def iso_time(value: datetime | str) -> str:
-    """A stored timestamp as ISO 8601 in UTC to the second (naive values are UTC)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def evidence_dict(

@@ -39,6 +39,7 @@ from workbench.exporters.records import (
     ExportStats,
     Pseudonyms,
     Record,
+    evidence_dict,
     observed_agreement,
     sentence_id,
 )
@@ -147,12 +148,7 @@ def pseudonym_key() -> bytes:
 def _evidence_by_owner(rows: Iterable[eq.EvidenceTuple]) -> dict[int, list[Record]]:
     """Evidence items by owner id (rows come sorted by owner), in the file formats' field order."""
     return {
-        owner: [
-            {"url": url, "quote": quote, "stance": stance, "note": note, "sentence_ref": ref}
-            if ref
-            else {"url": url, "quote": quote, "stance": stance, "note": note}
-            for _, url, quote, stance, note, ref in items
-        ]
+        owner: [evidence_dict(*item[1:]) for item in items]
         for owner, items in groupby(rows, _first)
     }
 

@@ -18,16 +18,6 @@ def sentence_id(article_id: str, index: int) -> str:
     return f"{article_id}:{index}"
 
 
-def evidence_dict(
-    url: str | None, quote: str | None, stance: str | None, note: str | None, ref: str | None
-) -> Record:
-    """An evidence item in the file formats' field order; ``sentence_ref`` only when set."""
-    item: Record = {"url": url or "", "quote": quote or "", "stance": stance, "note": note or ""}
-    if ref:
-        item["sentence_ref"] = ref
-    return item
-
-
 def observed_agreement(labels: Sequence[str]) -> float | None:
     """Share of agreeing reviewer pairs on one sentence; None with fewer than two labels."""
     n = len(labels)

@@ -24,6 +24,7 @@ from workbench.db import export_queries as eq
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.gold import Gold, Policy, gold_label
+from workbench.domain.labels import Evidence
 from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
@@ -39,7 +40,6 @@ from workbench.exporters.records import (
     ExportStats,
     Pseudonyms,
     Record,
-    evidence_dict,
     observed_agreement,
     sentence_id,
 )
@@ -148,7 +148,7 @@ def pseudonym_key() -> bytes:
 def _evidence_by_owner(rows: Iterable[eq.EvidenceTuple]) -> dict[int, list[Record]]:
     """Evidence items by owner id (rows come sorted by owner), in the file formats' field order."""
     return {
-        owner: [evidence_dict(*item[1:]) for item in items]
+        owner: [Evidence(*item[1:]).to_dict() for item in items]
         for owner, items in groupby(rows, _first)
     }
 

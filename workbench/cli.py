@@ -268,6 +268,13 @@ def export(
     until: Annotated[
         str | None, typer.Option("--until", help="Articles published on or before DATE.")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            help="Processes for JSON Lines formats (default: one per core, for 200,000+ labels).",
+        ),
+    ] = None,
 ) -> None:
     """Write a gold-standard dataset folder (data files, manifest.json, README.md)."""
     from pathlib import Path
@@ -291,11 +298,14 @@ def export(
             bar.total = total
             bar.update(done - bar.n)
 
-        result = export_dataset(_database(), out=Path(out), options=options, progress=progress)
+        result = export_dataset(
+            _database(), out=Path(out), options=options, progress=progress, jobs=jobs
+        )
     counts = result.manifest["counts"]
+    processes = f" ({result.processes} processes)" if result.processes > 1 else ""
     typer.echo(
         f"exported {counts['claims']} claim(s), {counts['annotations']} label(s), "
-        f"{counts['articles']} article(s) to {result.folder}"
+        f"{counts['articles']} article(s) to {result.folder}{processes}"
     )
 
 

@@ -48,6 +48,21 @@ def test_export_writes_the_folder_and_reports_counts(
     ]
 
 
+def test_export_jobs_gives_the_same_files(
+    corpus: Database, database_url: str, tmp_path: Path
+) -> None:
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        result = runner.invoke(
+            app, ["--db", database_url, "export", "--out", str(out), "--jobs", jobs]
+        )
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = {path.name: path.read_bytes() for path in sorted(out.iterdir())}
+    assert "(2 processes)" in result.stdout
+    assert outputs["1"] == outputs["2"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -56,6 +71,7 @@ def test_export_writes_the_folder_and_reports_counts(
         (["--min-reviewers", "0"], "error: --min-reviewers must be at least 1, got 0"),
         (["--article", "nope"], "error: unknown article id(s): nope"),
         (["--until", "tomorrow"], "error: --until must be a date like 2025-06-04"),
+        (["--jobs", "0"], "error: --jobs must be at least 1, got 0"),
     ],
 )
 def test_bad_export_options_exit_1_and_write_nothing(

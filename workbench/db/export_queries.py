@@ -1,8 +1,9 @@
-"""Streaming reads behind dataset exports: articles in partitions, children per partition."""
+"""Reads behind dataset exports: the articles' ids, then one slice of articles at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar, cast
@@ -15,6 +16,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     union_all,
 )
 from sqlalchemy import cast as cast_
@@ -73,6 +75,7 @@ EvidenceTuple = tuple[int, str, str, str, str, str | None]
 # ISO 8601 UTC text through ``label_time``, only where needed.
 LabelGroup = tuple[int, str, str, str, str, str]
 SEPARATOR = "\x1f"
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 # A gold row: (sentence id, gold label id, label).
 GoldTuple = tuple[int, int, str]
 
@@ -108,19 +111,51 @@ def _filtered(stmt: _S, article_filter: ArticleFilter) -> _S:
     return stmt
 
 
-def iter_article_batches(
-    session: Session, *, article_filter: ArticleFilter, batch_size: int = 200
-) -> Iterator[list[ArticleRow]]:
-    """Articles in id order, ``batch_size`` at a time, from a streamed (server-side) cursor."""
-    stmt = _filtered(
+def article_ids(session: Session, *, article_filter: ArticleFilter) -> list[str]:
+    """The ids of the articles an export covers, in id order (the order of every file)."""
+    stmt = _filtered(select(Article.id), article_filter).order_by(Article.id)
+    return list(session.scalars(stmt))
+
+
+def articles_by_id(session: Session, *, article_ids: Sequence[str]) -> list[ArticleRow]:
+    """These articles' metadata and bodies, in id order."""
+    stmt = (
         select(
             Article.id, Article.title, Article.outlet, Article.url, Article.published, Article.body
-        ),
-        article_filter,
-    ).order_by(Article.id)
-    result = session.connection().execute(stmt.execution_options(yield_per=batch_size))
-    for partition in result.partitions():
-        yield [ArticleRow(*row) for row in partition]
+        )
+        .where(Article.id.in_(article_ids))
+        .order_by(Article.id)
+    )
+    return list(map(ArticleRow._make, _fetch(session, stmt)))
+
+
+def share_snapshot(session: Session) -> str | None:
+    """Fix what this read session sees; on PostgreSQL, return the id others can see it by.
+
+    A PostgreSQL session must be in a REPEATABLE READ transaction, which stays open while
+    others use the snapshot. SQLite (WAL) fixes a reader's view at its first read, so this
+    reads once and returns None.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(select(Article.id).limit(1)).all()
+        return None
+    return str(session.scalar(text("SELECT pg_export_snapshot()")))
+
+
+def use_snapshot(session: Session, snapshot: str | None) -> None:
+    """Start this session's read transaction on what ``share_snapshot`` fixed elsewhere.
+
+    PostgreSQL imports the exported ``snapshot``. On SQLite (``snapshot`` None) this reads once,
+    and the caller makes sure no write has committed since the other session's first read.
+    """
+    if snapshot is None:
+        session.execute(select(Article.id).limit(1)).all()
+        return
+    if not _SNAPSHOT_ID.fullmatch(snapshot):
+        raise ValueError(f"not a PostgreSQL snapshot id: {snapshot!r}")
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    # SET TRANSACTION takes no bind parameters; the id was checked above.
+    session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
 
 
 def missing_articles(session: Session, *, article_ids: Sequence[str]) -> list[str]:
@@ -133,6 +168,9 @@ def missing_articles(session: Session, *, article_ids: Sequence[str]) -> list[st
 
 def count_annotations(session: Session, *, article_filter: ArticleFilter) -> int:
     """Number of reviewer labels on the articles an export covers."""
+    if article_filter == ArticleFilter():
+        # Every label belongs to a sentence of an article: no join needed to count them all.
+        return session.scalar(select(func.count()).select_from(Annotation)) or 0
     stmt = _filtered(
         select(func.count(Annotation.id))
         .join(Sentence, Sentence.id == Annotation.sentence_id)

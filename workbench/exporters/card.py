@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,15 +49,21 @@ def build_manifest(
     stats: ExportStats,
     records: dict[str, int],
     extra_agreement: dict[str, Any] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> Record:
-    """manifest.json: options, counts, label distribution, agreement and every file's hash."""
+    """manifest.json: options, counts, label distribution, agreement and every file's hash.
+
+    ``digests`` gives the SHA-256 of files hashed while they were written.
+    """
+    known = digests or {}
     agreement: Record = stats.agreement()
     if extra_agreement is not None:
         agreement["report"] = extra_agreement
     files: Record = {}
     for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
         path = folder / name
-        entry: Record = {"sha256": sha256_of(path), "bytes": path.stat().st_size}
+        digest = known.get(name) or sha256_of(path)
+        entry: Record = {"sha256": digest, "bytes": path.stat().st_size}
         if name in records:
             entry["records"] = records[name]
         files[name] = entry

@@ -71,9 +71,11 @@ class ClaimReviewWriter(DatasetWriter):
     description = "schema.org ClaimReview JSON-LD, one review object per line"
     files = ("claimreview.jsonl",)
 
-    def __init__(self, folder: Path):
-        super().__init__(folder)
-        self._out = JsonLinesFile(folder / "claimreview.jsonl")
+    concatenable = True
+
+    def __init__(self, folder: Path, *, durable: bool = True):
+        super().__init__(folder, durable=durable)
+        self._out = JsonLinesFile(folder / "claimreview.jsonl", durable=durable)
 
     def write_claim(self, record: Record) -> None:
         """Append the review of a claim, if it is one."""

@@ -68,6 +68,16 @@ class ExportStats:
         self.sentences += count
         self.label_sets.update(label_sets)
 
+    def merge(self, other: ExportStats) -> None:
+        """Add what ``other`` counted (the next slice of articles of the same export)."""
+        self.articles += other.articles
+        self.sentences += other.sentences
+        self.claims += other.claims
+        self.reviewers |= other.reviewers
+        self.labels.update(other.labels)
+        self.sources.update(other.sources)
+        self.label_sets.update(other.label_sets)
+
     def add_claim(self, label: str, source: str) -> None:
         """Count one gold-labeled sentence."""
         self.claims += 1

@@ -1,4 +1,6 @@
-"""Exporting a gold-standard dataset: stream the database through a format writer into a folder."""
+"""Exporting a gold-standard dataset: stream the database through a format writer into a folder.
+
+Large exports of JSON Lines formats run on several processes (``export_workers``)."""
 
 from __future__ import annotations
 
@@ -7,50 +9,35 @@ import io
 import os
 import threading
 import zipfile
-from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
-from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any
 
 import orjson
 from sqlalchemy.orm import Session
 
 from workbench import keyfile
 from workbench.db import export_queries as eq
-from workbench.db import queries
 from workbench.db.engine import Database
-from workbench.domain.gold import Gold, Policy, gold_label
-from workbench.domain.labels import Evidence
+from workbench.domain.gold import Policy
 from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
 from workbench.exporters.folder import MANIFEST, staged_folder
-from workbench.exporters.lines import (
-    LineParts,
-    Reviewers,
-    agreeing_evidence,
-    claim_annotations,
-    sentence_labels,
-)
-from workbench.exporters.records import (
-    ExportStats,
-    Pseudonyms,
-    Record,
-    observed_agreement,
-    sentence_id,
-)
+from workbench.exporters.records import ExportStats, Pseudonyms, Record
+from workbench.services.export_units import ArticleExporter, snapshot_session
+from workbench.services.export_workers import export_in_processes
 
 KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
 KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
 DEFAULT_KEY_FILE = Path("db") / "pseudonym.key"
 EXPORTS_ENV = "WORKBENCH_EXPORTS_DIR"
 ARTICLE_BATCH = 500
+# Below this many labels, starting worker processes costs more than they save.
+PARALLEL_FROM = 200_000
+MAX_PROCESSES = 4
 Progress = Callable[[int, int], None]
-_first = itemgetter(0)
 
 
 def _iso_date(option: str, value: str | None) -> str | None:
@@ -106,20 +93,8 @@ class ExportResult:
 
     folder: Path
     manifest: Record
-
-
-@dataclass
-class _Sink:
-    """Where records go; ``None`` writer means a dry run that only counts."""
-
-    writer: DatasetWriter | None
-    settings: ExportSettings
-    pseudonyms: Pseudonyms
-    stats: ExportStats = field(default_factory=ExportStats)
-    decisions: _Decisions = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.decisions = _Decisions(Policy(self.settings.policy), self.settings.min_reviewers)
+    # Processes that exported (this one included); not part of the files.
+    processes: int = 1
 
 
 def exports_dir() -> Path:
@@ -145,170 +120,63 @@ def pseudonym_key() -> bytes:
     return keyfile.read_or_create(Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE))
 
 
-def _evidence_by_owner(rows: Iterable[eq.EvidenceTuple]) -> dict[int, list[Record]]:
-    """Evidence items by owner id (rows come sorted by owner), in the file formats' field order."""
-    return {
-        owner: [Evidence(*item[1:]).to_dict() for item in items]
-        for owner, items in groupby(rows, _first)
-    }
-
-
-Decision = tuple[Gold | None, float | None]
-
-
-class _Decisions(dict[tuple[tuple[str, ...], str | None], Decision]):
-    """Gold label and observed agreement per (reviewer labels, adjudicated label), computed once."""
-
-    def __init__(self, policy: Policy, min_reviewers: int):
-        super().__init__()
-        self.policy, self.min_reviewers = policy, min_reviewers
-
-    def __missing__(self, key: tuple[tuple[str, ...], str | None]) -> Decision:
-        verdicts, adjudicated = key
-        decision = gold_label(
-            verdicts, adjudicated=adjudicated, policy=self.policy, min_reviewers=self.min_reviewers
-        )
-        result = self[key] = (decision, observed_agreement(verdicts))
-        return result
-
-
-@dataclass
-class _Batch:
-    """What a batch of articles brings from the database, grouped by sentence id."""
-
-    labels: dict[int, eq.LabelGroup]
-    gold: dict[int, tuple[str, list[Record]]]
-    related: dict[int, list[str]]
-    reviewers: Reviewers
-    time: Callable[[Any], str]
-
-
-def _export_article(
-    sink: _Sink,
-    parts: LineParts,
-    article: eq.ArticleRow,
-    sentences: list[eq.SentenceRow],
-    batch: _Batch,
-) -> int:
-    """Send one article's records to the sink; return how many reviewer labels it had."""
-    writer, stats, decisions = sink.writer, sink.stats, sink.decisions
-    write_annotations = writer is not None and writer.takes_annotations
-    labels, gold, related, reviewers = batch.labels, batch.gold, batch.related, batch.reviewers
-    meta = {
-        "id": article.id,
-        "title": article.title,
-        "outlet": article.outlet,
-        "url": article.url,
-        "published": article.published,
-    }
-    stats.articles += 1
-    label_sets: list[tuple[str, ...]] = []
-    chunks: list[str] = []
-    article_part = parts.article(article.id)
-    for position, sentence in enumerate(sentences):
-        group = labels.get(sentence.id)
-        adjudicated = gold.get(sentence.id)
-        verdicts: tuple[str, ...] = ()
-        if group is not None:
-            # In database order: the gold label, agreement and counts do not depend on order.
-            verdicts = tuple(group[2].split(" "))
-            label_sets.append(verdicts)
-            if write_annotations:
-                chunks.append(parts.lines(article_part, sentence.number, sentence.text, group))
-        decision, agreement = decisions[verdicts, adjudicated[0] if adjudicated else None]
-        if decision is None:
-            continue
-        stats.add_claim(decision.label, decision.source.value)
-        if writer is None:
-            continue
-        rows = [] if group is None else sentence_labels(group, reviewers)
-        annotations = claim_annotations(rows, batch.time, parse_evidence=writer.parsed_evidence)
-        before = sentences[position - 1].text if position > 0 else None
-        after = sentences[position + 1].text if position + 1 < len(sentences) else None
-        writer.write_claim(
-            {
-                "id": sentence_id(article.id, sentence.number),
-                "article": meta,
-                "sentence": {
-                    "index": sentence.number,
-                    "start": sentence.start,
-                    "end": sentence.end,
-                    "text": sentence.text,
-                },
-                "context": {"before": before, "after": after},
-                "label": decision.label,
-                "label_source": decision.source.value,
-                "evidence": adjudicated[1]
-                if adjudicated
-                else agreeing_evidence(rows, decision.label),
-                "annotations": annotations,
-                "agreement": {"reviewers": len(verdicts), "observed_agreement": agreement},
-                "related": related.get(sentence.id, []),
-            }
-        )
-    stats.add_sentences(len(sentences), label_sets)
-    seen = sum(map(len, label_sets))
-    if chunks:
-        lines = "".join(chunks).encode("utf-8")
-        writer.write_annotations(lines, seen)  # type: ignore[union-attr]
-    if writer is not None and writer.takes_articles:
-        writer.write_article(
-            {
-                **meta,
-                "body": article.body,
-                "sentences": [
-                    {
-                        "index": s.number,
-                        "start": s.start,
-                        "end": s.end,
-                        "text": s.text,
-                        "checkworthiness": s.checkworthiness,
-                    }
-                    for s in sentences
-                ],
-            }
-        )
-    return seen
-
-
-def _stream(session: Session, sink: _Sink, progress: Progress | None) -> None:
-    settings = sink.settings
-    article_filter = eq.ArticleFilter(settings.articles, settings.since, settings.until)
+def _slices(session: Session, settings: ExportSettings) -> list[list[str]]:
+    """The export's article ids in id order, ``ARTICLE_BATCH`` at a time; InputError for unknown."""
     missing = eq.missing_articles(session, article_ids=settings.articles)
     if missing:
         raise InputError(f"unknown article id(s): {', '.join(missing)}")
-    total = eq.count_annotations(session, article_filter=article_filter) if progress else 0
-    done = 0
-    time = eq.label_time(session)
-    names = {user.id: user.name for user in queries.list_users(session)}
-    reviewers = Reviewers(names, sink.pseudonyms)
-    parts = LineParts(reviewers)
-    for articles in eq.iter_article_batches(
-        session, article_filter=article_filter, batch_size=ARTICLE_BATCH
-    ):
-        ids = [article.id for article in articles]
-        by_article = {
-            article: list(sentences)
-            for article, sentences in groupby(
-                eq.sentences_of(session, article_ids=ids), attrgetter("article_id")
-            )
-        }
-        labels = {group[0]: group for group in eq.labels_of(session, article_ids=ids)}
-        users = set(" ".join([group[1] for group in labels.values()]).split(" "))
-        sink.stats.reviewers.update(reviewers.name[user] for user in users - {""})
-        gold_evidence = _evidence_by_owner(eq.gold_evidence_of(session, article_ids=ids))
-        gold = {
-            sentence: (label, gold_evidence.get(gold_id, []))
-            for sentence, gold_id, label in eq.gold_labels_of(session, article_ids=ids)
-        }
-        related: dict[int, list[str]] = defaultdict(list)
-        for own, other_article, other_index in eq.links_of(session, article_ids=ids):
-            related[own].append(sentence_id(other_article, other_index))
-        batch = _Batch(labels, gold, related, reviewers, time)
-        for article in articles:
-            done += _export_article(sink, parts, article, by_article.get(article.id, []), batch)
-        if progress is not None:
-            progress(done, total)
+    ids = eq.article_ids(session, article_filter=_article_filter(settings))
+    return [ids[start : start + ARTICLE_BATCH] for start in range(0, len(ids), ARTICLE_BATCH)]
+
+
+def _article_filter(settings: ExportSettings) -> eq.ArticleFilter:
+    return eq.ArticleFilter(settings.articles, settings.since, settings.until)
+
+
+def _count(db: Database, settings: ExportSettings) -> int:
+    """Reviewer labels the export covers (to size the progress bar and choose processes)."""
+    with db.read() as session:
+        return eq.count_annotations(session, article_filter=_article_filter(settings))
+
+
+def _processes(db: Database, jobs: int | None, labels: int, writer: type[DatasetWriter]) -> int:
+    """How many processes export: ``jobs``, or by default every core for a large export."""
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
+    in_memory = db.is_sqlite and db.engine.url.database in (None, "", ":memory:")
+    if not writer.concatenable or in_memory:
+        return 1
+    if jobs is None:
+        return parallel_processes() if labels >= PARALLEL_FROM else 1
+    return jobs
+
+
+def parallel_processes() -> int:
+    """Processes a large export uses by default: one per usable core, at most MAX_PROCESSES."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(MAX_PROCESSES, cores)
+
+
+def _export_here(
+    db: Database,
+    settings: ExportSettings,
+    pseudonyms: Pseudonyms,
+    writer: DatasetWriter | None,
+    stats: ExportStats,
+    progress: Progress | None,
+    total: int,
+) -> None:
+    """Export every slice in this process, through one read session."""
+    with snapshot_session(db) as session:
+        exporter = ArticleExporter(session, settings, pseudonyms)
+        done = 0
+        for article_ids in _slices(session, settings):
+            done += exporter.export(article_ids, writer, stats)
+            if progress is not None:
+                progress(done, total)
 
 
 class _CollectorPause:
@@ -340,14 +208,6 @@ class _CollectorPause:
 _collector_paused = _CollectorPause()
 
 
-def _run(db: Database, sink: _Sink, progress: Progress | None) -> None:
-    with _collector_paused, db.read() as session:
-        if not db.is_sqlite:
-            # One snapshot for every query of the export, as SQLite's read transaction gives.
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        _stream(session, sink, progress)
-
-
 def _write_text(path: Path, text: str | bytes) -> None:
     data = text.encode("utf-8") if isinstance(text, str) else text
     with open(path, "wb") as handle:
@@ -359,28 +219,55 @@ def _write_text(path: Path, text: str | bytes) -> None:
 def preview_export(db: Database, *, options: ExportOptions) -> ExportStats:
     """Counts and label distribution an export with these options would have; writes nothing."""
     settings = options.settings()
-    sink = _Sink(None, settings, Pseudonyms(pseudonym_key() if options.anonymize else None))
-    _run(db, sink, None)
-    return sink.stats
+    stats = ExportStats()
+    pseudonyms = Pseudonyms(pseudonym_key() if options.anonymize else None)
+    with _collector_paused:
+        _export_here(db, settings, pseudonyms, None, stats, None, 0)
+    return stats
 
 
 def export_dataset(
-    db: Database, *, out: Path, options: ExportOptions, progress: Progress | None = None
+    db: Database,
+    *,
+    out: Path,
+    options: ExportOptions,
+    progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> ExportResult:
-    """Write the dataset into ``out`` atomically (a hidden sibling folder, fsynced, renamed)."""
+    """Write the dataset into ``out`` atomically (a hidden sibling folder, fsynced, renamed).
+
+    ``jobs`` processes export side by side (JSON Lines formats, file or server databases); by
+    default every core for exports of ``PARALLEL_FROM`` labels or more, else this process only.
+    The files are the same whatever the number of processes.
+    """
     settings = options.settings()
     writer_class = WRITERS[settings.format]
-    pseudonyms = Pseudonyms(pseudonym_key() if options.anonymize else None)
-    with staged_folder(out) as staged:
-        sink = _Sink(writer_class(staged), settings, pseudonyms)
-        _run(db, sink, progress)
-        assert sink.writer is not None
-        records = sink.writer.close()
-        card = dataset_card(settings, sink.stats, writer_class.files, writer_class.description)
+    key = pseudonym_key() if options.anonymize else None
+    total = _count(db, settings)
+    processes = _processes(db, jobs, total, writer_class)
+    stats = ExportStats()
+    with staged_folder(out) as staged, _collector_paused:
+        if processes > 1:
+            records, digests = export_in_processes(
+                db,
+                settings=settings,
+                key=key,
+                staged=staged,
+                processes=processes,
+                plan=lambda session: _slices(session, settings),
+                stats=stats,
+                progress=progress,
+                total=total,
+            )
+        else:
+            writer = writer_class(staged)
+            _export_here(db, settings, Pseudonyms(key), writer, stats, progress, total)
+            records, digests = writer.close(), {}
+        card = dataset_card(settings, stats, writer_class.files, writer_class.description)
         _write_text(staged / "README.md", card)
-        manifest = build_manifest(staged, settings, sink.stats, records)
+        manifest = build_manifest(staged, settings, stats, records, digests=digests)
         _write_text(staged / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
-    return ExportResult(folder=Path(os.path.abspath(out)), manifest=manifest)
+    return ExportResult(folder=Path(os.path.abspath(out)), manifest=manifest, processes=processes)
 
 
 def zip_folder(folder: Path) -> bytes:

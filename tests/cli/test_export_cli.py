@@ -149,6 +149,7 @@ KILLED_EXPORT = textwrap.dedent(
     from pathlib import Path
     from workbench.db.engine import Database
     from workbench.exporters.base import JsonLinesFile
+    from workbench.services import export
     from workbench.services.export import ExportOptions, export_dataset
 
     original = JsonLinesFile.write_lines
@@ -160,21 +161,28 @@ KILLED_EXPORT = textwrap.dedent(
         time.sleep(60)
 
     JsonLinesFile.write_lines = slow_write
-    export_dataset(Database.from_url(sys.argv[1]), out=Path(sys.argv[2]), options=ExportOptions())
+    jobs = int(sys.argv[4])
+    if jobs > 1:
+        # Several slices, so the workers (which run the real code) have some.
+        export.ARTICLE_BATCH = 1
+    db = Database.from_url(sys.argv[1])
+    export_dataset(db, out=Path(sys.argv[2]), options=ExportOptions(), jobs=jobs)
     """
 )
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_killed_export_leaves_no_folder(
     corpus: Database,
     database_url: str,
     tmp_path: Path,
+    jobs: int,
 ) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()
     out, marker = folder / "dataset", tmp_path / "writing"
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_EXPORT, database_url, str(out), str(marker)],
+        [sys.executable, "-c", KILLED_EXPORT, database_url, str(out), str(marker), str(jobs)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
@@ -190,7 +198,10 @@ def test_killed_export_leaves_no_folder(
             process.kill()
     assert not out.exists()
     leftovers = list(folder.glob(".dataset.tmp-*"))
-    assert len(leftovers) == 1 and (leftovers[0] / "annotations.jsonl").stat().st_size > 0
+    assert len(leftovers) == 1
+    # One process writes the file itself; with several, this process's slice is a part.
+    written = leftovers[0] if jobs == 1 else next(leftovers[0].glob(".part-*"))
+    assert (written / "annotations.jsonl").stat().st_size > 0
     result = runner.invoke(app, ["--db", database_url, "export", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert [p.name for p in folder.iterdir()] == ["dataset"]

@@ -126,6 +126,8 @@ def test_team_flow_from_first_admin_to_exported_gold_label(
     page.get_by_test_id("stRadio").get_by_text("disputed", exact=True).click()
     page.get_by_label("Rationale").fill("the transcript gives a different figure")
     page.get_by_role("button", name="Save gold label").click()
+    # The notice, not an idle page: the run the click starts may not have begun yet.
+    expect(page.get_by_text("Gold label saved: disputed")).to_be_visible()
     wait_idle(page)
     screenshot(page, "adjudicate")
     with app.db.read() as session:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import ROOT
 from workbench.db import export_queries as eq
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, Sentence, User
@@ -184,3 +187,36 @@ def test_a_shared_snapshot_hides_later_writes(corpus: Database) -> None:
 def test_a_snapshot_id_is_checked(db: Database) -> None:
     with db.read() as session, pytest.raises(ValueError, match="not a PostgreSQL snapshot id"):
         eq.use_snapshot(session, "1'; DROP TABLE users; --")
+
+
+UNGUARDED_SCRIPT = """
+import sys
+from pathlib import Path
+from workbench.db.engine import Database
+from workbench.services import export
+
+export.ARTICLE_BATCH = 1
+result = export.export_dataset(
+    Database.from_url(sys.argv[1]), out=Path(sys.argv[2]), options=export.ExportOptions(), jobs=2
+)
+print("exported with", result.processes, "processes")
+"""
+
+
+def test_workers_do_not_run_the_callers_script_again(
+    corpus: Database, database_url: str, tmp_path: Path
+) -> None:
+    # As the app's page scripts: a file run as __main__, with no `if __name__` guard.
+    script = tmp_path / "export_script.py"
+    script.write_text(UNGUARDED_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), database_url, str(tmp_path / "out")],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["exported with 2 processes"]
+    assert (tmp_path / "out" / "manifest.json").is_file()

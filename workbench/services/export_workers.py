@@ -19,9 +19,11 @@ import multiprocessing
 import os
 import queue
 import shutil
+import sys
 import traceback
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+import types
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
@@ -238,6 +240,25 @@ class _Workers:
             process.join()
 
 
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """While workers start, a ``__main__`` module that names no file.
+
+    A spawned child first runs the parent's ``__main__`` file again (multiprocessing's rule for
+    scripts): in the app that is the Streamlit page script, which must not run there, and a
+    script calling ``export_dataset`` without an ``if __name__ == "__main__"`` guard would
+    export again in each worker. The workers need nothing from it.
+    """
+    main = sys.modules.get("__main__")
+    bare = sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        # Streamlit swaps ``__main__`` for each script run: put back only what was replaced.
+        if sys.modules.get("__main__") is bare and main is not None:
+            sys.modules["__main__"] = main
+
+
 def export_in_processes(
     db: Database,
     *,
@@ -271,8 +292,9 @@ def export_in_processes(
                 context.Process(target=_worker, args=(setup, ready, counter, results), daemon=True)
                 for _ in range(processes - 1)
             ]
-            for process in started:
-                process.start()
+            with _bare_main():
+                for process in started:
+                    process.start()
             workers = _Workers(started, results)
             try:
                 while True:

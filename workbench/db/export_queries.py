@@ -233,25 +233,35 @@ def _joined(
     return joined_text(value, literal(separator, String))
 
 
-def labels_of(session: Session, *, article_ids: Sequence[str]) -> list[LabelGroup]:
+def labels_of(
+    session: Session, *, article_ids: Sequence[str], verdicts_only: bool = False
+) -> list[LabelGroup]:
     """The reviewer labels of these articles, one row per labeled sentence (see ``LabelGroup``).
 
     Each column lists one value per label, every column in the same order, which is otherwise
-    arbitrary: the caller puts the labels in reviewer order.
+    arbitrary: the caller puts the labels in reviewer order. ``verdicts_only`` leaves the notes,
+    times and evidence empty: counting labels needs none of them.
     """
-    stored: ColumnElement[Any] = (
-        Annotation.updated_at  # type: ignore[assignment]
-        if session.get_bind().dialect.name == "sqlite"
-        else _utc_iso_seconds(Annotation.updated_at)
-    )
+    details: list[ColumnElement[str]]
+    if verdicts_only:
+        details = [literal("", String)] * 3
+    else:
+        stored: ColumnElement[Any] = (
+            Annotation.updated_at  # type: ignore[assignment]
+            if session.get_bind().dialect.name == "sqlite"
+            else _utc_iso_seconds(Annotation.updated_at)
+        )
+        details = [
+            _joined(json_string(Annotation.note), SEPARATOR),
+            _joined(stored, SEPARATOR),
+            _joined(Annotation.evidence_json, SEPARATOR),
+        ]
     stmt = (
         select(
             Sentence.id,
             _joined(cast_(Annotation.user_id, String), " "),
             _joined(Annotation.label, " "),
-            _joined(json_string(Annotation.note), SEPARATOR),
-            _joined(stored, SEPARATOR),
-            _joined(Annotation.evidence_json, SEPARATOR),
+            *details,
         )
         .join(Annotation, Annotation.sentence_id == Sentence.id)
         .where(Sentence.article_id.in_(article_ids))

@@ -101,7 +101,9 @@ class ArticleExporter:
                 eq.sentences_of(session, article_ids=article_ids), attrgetter("article_id")
             )
         }
-        labels = {group[0]: group for group in eq.labels_of(session, article_ids=article_ids)}
+        # A dry run only counts: it needs no notes, times or evidence.
+        groups = eq.labels_of(session, article_ids=article_ids, verdicts_only=writer is None)
+        labels = {group[0]: group for group in groups}
         users = set(" ".join([group[1] for group in labels.values()]).split(" "))
         stats.reviewers.update(self.reviewers.name[user] for user in users - {""})
         gold_evidence = _evidence_by_owner(eq.gold_evidence_of(session, article_ids=article_ids))

@@ -121,6 +121,8 @@ def _worker(
     results: multiprocessing.Queue[Any],
 ) -> None:
     """A worker process: read the export's snapshot, export slices until none is left."""
+    if os.getppid() != setup.parent:
+        return  # the exporting process died while this one started: nobody waits for it
     # As in the main process: the export's objects form no cycles worth collecting.
     gc.disable()
     try:

@@ -129,6 +129,11 @@ def articles_by_id(session: Session, *, article_ids: Sequence[str]) -> list[Arti
     return list(map(ArticleRow._make, _fetch(session, stmt)))
 
 
+def _first_read(session: Session) -> None:
+    """Read one row, which starts a SQLite read transaction on the data committed now."""
+    session.execute(select(Article.id).limit(1)).all()
+
+
 def share_snapshot(session: Session) -> str | None:
     """Fix what this read session sees; on PostgreSQL, return the id others can see it by.
 
@@ -137,7 +142,7 @@ def share_snapshot(session: Session) -> str | None:
     reads once and returns None.
     """
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(select(Article.id).limit(1)).all()
+        _first_read(session)
         return None
     return str(session.scalar(text("SELECT pg_export_snapshot()")))
 
@@ -149,7 +154,7 @@ def use_snapshot(session: Session, snapshot: str | None) -> None:
     and the caller makes sure no write has committed since the other session's first read.
     """
     if snapshot is None:
-        session.execute(select(Article.id).limit(1)).all()
+        _first_read(session)
         return
     if not _SNAPSHOT_ID.fullmatch(snapshot):
         raise ValueError(f"not a PostgreSQL snapshot id: {snapshot!r}")

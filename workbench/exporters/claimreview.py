@@ -75,7 +75,7 @@ class ClaimReviewWriter(DatasetWriter):
 
     def __init__(self, folder: Path, *, durable: bool = True):
         super().__init__(folder, durable=durable)
-        self._out = JsonLinesFile(folder / "claimreview.jsonl", durable=durable)
+        self._out = JsonLinesFile(folder / "claimreview.jsonl", durable=self.durable)
 
     def write_claim(self, record: Record) -> None:
         """Append the review of a claim, if it is one."""

@@ -58,7 +58,7 @@ class FeverWriter(DatasetWriter):
 
     def __init__(self, folder: Path, *, durable: bool = True):
         super().__init__(folder, durable=durable)
-        self._out = JsonLinesFile(folder / "fever.jsonl", durable=durable)
+        self._out = JsonLinesFile(folder / "fever.jsonl", durable=self.durable)
 
     def write_claim(self, record: Record) -> None:
         """Append the FEVER line of a claim, if it is one."""

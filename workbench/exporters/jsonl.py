@@ -21,9 +21,9 @@ class JsonlWriter(DatasetWriter):
 
     def __init__(self, folder: Path, *, durable: bool = True):
         super().__init__(folder, durable=durable)
-        self._claims = JsonLinesFile(folder / "claims.jsonl", durable=durable)
-        self._annotations = JsonLinesFile(folder / "annotations.jsonl", durable=durable)
-        self._articles = JsonLinesFile(folder / "articles.jsonl", durable=durable)
+        self._claims = JsonLinesFile(folder / "claims.jsonl", durable=self.durable)
+        self._annotations = JsonLinesFile(folder / "annotations.jsonl", durable=self.durable)
+        self._articles = JsonLinesFile(folder / "articles.jsonl", durable=self.durable)
 
     def write_claim(self, record: Record) -> None:
         """Append a claims.jsonl line."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from workbench import keyfile
 from workbench.db import export_queries as eq
-from workbench.db.engine import Database
+from workbench.db.engine import Database, sqlite_path
 from workbench.domain.gold import Policy
 from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
@@ -143,7 +143,8 @@ def _processes(db: Database, jobs: int | None, labels: int, writer: type[Dataset
     """How many processes export: ``jobs``, or by default every core for a large export."""
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}")
-    in_memory = db.is_sqlite and db.engine.url.database in (None, "", ":memory:")
+    url = db.engine.url.render_as_string(hide_password=False)
+    in_memory = db.is_sqlite and sqlite_path(url) is None
     if not writer.concatenable or in_memory:
         return 1
     if jobs is None:

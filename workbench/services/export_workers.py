@@ -218,14 +218,15 @@ class _Workers:
         """Results sent so far (waiting for one when ``block``); WorkerError if a worker failed."""
         collected: list[SliceResult] = []
         while self.running:
+            wait = block and not collected
             try:
-                item = self.results.get(block=block and not collected, timeout=POLL_SECONDS)
+                item = self.results.get(timeout=POLL_SECONDS) if wait else self.results.get_nowait()
             except queue.Empty:
                 if any(p.exitcode not in (None, 0) for p in self.processes):
                     raise WorkerError("an export worker process stopped unexpectedly") from None
-                if not block or collected:
-                    break
-                continue
+                if wait:
+                    continue
+                break
             if item is None:
                 self.running -= 1
             elif isinstance(item, str):

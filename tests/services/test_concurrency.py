@@ -180,3 +180,129 @@ def test_two_first_visitors_create_one_first_admin(db: Database) -> None:
     assert outcomes == ["created", "refused"]
     with db.read() as session:
         assert queries.count_users(session) == 1
+
+
+def _lockout_race(db: Database, attempts: int) -> tuple[list[str], int]:
+    """``attempts`` wrong sign-ins at once; the outcomes and how many hashes were checked."""
+    from workbench.errors import AccountLockedError, AuthenticationError
+    from workbench.services import users
+
+    checked: list[int] = []
+    real_verify = users._verify
+
+    def counting_verify(password_hash: str | None, password: str) -> bool:
+        if password_hash is not None:
+            checked.append(1)
+        return real_verify(password_hash, password)
+
+    start = threading.Barrier(attempts)
+
+    def attempt(i: int) -> str:
+        start.wait()
+        try:
+            users.sign_in(db, name="ana", password=f"wrong guess {i}")
+        except AccountLockedError:
+            return "locked"
+        except AuthenticationError:
+            return "wrong"
+        return "signed in"
+
+    users._verify = counting_verify  # type: ignore[assignment]
+    try:
+        with ThreadPoolExecutor(max_workers=attempts) as pool:
+            outcomes = sorted(pool.map(attempt, range(attempts)))
+    finally:
+        users._verify = real_verify  # type: ignore[assignment]
+    return outcomes, len(checked)
+
+
+def test_sixteen_sign_ins_at_once_lock_after_exactly_five_failures(
+    db: Database, make_user: MakeUser
+) -> None:
+    from workbench.db.models import User
+    from workbench.errors import AccountLockedError
+    from workbench.services import users
+
+    make_user("ana")
+    outcomes, checked = _lockout_race(db, THREADS)
+    # Four plain refusals, the fifth failure locks, every other attempt finds the lock.
+    assert outcomes == ["locked"] * (THREADS - 4) + ["wrong"] * 4
+    assert checked == users.MAX_FAILED_LOGINS  # no password is checked beyond the limit
+    with db.read() as session:
+        ana = session.scalar(select(User).where(User.name == "ana"))
+        assert ana is not None and ana.locked_until is not None
+    with pytest.raises(AccountLockedError):
+        users.sign_in(db, name="ana", password="correct horse")
+
+
+def _evidence_race(db: Database, *, user_id: int, sentence_id: int, additions: int) -> None:
+    """``additions`` evidence items added to one label by THREADS threads at once."""
+    from workbench.domain.labels import Evidence
+    from workbench.services import labeling
+
+    go = threading.Event()
+
+    def add(i: int) -> None:
+        go.wait()
+        item = Evidence(url=f"https://example.org/e{i}", quote=f"quote {i}", stance="context")
+        with db.write() as session:
+            labeling.add_evidence(session, user_id=user_id, sentence_id=sentence_id, item=item)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        futures = [pool.submit(add, i) for i in range(additions)]
+        go.set()
+        for future in futures:
+            future.result()
+
+
+def test_forty_evidence_additions_at_once_store_forty_items(
+    seeded_db: Database, make_user: MakeUser
+) -> None:
+    from workbench.services import labeling
+
+    ana = make_user("ana", password=None)
+    sentence = _sentence_ids(seeded_db, 1)[0]
+    with seeded_db.write() as session:
+        labeling.set_verdict(session, user_id=ana, sentence_id=sentence, label="unsourced")
+    _evidence_race(seeded_db, user_id=ana, sentence_id=sentence, additions=40)
+    with seeded_db.read() as session:
+        state = labeling.label_state(session, user_id=ana, sentence_id=sentence)
+    assert state is not None
+    assert sorted(item.url for item in state.evidence) == sorted(
+        f"https://example.org/e{i}" for i in range(40)
+    )
+    assert _counts(seeded_db) == (1, 41)  # the create and forty updates
+    _assert_chains_intact(seeded_db)
+
+
+def test_notes_and_evidence_edited_at_once_keep_each_other(
+    seeded_db: Database, make_user: MakeUser
+) -> None:
+    from workbench.domain.labels import Evidence
+    from workbench.services import labeling
+
+    ana = make_user("ana", password=None)
+    sentence = _sentence_ids(seeded_db, 1)[0]
+    with seeded_db.write() as session:
+        labeling.set_verdict(session, user_id=ana, sentence_id=sentence, label="unsourced")
+    go = threading.Event()
+
+    def edit(i: int) -> None:
+        go.wait()
+        with seeded_db.write() as session:
+            if i % 2:
+                labeling.set_note(session, user_id=ana, sentence_id=sentence, note=f"note {i}")
+            else:
+                item = Evidence(url=f"https://example.org/e{i}", stance="context")
+                labeling.add_evidence(session, user_id=ana, sentence_id=sentence, item=item)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        futures = [pool.submit(edit, i) for i in range(32)]
+        go.set()
+        for future in futures:
+            future.result()
+    with seeded_db.read() as session:
+        state = labeling.label_state(session, user_id=ana, sentence_id=sentence)
+    assert state is not None and len(state.evidence) == 16
+    assert state.note in {f"note {i}" for i in range(1, 32, 2)}
+    _assert_chains_intact(seeded_db)

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from workbench.db import accounts, queries
+from workbench.db import accounts, logins, queries
 from workbench.db.engine import Database
 from workbench.db.models import User, utcnow
 from workbench.domain.labels import Role
@@ -185,55 +185,73 @@ def _locked_message(name: str, until: datetime, now: datetime) -> str:
     )
 
 
-def authenticate(
-    session: Session, *, name: str, password: str, now: datetime | None = None
-) -> User:
-    """The account when name and password match; failures are counted on the account.
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """What the first step of a sign-in found: whose hash to check and which attempt it is."""
 
-    The fifth failure in a row locks the account for 15 minutes (AccountLockedError, with
-    the time left); a success resets the count. The caller commits the session even when
-    this raises, so the count is kept (``sign_in`` does that).
+    user_id: int | None
+    name: str
+    password_hash: str | None
+    active: bool
+    attempt: int
+
+
+def _count_attempt(db: Database, *, name: str, now: datetime) -> _Attempt:
+    """Find the account and count this attempt on it before any password is checked.
+
+    One atomic UPDATE counts it, so concurrent attempts each get their own number; an attempt
+    beyond the limit engages the lock at once instead of checking yet another password.
     """
-    now = now or utcnow()
-    user = queries.user_by_name(session, name=name.strip())
-    if user is None:
-        _verify(None, password)
-        raise AuthenticationError(WRONG_CREDENTIALS)
-    locked_until = _aware(user.locked_until)
-    if locked_until is not None:
-        if locked_until > now:
-            raise AccountLockedError(_locked_message(user.name, locked_until, now))
-        user.locked_until = None
-        user.failed_logins = 0
-    if not _verify(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            session.flush()
-            raise AccountLockedError(_locked_message(user.name, now + LOCKOUT, now))
-        session.flush()
-        raise AuthenticationError(WRONG_CREDENTIALS)
-    if not user.active:
-        raise AuthenticationError(f"account {user.name!r} is deactivated; ask an admin")
-    user.failed_logins = 0
-    assert user.password_hash is not None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    session.flush()
-    return user
+    with db.write() as session:
+        user = queries.user_by_name(session, name=name.strip())
+        if user is None:
+            return _Attempt(None, name, None, False, 0)
+        attempt = logins.count_attempt(session, user_id=user.id, now=now)
+        if attempt is None:
+            session.refresh(user, ["locked_until"])
+            until = _aware(user.locked_until) or now + LOCKOUT
+            raise AccountLockedError(_locked_message(user.name, until, now))
+        if attempt > MAX_FAILED_LOGINS:
+            logins.lock_out(session, user_id=user.id, until=now + LOCKOUT)
+            locked = AccountLockedError(_locked_message(user.name, now + LOCKOUT, now))
+        else:
+            return _Attempt(user.id, user.name, user.password_hash, user.active, attempt)
+    raise locked
 
 
 def sign_in(db: Database, *, name: str, password: str, now: datetime | None = None) -> Account:
-    """Check a name and password in one transaction that keeps the failure count."""
-    failure: AuthenticationError | None = None
+    """The account when name and password match; failures are counted on the account.
+
+    The fifth failure in a row locks the account for 15 minutes (AccountLockedError, with the
+    time left); a success resets the count. The attempt is counted before the password hash is
+    checked and the hash is checked outside any transaction, so concurrent attempts neither
+    wait on each other's hashing nor get past the limit.
+    """
+    now = now or utcnow()
+    found = _count_attempt(db, name=name, now=now)
+    if found.user_id is None:
+        _verify(None, password)
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    if not _verify(found.password_hash, password):
+        if found.attempt >= MAX_FAILED_LOGINS:
+            with db.write() as session:
+                logins.lock_out(session, user_id=found.user_id, until=now + LOCKOUT)
+            raise AccountLockedError(_locked_message(found.name, now + LOCKOUT, now))
+        raise AuthenticationError(WRONG_CREDENTIALS)
     with db.write() as session:
-        try:
-            account = Account.of(authenticate(session, name=name, password=password, now=now))
-        except AuthenticationError as exc:
-            failure = exc
-    if failure is not None:
-        raise failure
+        if not logins.clear_failures(session, user_id=found.user_id, now=now):
+            # Attempts made while this one was checked locked the account meanwhile.
+            raise AccountLockedError(_locked_message(found.name, now + LOCKOUT, now))
+        user = session.get(User, found.user_id, populate_existing=True)
+        if user is None:
+            raise AuthenticationError(WRONG_CREDENTIALS)
+        if user.active and user.password_hash is not None:
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            session.flush()
+        account = Account.of(user)
+    if not account.active:
+        raise AuthenticationError(f"account {account.name!r} is deactivated; ask an admin")
     return account
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workbench.db import bulk_labels as bulk
-from workbench.db import queries
 from workbench.db.bulk_labels import StoredEvidence
+from workbench.db.label_locks import lock_existing_annotation
 from workbench.db.models import Annotation, AuditEntry, EvidenceItem, Sentence, User, utcnow
 from workbench.db.writes import lock_annotation
 from workbench.domain.labels import Evidence, Label, encode_evidence, parse_label
@@ -64,6 +64,72 @@ def _active_user(session: Session, user_id: int) -> User:
     return user
 
 
+@dataclass(frozen=True, slots=True)
+class LockedLabel:
+    """A reviewer's label row, locked until the transaction ends; ``created`` when just made."""
+
+    annotation: Annotation
+    created: bool
+
+
+def lock_label(
+    session: Session, *, user_id: int, sentence_id: int, create_as: Label | None = None
+) -> LockedLabel | None:
+    """Lock this reviewer's label on a sentence before reading it for an edit.
+
+    With ``create_as`` a missing label is created with that verdict first; without it a
+    missing label gives None. Every read-modify-write of a label starts here, so two edits at
+    once are applied one after the other and neither is lost.
+    """
+    _active_user(session, user_id)
+    if session.get(Sentence, sentence_id) is None:
+        raise NotFoundError(f"no sentence with id {sentence_id}")
+    if create_as is None:
+        found = lock_existing_annotation(session, sentence_id=sentence_id, user_id=user_id)
+        return None if found is None else LockedLabel(found, created=False)
+    annotation, created = lock_annotation(
+        session, sentence_id=sentence_id, user_id=user_id, label=create_as.value
+    )
+    return LockedLabel(annotation, created)
+
+
+def save_locked(
+    session: Session,
+    *,
+    locked: LockedLabel,
+    label: Label,
+    note: str,
+    evidence: Sequence[Evidence],
+) -> Annotation:
+    """Write a new state to a locked label and append its audit row (nothing when unchanged)."""
+    annotation = locked.annotation
+    note = note[:MAX_NOTE]
+    old = (
+        None if locked.created else snapshot(annotation.label, annotation.note, annotation.evidence)
+    )
+    new = snapshot(label.value, note, evidence)
+    if old == new:
+        return annotation
+    annotation.label = label.value
+    annotation.note = note
+    annotation.updated_at = utcnow()
+    annotation.evidence = evidence_rows(evidence)
+    annotation.evidence_json = encode_evidence(evidence)
+    session.add(
+        AuditEntry(
+            actor_id=annotation.user_id,
+            entity="annotation",
+            entity_id=annotation.id,
+            sentence_id=annotation.sentence_id,
+            action="create" if locked.created else "update",
+            old=old,
+            new=new,
+        )
+    )
+    session.flush()
+    return annotation
+
+
 def record_label(
     session: Session,
     *,
@@ -75,35 +141,9 @@ def record_label(
 ) -> Annotation:
     """Create or update this reviewer's label on a sentence and append an audit row."""
     verdict = parse_label(label)
-    _active_user(session, user_id)
-    if session.get(Sentence, sentence_id) is None:
-        raise NotFoundError(f"no sentence with id {sentence_id}")
-    note = note[:MAX_NOTE]
-    annotation, created = lock_annotation(
-        session, sentence_id=sentence_id, user_id=user_id, label=verdict.value
-    )
-    old = None if created else snapshot(annotation.label, annotation.note, annotation.evidence)
-    new = snapshot(verdict.value, note, evidence)
-    if old == new:
-        return annotation
-    annotation.label = verdict.value
-    annotation.note = note
-    annotation.updated_at = utcnow()
-    annotation.evidence = evidence_rows(evidence)
-    annotation.evidence_json = encode_evidence(evidence)
-    session.add(
-        AuditEntry(
-            actor_id=user_id,
-            entity="annotation",
-            entity_id=annotation.id,
-            sentence_id=sentence_id,
-            action="create" if created else "update",
-            old=old,
-            new=new,
-        )
-    )
-    session.flush()
-    return annotation
+    locked = lock_label(session, user_id=user_id, sentence_id=sentence_id, create_as=verdict)
+    assert locked is not None  # create_as makes the row when it is missing
+    return save_locked(session, locked=locked, label=verdict, note=note, evidence=evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +233,7 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
 def clear_label(session: Session, *, user_id: int, sentence_id: int) -> bool:
     """Delete this reviewer's label on a sentence (audited); False when there was none."""
     _active_user(session, user_id)
-    annotation = queries.annotation_for(session, sentence_id=sentence_id, user_id=user_id)
+    annotation = lock_existing_annotation(session, sentence_id=sentence_id, user_id=user_id)
     if annotation is None:
         return False
     session.add(

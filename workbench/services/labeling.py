@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from workbench.db import queries
 from workbench.db.models import EvidenceItem
 from workbench.domain.labels import Evidence, Label, check_label_evidence, parse_label
 from workbench.errors import InputError, NotFoundError
-from workbench.services.annotate import record_label
+from workbench.services.annotate import LockedLabel, lock_label, save_locked
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,23 +50,33 @@ def label_state(session: Session, *, user_id: int, sentence_id: int) -> LabelSta
     return LabelState(parse_label(annotation.label), annotation.note, evidence)
 
 
-def _save(session: Session, *, user_id: int, sentence_id: int, state: LabelState) -> LabelState:
-    record_label(
-        session,
-        user_id=user_id,
-        sentence_id=sentence_id,
-        label=state.label,
-        note=state.note,
-        evidence=state.evidence,
-    )
+def _state_of(locked: LockedLabel) -> LabelState | None:
+    if locked.created:
+        return None
+    annotation = locked.annotation
+    evidence = tuple(_as_evidence(item) for item in annotation.evidence)
+    return LabelState(parse_label(annotation.label), annotation.note, evidence)
+
+
+def _save(session: Session, *, locked: LockedLabel, state: LabelState) -> LabelState:
+    save_locked(session, locked=locked, label=state.label, note=state.note, evidence=state.evidence)
     return state
 
 
-def _existing(session: Session, *, user_id: int, sentence_id: int, action: str) -> LabelState:
-    state = label_state(session, user_id=user_id, sentence_id=sentence_id)
-    if state is None:
+def _edit(
+    session: Session,
+    *,
+    user_id: int,
+    sentence_id: int,
+    action: str,
+    change: Callable[[LabelState], LabelState],
+) -> LabelState:
+    """Lock the label, then read it and write ``change`` of it: no concurrent edit is lost."""
+    locked = lock_label(session, user_id=user_id, sentence_id=sentence_id)
+    old = _state_of(locked) if locked is not None else None
+    if locked is None or old is None:
         raise InputError(f"choose a label for this sentence before you {action}")
-    return state
+    return _save(session, locked=locked, state=change(old))
 
 
 def set_verdict(
@@ -79,34 +89,52 @@ def set_verdict(
 ) -> LabelState:
     """Save this reviewer's verdict, keeping the evidence; the note changes when given."""
     verdict = parse_label(label)
-    old = label_state(session, user_id=user_id, sentence_id=sentence_id)
+    locked = lock_label(session, user_id=user_id, sentence_id=sentence_id, create_as=verdict)
+    assert locked is not None  # create_as makes the row when it is missing
+    old = _state_of(locked)
     kept_note = old.note if old is not None else ""
     evidence = old.evidence if old is not None else ()
     new = LabelState(verdict, kept_note if note is None else note, evidence)
-    return _save(session, user_id=user_id, sentence_id=sentence_id, state=new)
+    return _save(session, locked=locked, state=new)
 
 
 def set_note(session: Session, *, user_id: int, sentence_id: int, note: str) -> LabelState:
     """Change the note of an existing label."""
-    old = _existing(session, user_id=user_id, sentence_id=sentence_id, action="write a note")
-    new = LabelState(old.label, note, old.evidence)
-    return _save(session, user_id=user_id, sentence_id=sentence_id, state=new)
+    return _edit(
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        action="write a note",
+        change=lambda old: LabelState(old.label, note, old.evidence),
+    )
 
 
 def add_evidence(session: Session, *, user_id: int, sentence_id: int, item: Evidence) -> LabelState:
     """Append one evidence item to an existing label."""
-    old = _existing(session, user_id=user_id, sentence_id=sentence_id, action="add evidence")
-    new = LabelState(old.label, old.note, (*old.evidence, item))
-    return _save(session, user_id=user_id, sentence_id=sentence_id, state=new)
+    return _edit(
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        action="add evidence",
+        change=lambda old: LabelState(old.label, old.note, (*old.evidence, item)),
+    )
 
 
 def remove_evidence(
     session: Session, *, user_id: int, sentence_id: int, position: int
 ) -> LabelState:
     """Remove the evidence item at ``position`` (0-based) from an existing label."""
-    old = _existing(session, user_id=user_id, sentence_id=sentence_id, action="edit evidence")
-    if not 0 <= position < len(old.evidence):
-        raise NotFoundError(f"no evidence item {position + 1} on this label")
-    kept: Sequence[Evidence] = old.evidence[:position] + old.evidence[position + 1 :]
-    new = LabelState(old.label, old.note, tuple(kept))
-    return _save(session, user_id=user_id, sentence_id=sentence_id, state=new)
+
+    def without(old: LabelState) -> LabelState:
+        if not 0 <= position < len(old.evidence):
+            raise NotFoundError(f"no evidence item {position + 1} on this label")
+        kept: Sequence[Evidence] = old.evidence[:position] + old.evidence[position + 1 :]
+        return LabelState(old.label, old.note, tuple(kept))
+
+    return _edit(
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        action="edit evidence",
+        change=without,
+    )

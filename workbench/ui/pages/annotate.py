@@ -19,7 +19,8 @@ article_id = st.query_params.get("article", "")
 article = load_article(article_id) if article_id else None
 if article is None:
     if article_id:
-        st.error(f"There is no article with id {article_id!r}.")
+        shown = article_id if len(article_id) <= 200 else f"{article_id[:200]}…"
+        st.error(f"There is no article with id '{escape_markdown(shown)}'.")
     else:
         st.info("Choose an article to annotate.")
     st.page_link(page_path("articles.py"), label="All articles", icon=":material/list:")

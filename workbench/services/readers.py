@@ -33,6 +33,7 @@ from workbench.domain.articles import (
     normalise_text,
     parse_published,
 )
+from workbench.domain.markdown_text import plain_line
 from workbench.errors import InputError
 
 MAX_DOCUMENT_BYTES = 10_000_000  # a file or page holding one article
@@ -42,13 +43,6 @@ USER_AGENT = "factcheck-workbench/0.1 (article ingest)"
 
 Reader = Callable[[str, bytes], list[ArticleDraft]]
 
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-_MD_QUOTE = re.compile(r"^ {0,3}> ?")
-_MD_RULE = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
 _FRONT_MATTER_KEYS = {"title", "author", "date", "published", "url", "outlet"}
 
 # trafilatura reports pages it cannot parse through logging; we report them ourselves.
@@ -87,21 +81,6 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return {}, lines
 
 
-def _plain_markdown(line: str) -> tuple[str, bool]:
-    """The line without markdown markup, and whether it was a heading."""
-    heading = _MD_HEADING.match(line)
-    if heading:
-        line = heading.group(1)
-    if _MD_RULE.match(line):
-        return "", False
-    line = _MD_QUOTE.sub("", line)
-    line = _MD_IMAGE.sub("", line)
-    line = _MD_LINK.sub(r"\1", line)
-    line = _MD_STRONG.sub(r"\2", line)
-    line = _MD_EMPHASIS.sub(r"\2", line)
-    return line.rstrip(), heading is not None
-
-
 def read_markdown(name: str, data: bytes) -> list[ArticleDraft]:
     """A markdown article without its markup; a first ``# Heading`` or front matter is the title."""
     meta, lines = _front_matter(_document_text(data).split("\n"))
@@ -109,7 +88,7 @@ def read_markdown(name: str, data: bytes) -> list[ArticleDraft]:
     title = meta.get("title", "")
     first_seen = False
     for line in lines:
-        text, is_heading = _plain_markdown(line)
+        text, is_heading = plain_line(line)
         if text.strip() and not first_seen:
             first_seen = True
             if not title and (is_heading or looks_like_headline(text)):

@@ -44,7 +44,10 @@ def test_same_text_as_the_regular_expressions(line: str) -> None:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("## Ceasefire *holds* for a **third** week ##", ("Ceasefire holds for a third week", True)),
+        (
+            "## Ceasefire *holds* for a **third** week ##",
+            ("Ceasefire holds for a third week", True),
+        ),
         ("See [the report](https://x.org/r) ![chart](c.png) now", ("See the report  now", False)),
         ("> __Quoted__ and _stressed_ text", ("Quoted and stressed text", False)),
         ("* * *", ("", False)),

@@ -14,6 +14,7 @@ from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
 from workbench.services.articles import PreparedArticle, prepare_article, store_prepared
 from workbench.services.claims import active_model
+from workbench.services.fetch import FetchPolicy
 from workbench.services.linking import link_articles
 from workbench.services.readers import (
     SUPPORTED_SUFFIXES,
@@ -85,12 +86,19 @@ def _ingest_source(
         )
 
 
-def ingest_paths(db: Database, sources: Iterable[str]) -> IngestReport:
-    """Ingest files, folders (recursively) and http(s) URLs; a bad file leaves nothing behind."""
+def ingest_paths(
+    db: Database, sources: Iterable[str], *, fetch_policy: FetchPolicy | None = None
+) -> IngestReport:
+    """Ingest files, folders (recursively) and http(s) URLs; a bad file leaves nothing behind.
+
+    URLs are fetched under ``fetch_policy`` (default: public addresses only, unless the
+    environment allows others; see workbench.services.fetch).
+    """
     report = IngestReport()
+    policy = fetch_policy or FetchPolicy.from_env()
     for source in sources:
         if is_url(source):
-            _ingest_source(db, source, partial(fetch_url, source), report)
+            _ingest_source(db, source, partial(fetch_url, source, policy=policy), report)
             continue
         path = Path(source)
         if path.is_dir():

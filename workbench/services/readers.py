@@ -11,14 +11,9 @@ import io
 import json
 import logging
 import re
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from http.client import HTTPException, HTTPMessage
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 
@@ -35,11 +30,10 @@ from workbench.domain.articles import (
 )
 from workbench.domain.markdown_text import plain_line
 from workbench.errors import InputError
+from workbench.services.fetch import FetchPolicy, fetch_page
 
 MAX_DOCUMENT_BYTES = 10_000_000  # a file or page holding one article
 MAX_DATASET_BYTES = 256_000_000  # a .jsonl or .csv file holding many
-FETCH_TIMEOUT_S = 20.0
-USER_AGENT = "factcheck-workbench/0.1 (article ingest)"
 
 Reader = Callable[[str, bytes], list[ArticleDraft]]
 
@@ -318,65 +312,10 @@ def is_url(source: str) -> bool:
     return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source) is not None
 
 
-class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to other http(s) URLs."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: Any,
-        code: int,
-        msg: str,
-        headers: HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise InputError(f"redirect to a non-http(s) URL refused: {newurl}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _download(url: str) -> tuple[bytes, str, str | None, str]:
-    """Body, content type, charset and final URL, within the time and size limits."""
-    opener = urllib.request.build_opener(_HttpRedirectsOnly)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    deadline = time.monotonic() + FETCH_TIMEOUT_S
-    try:
-        with opener.open(request, timeout=FETCH_TIMEOUT_S) as response:
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
-                limit = MAX_DOCUMENT_BYTES
-                raise InputError(
-                    f"page is too large: {int(declared):,} bytes; the limit is {limit:,}"
-                )
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := response.read(65_536):
-                size += len(chunk)
-                if size > MAX_DOCUMENT_BYTES:
-                    raise InputError(f"page is too large: over {MAX_DOCUMENT_BYTES:,} bytes")
-                if time.monotonic() > deadline:
-                    raise TimeoutError
-                chunks.append(chunk)
-            content_type = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
-            return b"".join(chunks), content_type, charset, response.geturl()
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise InputError(f"timed out after {FETCH_TIMEOUT_S:g} s") from None
-        raise InputError(f"could not fetch: {exc.reason}") from None
-    except TimeoutError:
-        raise InputError(f"timed out after {FETCH_TIMEOUT_S:g} s") from None
-    except (OSError, HTTPException) as exc:
-        raise InputError(f"could not fetch: {exc}") from None
-
-
-def fetch_url(url: str) -> list[ArticleDraft]:
-    """Fetch an http(s) page (timeout and size cap) and extract its article."""
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise InputError("only http(s) URLs can be ingested")
-    data, content_type, charset, final_url = _download(url)
+def fetch_url(url: str, *, policy: FetchPolicy | None = None) -> list[ArticleDraft]:
+    """The article of an http(s) page, fetched under ``policy`` (default: the environment's)."""
+    page = fetch_page(url, policy or FetchPolicy.from_env())
+    data, content_type, charset, final_url = page.body, page.content_type, page.charset, page.url
     if not data.strip():
         raise InputError("page is empty")
     if charset:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from workbench.db.engine import Database
 from workbench.domain.articles import ArticleDraft
@@ -24,6 +25,8 @@ from workbench.services.readers import (
     read_bytes,
     read_path,
 )
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -75,7 +78,11 @@ def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) 
 def _ingest_source(
     db: Database, name: str, read: Callable[[], list[ArticleDraft]], report: IngestReport
 ) -> None:
-    """Read and store one file or page; a failure becomes one error naming it."""
+    """Read and store one file or page; a failure becomes one error naming it.
+
+    Any failure, not only the expected ones: the other files of the call are still loaded,
+    and what a user sees names the file, never a traceback or a path on the server.
+    """
     try:
         _store_file(db, read(), report)
     except InputError as exc:
@@ -83,6 +90,16 @@ def _ingest_source(
     except IntegrityError:
         report.errors.append(
             InputError("an article with the same id or text was stored meanwhile", source=name)
+        )
+    except DataError:
+        _log.debug("the database refused a value of %s", name, exc_info=True)
+        report.errors.append(InputError("the database refused a value of this file", source=name))
+    except RecursionError:
+        report.errors.append(InputError("the file is nested too deeply to read", source=name))
+    except Exception as exc:  # noqa: BLE001 (reported to the user as this file's error line)
+        _log.debug("unexpected failure while loading %s", name, exc_info=True)
+        report.errors.append(
+            InputError(f"could not be loaded (unexpected {type(exc).__name__})", source=name)
         )
 
 

@@ -167,14 +167,38 @@ def _check_unique_ids(drafts: list[ArticleDraft]) -> None:
         seen[draft.id] = draft.line
 
 
-def _json_error(line: str, number: int) -> Any:
-    """Parse a line orjson refused with the standard parser, for its clearer message."""
+JSON_MAX_DEPTH = 1_024  # orjson's own limit; article records are two levels deep
+JSON_MAX_DIGITS = 19  # a 64-bit integer; an id or number longer than this is not data
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > JSON_MAX_DIGITS:
+        raise InputError(
+            f"number with {digits:,} digits is too large (at most {JSON_MAX_DIGITS} digits)"
+        )
+    return int(text)
+
+
+def _json_error(line: str, number: int, error: orjson.JSONDecodeError) -> Any:
+    """Parse a line orjson refused with the standard parser, for its clearer message.
+
+    The standard parser also accepts what orjson is stricter about (NaN, integers past 64
+    bits), but neither unbounded nesting nor unbounded integers.
+    """
+    too_deep = f"JSON is nested too deeply (more than {JSON_MAX_DEPTH:,} levels)"
+    if str(error).startswith("depth limit exceeded"):
+        raise InputError(too_deep, line=number)
     try:
-        return json.loads(line)  # also accepts what orjson is stricter about (NaN, huge ints)
+        return json.loads(line, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         reason = exc.msg.removesuffix(" starting at")
         reason = reason[:1].lower() + reason[1:]
         raise InputError(f"invalid JSON at column {exc.colno}: {reason}", line=number) from None
+    except RecursionError:
+        raise InputError(too_deep, line=number) from None
+    except InputError as exc:
+        raise InputError(exc.detail, line=number) from None
 
 
 def read_jsonl(name: str, data: bytes) -> list[ArticleDraft]:
@@ -187,8 +211,8 @@ def read_jsonl(name: str, data: bytes) -> list[ArticleDraft]:
             continue
         try:
             record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            record = _json_error(line, number)
+        except orjson.JSONDecodeError as exc:
+            record = _json_error(line, number, exc)
         if not isinstance(record, dict):
             kind = "array" if isinstance(record, list) else type(record).__name__
             raise InputError(f"expected a JSON object, got {kind}", line=number)

@@ -83,11 +83,21 @@ def init() -> None:
 @app.command()
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Also fetch URLs on loopback, private, link-local and reserved addresses "
+            "(or set WORKBENCH_ALLOW_PRIVATE_FETCH=1).",
+        ),
+    ] = False,
 ) -> None:
     """Load articles (.txt, .md, .html, .jsonl, .csv, folders, URLs)."""
+    from workbench.services.fetch import FetchPolicy
     from workbench.services.ingest import ingest_paths
 
-    report = ingest_paths(_database(), sources)
+    policy = FetchPolicy.from_env(allow_private=allow_private)
+    report = ingest_paths(_database(), sources, fetch_policy=policy)
     for error in report.errors:
         typer.echo(f"error: {error}", err=True)
     typer.echo(

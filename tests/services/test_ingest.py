@@ -18,6 +18,7 @@ from workbench.domain.articles import ArticleDraft
 from workbench.domain.segment import split_sentences
 from workbench.errors import InputError
 from workbench.services import ingest
+from workbench.services.fetch import FetchPolicy
 from workbench.services.ingest import ingest_paths, ingest_upload
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
@@ -170,7 +171,7 @@ def test_missing_path_empty_folder_and_unsupported_file(db: Database, tmp_path: 
 def test_urls_go_through_the_page_reader(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     fetched: list[str] = []
 
-    def fake_fetch(url: str) -> list[ArticleDraft]:
+    def fake_fetch(url: str, *, policy: FetchPolicy) -> list[ArticleDraft]:
         fetched.append(url)
         if url.endswith("/gone"):
             raise InputError("HTTP 404 Not Found")

@@ -12,7 +12,7 @@ import pytest
 
 from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
-from workbench.services import readers
+from workbench.services import fetch, readers
 from workbench.services.readers import fetch_url, folder_files, read_bytes, read_path
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
@@ -260,6 +260,12 @@ class _QuietServer(ThreadingHTTPServer):
         """Ignore errors of single requests."""
 
 
+@pytest.fixture(autouse=True)
+def _loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test server is on loopback, which a fetch refuses unless the setting allows it."""
+    monkeypatch.setenv(fetch.ALLOW_PRIVATE_ENV, "1")
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     httpd = _QuietServer(("127.0.0.1", 0), _Handler)
@@ -311,5 +317,5 @@ def test_fetch_errors(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
         == "redirect to a non-http(s) URL refused: ftp://127.0.0.1/file"
     )
     assert fetch_error("ftp://127.0.0.1/x") == "only http(s) URLs can be ingested"
-    monkeypatch.setattr(readers, "FETCH_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(fetch, "FETCH_DEADLINE_S", 0.3)
     assert fetch_error(f"{server}/slow") == "timed out after 0.3 s"

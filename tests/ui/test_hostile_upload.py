@@ -18,6 +18,7 @@ from workbench.config import DATABASE_URL_ENV
 from workbench.db.engine import Database
 from workbench.db.models import Article, Sentence
 from workbench.domain.labels import Role
+from workbench.services import readers
 from workbench.services.ingest import ingest_upload
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
@@ -115,3 +116,56 @@ def test_twenty_megabyte_article(db: Database, upload: Upload) -> None:
 def test_unsupported_extension(db: Database, upload: Upload) -> None:
     message = ": unsupported file type '.pdf'; supported: .txt, .md, .html, .htm, .jsonl, .csv"
     refused(db, upload, "report.pdf", b"%PDF-1.7\n", message)
+
+
+DEEP_LINE = b"[" * 2_000 + b"]" * 2_000
+
+
+def test_deeply_nested_json(db: Database, upload: Upload) -> None:
+    data = b'{"body": "Complete."}\n' + DEEP_LINE + b"\n"
+    message = ":2: JSON is nested too deeply (more than 1,024 levels)"
+    refused(db, upload, "deep.jsonl", data, message)
+
+
+def test_huge_integer_id(db: Database, upload: Upload) -> None:
+    data = b'{"id": ' + b"9" * 5_000 + b', "body": "The council met."}\n'
+    message = ":1: number with 5,000 digits is too large (at most 19 digits)"
+    refused(db, upload, "big.jsonl", data, message)
+
+
+def test_nul_in_a_title(db: Database, upload: Upload) -> None:
+    data = b'{"title": "Budget\\u0000 passes", "body": "The council met."}\n'
+    refused(db, upload, "nul.jsonl", data, ":1: field 'title' contains a NUL character")
+
+
+def test_overlong_title(db: Database, upload: Upload) -> None:
+    data = b'{"title": "' + b"t" * 1_001 + b'", "body": "The council met."}\n'
+    refused(db, upload, "title.jsonl", data, ":1: field 'title' is longer than 1,000 characters")
+
+
+@pytest.mark.timeout(60)
+def test_hostile_markdown_megabyte_is_loaded(db: Database, upload: Upload) -> None:
+    """1 MB of ``**a `` took minutes through this page; it is plain text once read."""
+    at = upload("stars.md", b"**a " * 250_000)
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    assert state(db)[0] == ["budget", "stars"]
+
+
+def test_an_unexpected_failure_is_one_line_without_traceback_or_path(
+    db: Database, upload: Upload, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(name: str, data: bytes) -> list[object]:
+        raise RuntimeError(f"/srv/workbench/{name} is broken")
+
+    monkeypatch.setitem(readers.READERS, ".txt", broken)
+    before = state(db)
+    at = upload("notes.txt", EXISTING)
+    assert not at.exception
+    shown = [e.value for e in at.error] + [w.value for w in at.warning]
+    assert shown == [
+        escape_markdown("error: notes.txt: could not be loaded (unexpected RuntimeError)"),
+        "0 article(s) added, 0 already present, 1 error(s)",
+    ]
+    assert not any("/srv" in text or "Traceback" in text for text in shown)
+    assert state(db) == before

@@ -22,8 +22,8 @@ _METADATA_LINE = re.compile(
 _MAX_HEADLINE_CHARS = 200
 _MAX_HEADLINE_WORDS = 30
 STAND_IN_TITLE_CHARS = 80
-# Column widths of the articles table.
-FIELD_LIMITS = {"outlet": 200, "author": 300}
+# Longest accepted metadata (outlet and author are the widths of their columns).
+FIELD_LIMITS = {"title": 1_000, "outlet": 200, "author": 300, "url": 2_000}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,9 +204,13 @@ def check_draft(draft: ArticleDraft) -> None:
         )
     if "\x00" in draft.body:
         raise InputError("article body contains NUL bytes (binary file?)")
-    if draft.id is not None and not slugify(draft.id):
-        raise InputError(f"article id {draft.id!r} has no usable characters")
     for name, limit in FIELD_LIMITS.items():
         value = getattr(draft, name)
         if value is not None and len(value) > limit:
-            raise InputError(f"field {name!r} is longer than {limit} characters")
+            raise InputError(f"field {name!r} is longer than {limit:,} characters")
+    for name in ("id", "title", "outlet", "author", "url", "published"):
+        value = getattr(draft, name)
+        if value is not None and "\x00" in value:  # PostgreSQL cannot store NUL in text
+            raise InputError(f"field {name!r} contains a NUL character")
+    if draft.id is not None and not slugify(draft.id):
+        raise InputError(f"article id {draft.id!r} has no usable characters")

@@ -13,8 +13,13 @@ import pysbd
 # pysbd's rules are regular expressions; a paragraph longer than this is cut at whitespace
 # first so that one pathological run of text cannot make segmentation take unbounded time.
 MAX_CHUNK = 4_000
+MAX_SENTENCE_CHARS = MAX_CHUNK  # no sentence is longer: over-long runs are cut at MAX_CHUNK
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?")
 _SOFT_BREAK = re.compile(r"(?<=[.!?\"'”’)])\s+")
+# What can make pysbd end a sentence inside one line: its terminators, a closing parenthesis
+# (list items such as "a)"), and a dash before a closing quote. A chunk with none of them is
+# one sentence; recognising that here keeps a long unpunctuated run from costing seconds.
+_MAY_END_SENTENCE = re.compile(r"[.!?。．！？)\r\n]|-[\"'“”]\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,12 @@ def _chunks(paragraph: str) -> Iterator[tuple[int, str]]:
 
 def _pieces(chunk: str) -> Iterator[tuple[int, int]]:
     """Offsets of pysbd's sentences inside ``chunk``, found by forward search."""
+    if _MAY_END_SENTENCE.search(chunk) is None:
+        stripped = chunk.strip()
+        if stripped:
+            start = chunk.index(stripped)
+            yield start, start + len(stripped)
+        return
     cursor = 0
     for raw in _segmenter().segment(chunk):
         piece = raw.strip()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from workbench.db.engine import Database
 from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
 from workbench.services.articles import PreparedArticle, prepare_article, store_prepared
 from workbench.services.claims import active_model
+from workbench.services.fetch import FetchPolicy
 from workbench.services.linking import link_articles
 from workbench.services.readers import (
     SUPPORTED_SUFFIXES,
@@ -23,6 +25,8 @@ from workbench.services.readers import (
     read_bytes,
     read_path,
 )
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,7 +78,11 @@ def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) 
 def _ingest_source(
     db: Database, name: str, read: Callable[[], list[ArticleDraft]], report: IngestReport
 ) -> None:
-    """Read and store one file or page; a failure becomes one error naming it."""
+    """Read and store one file or page; a failure becomes one error naming it.
+
+    Any failure, not only the expected ones: the other files of the call are still loaded,
+    and what a user sees names the file, never a traceback or a path on the server.
+    """
     try:
         _store_file(db, read(), report)
     except InputError as exc:
@@ -83,14 +91,31 @@ def _ingest_source(
         report.errors.append(
             InputError("an article with the same id or text was stored meanwhile", source=name)
         )
+    except DataError:
+        _log.debug("the database refused a value of %s", name, exc_info=True)
+        report.errors.append(InputError("the database refused a value of this file", source=name))
+    except RecursionError:
+        report.errors.append(InputError("the file is nested too deeply to read", source=name))
+    except Exception as exc:  # noqa: BLE001 (reported to the user as this file's error line)
+        _log.debug("unexpected failure while loading %s", name, exc_info=True)
+        report.errors.append(
+            InputError(f"could not be loaded (unexpected {type(exc).__name__})", source=name)
+        )
 
 
-def ingest_paths(db: Database, sources: Iterable[str]) -> IngestReport:
-    """Ingest files, folders (recursively) and http(s) URLs; a bad file leaves nothing behind."""
+def ingest_paths(
+    db: Database, sources: Iterable[str], *, fetch_policy: FetchPolicy | None = None
+) -> IngestReport:
+    """Ingest files, folders (recursively) and http(s) URLs; a bad file leaves nothing behind.
+
+    URLs are fetched under ``fetch_policy`` (default: public addresses only, unless the
+    environment allows others; see workbench.services.fetch).
+    """
     report = IngestReport()
+    policy = fetch_policy or FetchPolicy.from_env()
     for source in sources:
         if is_url(source):
-            _ingest_source(db, source, partial(fetch_url, source), report)
+            _ingest_source(db, source, partial(fetch_url, source, policy=policy), report)
             continue
         path = Path(source)
         if path.is_dir():

@@ -11,14 +11,9 @@ import io
 import json
 import logging
 import re
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from http.client import HTTPException, HTTPMessage
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 
@@ -33,22 +28,15 @@ from workbench.domain.articles import (
     normalise_text,
     parse_published,
 )
+from workbench.domain.markdown_text import plain_line
 from workbench.errors import InputError
+from workbench.services.fetch import FetchPolicy, fetch_page
 
 MAX_DOCUMENT_BYTES = 10_000_000  # a file or page holding one article
 MAX_DATASET_BYTES = 256_000_000  # a .jsonl or .csv file holding many
-FETCH_TIMEOUT_S = 20.0
-USER_AGENT = "factcheck-workbench/0.1 (article ingest)"
 
 Reader = Callable[[str, bytes], list[ArticleDraft]]
 
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-_MD_QUOTE = re.compile(r"^ {0,3}> ?")
-_MD_RULE = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
 _FRONT_MATTER_KEYS = {"title", "author", "date", "published", "url", "outlet"}
 
 # trafilatura reports pages it cannot parse through logging; we report them ourselves.
@@ -87,21 +75,6 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return {}, lines
 
 
-def _plain_markdown(line: str) -> tuple[str, bool]:
-    """The line without markdown markup, and whether it was a heading."""
-    heading = _MD_HEADING.match(line)
-    if heading:
-        line = heading.group(1)
-    if _MD_RULE.match(line):
-        return "", False
-    line = _MD_QUOTE.sub("", line)
-    line = _MD_IMAGE.sub("", line)
-    line = _MD_LINK.sub(r"\1", line)
-    line = _MD_STRONG.sub(r"\2", line)
-    line = _MD_EMPHASIS.sub(r"\2", line)
-    return line.rstrip(), heading is not None
-
-
 def read_markdown(name: str, data: bytes) -> list[ArticleDraft]:
     """A markdown article without its markup; a first ``# Heading`` or front matter is the title."""
     meta, lines = _front_matter(_document_text(data).split("\n"))
@@ -109,7 +82,7 @@ def read_markdown(name: str, data: bytes) -> list[ArticleDraft]:
     title = meta.get("title", "")
     first_seen = False
     for line in lines:
-        text, is_heading = _plain_markdown(line)
+        text, is_heading = plain_line(line)
         if text.strip() and not first_seen:
             first_seen = True
             if not title and (is_heading or looks_like_headline(text)):
@@ -194,14 +167,38 @@ def _check_unique_ids(drafts: list[ArticleDraft]) -> None:
         seen[draft.id] = draft.line
 
 
-def _json_error(line: str, number: int) -> Any:
-    """Parse a line orjson refused with the standard parser, for its clearer message."""
+JSON_MAX_DEPTH = 1_024  # orjson's own limit; article records are two levels deep
+JSON_MAX_DIGITS = 19  # a 64-bit integer; an id or number longer than this is not data
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > JSON_MAX_DIGITS:
+        raise InputError(
+            f"number with {digits:,} digits is too large (at most {JSON_MAX_DIGITS} digits)"
+        )
+    return int(text)
+
+
+def _json_error(line: str, number: int, error: orjson.JSONDecodeError) -> Any:
+    """Parse a line orjson refused with the standard parser, for its clearer message.
+
+    The standard parser also accepts what orjson is stricter about (NaN, integers past 64
+    bits), but neither unbounded nesting nor unbounded integers.
+    """
+    too_deep = f"JSON is nested too deeply (more than {JSON_MAX_DEPTH:,} levels)"
+    if str(error).startswith("depth limit exceeded"):
+        raise InputError(too_deep, line=number)
     try:
-        return json.loads(line)  # also accepts what orjson is stricter about (NaN, huge ints)
+        return json.loads(line, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         reason = exc.msg.removesuffix(" starting at")
         reason = reason[:1].lower() + reason[1:]
         raise InputError(f"invalid JSON at column {exc.colno}: {reason}", line=number) from None
+    except RecursionError:
+        raise InputError(too_deep, line=number) from None
+    except InputError as exc:
+        raise InputError(exc.detail, line=number) from None
 
 
 def read_jsonl(name: str, data: bytes) -> list[ArticleDraft]:
@@ -214,8 +211,8 @@ def read_jsonl(name: str, data: bytes) -> list[ArticleDraft]:
             continue
         try:
             record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            record = _json_error(line, number)
+        except orjson.JSONDecodeError as exc:
+            record = _json_error(line, number, exc)
         if not isinstance(record, dict):
             kind = "array" if isinstance(record, list) else type(record).__name__
             raise InputError(f"expected a JSON object, got {kind}", line=number)
@@ -339,65 +336,10 @@ def is_url(source: str) -> bool:
     return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source) is not None
 
 
-class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to other http(s) URLs."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: Any,
-        code: int,
-        msg: str,
-        headers: HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise InputError(f"redirect to a non-http(s) URL refused: {newurl}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _download(url: str) -> tuple[bytes, str, str | None, str]:
-    """Body, content type, charset and final URL, within the time and size limits."""
-    opener = urllib.request.build_opener(_HttpRedirectsOnly)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    deadline = time.monotonic() + FETCH_TIMEOUT_S
-    try:
-        with opener.open(request, timeout=FETCH_TIMEOUT_S) as response:
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
-                limit = MAX_DOCUMENT_BYTES
-                raise InputError(
-                    f"page is too large: {int(declared):,} bytes; the limit is {limit:,}"
-                )
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := response.read(65_536):
-                size += len(chunk)
-                if size > MAX_DOCUMENT_BYTES:
-                    raise InputError(f"page is too large: over {MAX_DOCUMENT_BYTES:,} bytes")
-                if time.monotonic() > deadline:
-                    raise TimeoutError
-                chunks.append(chunk)
-            content_type = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
-            return b"".join(chunks), content_type, charset, response.geturl()
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise InputError(f"timed out after {FETCH_TIMEOUT_S:g} s") from None
-        raise InputError(f"could not fetch: {exc.reason}") from None
-    except TimeoutError:
-        raise InputError(f"timed out after {FETCH_TIMEOUT_S:g} s") from None
-    except (OSError, HTTPException) as exc:
-        raise InputError(f"could not fetch: {exc}") from None
-
-
-def fetch_url(url: str) -> list[ArticleDraft]:
-    """Fetch an http(s) page (timeout and size cap) and extract its article."""
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise InputError("only http(s) URLs can be ingested")
-    data, content_type, charset, final_url = _download(url)
+def fetch_url(url: str, *, policy: FetchPolicy | None = None) -> list[ArticleDraft]:
+    """The article of an http(s) page, fetched under ``policy`` (default: the environment's)."""
+    page = fetch_page(url, policy or FetchPolicy.from_env())
+    data, content_type, charset, final_url = page.body, page.content_type, page.charset, page.url
     if not data.strip():
         raise InputError("page is empty")
     if charset:

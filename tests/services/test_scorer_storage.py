@@ -187,3 +187,28 @@ def test_migration_drops_pickled_models_unread_and_restores_rule_scores(
     assert len(rows) == 2
     assert all(value == score_sentence(text).score for text, value in rows)
     assert not marker.exists()
+
+
+@pytest.mark.slow
+def test_retrain_replaces_a_refused_model(
+    seeded_db: Database, make_user: Any, tmp_path: Path
+) -> None:
+    from workbench.services.adjudicate import adjudicate
+
+    marker = tmp_path / "pwned"
+    _store_row(seeded_db, _payload(marker), format="", digest="")
+    editor = make_user("eve", role="editor")
+    with seeded_db.write() as session:
+        for sentence in session.scalars(select(Sentence).order_by(Sentence.id).limit(40)):
+            label = "unsourced" if sentence.checkworthiness >= 0.5 else "not_a_claim"
+            adjudicate(
+                session, editor_id=editor, sentence_id=sentence.id, label=label, rationale="r"
+            )
+    claims.retrain_scorer(seeded_db, actor_id=None)
+    source = tmp_path / "wire.txt"
+    source.write_text("Wire report\n\nOfficials said 9 soldiers died on May 3.\n")
+    report = ingest_paths(seeded_db, [str(source)])
+    with seeded_db.read() as session:
+        assert claims.scorer_status(session).name == "model"
+    assert report.errors == [] and len(report.added) == 1
+    assert not marker.exists()

@@ -354,11 +354,10 @@ def relink() -> None:
 
 @app.command()
 def retrain() -> None:
-    """Train the check-worthiness model on the team's labels and rescore every sentence."""
+    """Train the check-worthiness model on the gold labels and rescore every sentence."""
     from workbench.services.claims import retrain_scorer
 
-    with _database().write() as session:
-        report = retrain_scorer(session, actor_id=None)
+    report = retrain_scorer(_database(), actor_id=None)
     metrics = report.metrics
     typer.echo(
         f"trained on {report.trained_on} labeled sentence(s) "

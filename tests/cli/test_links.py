@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from workbench.cli import app
 from workbench.db.engine import Database
 from workbench.db.models import ClaimLink, ScorerModel, Sentence
-from workbench.services.annotate import record_label
+from workbench.services.adjudicate import adjudicate
 
 KEYS = ["a", "b", "a_text", "b_text", "similarity", "conflict", "reason"]
 
@@ -68,19 +68,23 @@ def test_retrain_without_labels_fails_with_one_line(seeded_db: Database, databas
 def test_retrain_trains_and_rescores(
     seeded_db: Database, database_url: str, make_user: Any
 ) -> None:
-    reviewer = make_user("rita")
+    editor = make_user("eve", role="editor")
     with seeded_db.write() as session:
         for sentence in session.scalars(select(Sentence).order_by(Sentence.id).limit(36)):
             label = "unsourced" if sentence.checkworthiness >= 0.5 else "not_a_claim"
-            record_label(session, user_id=reviewer, sentence_id=sentence.id, label=label)
+            # The scorer learns from adjudicated labels only (blind review, issue 14).
+            adjudicate(
+                session, editor_id=editor, sentence_id=sentence.id, label=label, rationale="r"
+            )
     result = CliRunner().invoke(app, ["--db", database_url, "retrain"])
     assert result.exit_code == 0, result.output
     with seeded_db.read() as session:
         total = session.scalar(select(func.count()).select_from(Sentence))
         model = session.scalars(select(ScorerModel)).one()
+        size = len(model.payload)
     assert result.stdout.startswith("trained on 36 labeled sentence(s) (")
     assert result.stdout.rstrip().endswith(f"rescored {total} sentence(s)")
-    assert model.trained_on == 36 and len(model.payload) > 1000
+    assert model.trained_on == 36 and size > 1000
 
 
 def test_relink_backfills_links_once(seeded_db: Database, database_url: str) -> None:

@@ -8,14 +8,15 @@ import pytest
 from sqlalchemy import func, select
 
 from workbench.db import queries
-from workbench.db.claims import LabeledSentence, related_refs
+from workbench.db.claims import related_refs
 from workbench.db.engine import Database
 from workbench.db.models import AuditEntry, ClaimLink, ScorerModel, Sentence
 from workbench.domain.articles import ArticleDraft
-from workbench.domain.checkworthiness_model import load_model, predict_scores
+from workbench.domain.checkworthiness_model import MODEL_FORMAT, load_model, predict_scores
 from workbench.domain.labels import Evidence
 from workbench.errors import InputError, PermissionDeniedError
 from workbench.services import claims
+from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.linking import link_articles
@@ -85,23 +86,24 @@ def test_a_new_article_adds_links_without_touching_existing_ones(seeded_db: Data
     assert any(item.conflict and item.reason.endswith("vs 28 killed") for item in related)
 
 
-def _label_sentences(db: Database, user_id: int, count: int) -> None:
-    """Label the first ``count`` seed sentences: likely claims as claims, the rest not."""
+def _adjudicate_sentences(db: Database, editor_id: int, count: int) -> None:
+    """Gold-label the first ``count`` seed sentences: likely claims as claims, the rest not."""
     with db.write() as session:
         sentences = list(session.scalars(select(Sentence).order_by(Sentence.id).limit(count)))
         for sentence in sentences:
             label = "unsourced" if sentence.checkworthiness >= 0.5 else "not_a_claim"
-            record_label(session, user_id=user_id, sentence_id=sentence.id, label=label)
+            adjudicate(
+                session, editor_id=editor_id, sentence_id=sentence.id, label=label, rationale="r"
+            )
 
 
 def test_retrain_refuses_without_enough_labels_and_writes_nothing(
     seeded_db: Database, make_user: Any
 ) -> None:
     admin = make_user("root", role="admin")
-    _label_sentences(seeded_db, admin, 10)
+    _adjudicate_sentences(seeded_db, admin, 10)
     with pytest.raises(InputError, match="not enough labels to train: 10 labeled sentences"):
-        with seeded_db.write() as session:
-            claims.retrain_scorer(session, actor_id=admin)
+        claims.retrain_scorer(seeded_db, actor_id=admin)
     with seeded_db.read() as session:
         assert session.scalar(select(func.count()).select_from(ScorerModel)) == 0
         assert claims.active_scorer(session) == "rules"
@@ -110,22 +112,20 @@ def test_retrain_refuses_without_enough_labels_and_writes_nothing(
 def test_retrain_is_for_admins(seeded_db: Database, make_user: Any) -> None:
     reviewer = make_user("rita")
     with pytest.raises(PermissionDeniedError, match="needs the admin role"):
-        with seeded_db.write() as session:
-            claims.retrain_scorer(session, actor_id=reviewer)
+        claims.retrain_scorer(seeded_db, actor_id=reviewer)
 
 
 @pytest.mark.slow
 def test_retrain_makes_the_model_active_and_rescores(seeded_db: Database, make_user: Any) -> None:
     admin = make_user("root", role="admin")
-    _label_sentences(seeded_db, admin, 45)
+    _adjudicate_sentences(seeded_db, admin, 45)
     with seeded_db.read() as session:
         status = claims.scorer_status(session)
         before = {
             row[0]: row[1] for row in session.execute(select(Sentence.id, Sentence.checkworthiness))
         }
     assert status.name == "rules" and status.usable_labels == 45 and claims.can_retrain(status)
-    with seeded_db.write() as session:
-        report = claims.retrain_scorer(session, actor_id=admin)
+    report = claims.retrain_scorer(seeded_db, actor_id=admin)
     assert report.trained_on == 45 and report.rescored == len(before)
     with seeded_db.read() as session:
         active = claims.active_scorer(session)
@@ -133,11 +133,13 @@ def test_retrain_makes_the_model_active_and_rescores(seeded_db: Database, make_u
             row[0]: row[1] for row in session.execute(select(Sentence.id, Sentence.checkworthiness))
         }
         stored = session.scalars(select(ScorerModel)).one()
+        payload = stored.payload
         reasons = session.scalars(
             select(Sentence.check_reasons).where(Sentence.text == "Comments")
         ).one()
     assert active.startswith("model trained on 45 labels at ")
     assert stored.trained_on == 45 and stored.metrics["claims"] == report.metrics["claims"]
+    assert stored.format == MODEL_FORMAT and payload.startswith(b'{"format":')
     assert after != before and all(0.0 <= v <= 1.0 for v in after.values())
     assert "very short" in reasons
     draft = ArticleDraft(id="zz_new", title="New", body="Officials said 9 soldiers died on May 3.")
@@ -145,7 +147,7 @@ def test_retrain_makes_the_model_active_and_rescores(seeded_db: Database, make_u
         article = store_article(session, draft)
         assert article is not None
         scored = article.sentences[0].checkworthiness
-    expected = predict_scores(load_model(stored.payload), [draft.body])
+    expected = predict_scores(load_model(payload), [draft.body])
     assert [scored] == expected
 
 
@@ -220,19 +222,11 @@ def test_related_refs_lists_both_directions(seeded_db: Database) -> None:
 
 
 @pytest.mark.parametrize(
-    ("labels", "gold", "expected"),
-    [
-        (("verified", "not_a_claim", "disputed"), None, True),
-        (("not_a_claim", "not_a_claim", "unsourced"), None, False),
-        (("verified", "not_a_claim"), None, None),
-        (("verified", "verified"), "not_a_claim", False),
-        ((), "disputed", True),
-    ],
+    ("gold", "expected"),
+    [("verified", True), ("disputed", True), ("unsourced", True), ("not_a_claim", False)],
 )
-def test_training_label_prefers_gold_then_majority(
-    labels: tuple[str, ...], gold: str | None, expected: bool | None
-) -> None:
-    assert claims.training_label(LabeledSentence(1, "text", labels, gold)) is expected
+def test_training_label_is_the_gold_label_claim_or_not(gold: str, expected: bool) -> None:
+    assert claims.training_label(gold) is expected
 
 
 def test_related_lists_conflicts_first_then_by_similarity(seeded_db: Database) -> None:

@@ -16,6 +16,7 @@ from workbench.db.engine import Database
 from workbench.db.models import ScorerModel, Sentence
 from workbench.domain.articles import ArticleDraft
 from workbench.domain.labels import Role
+from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.linking import link_articles
@@ -97,7 +98,8 @@ def test_admin_retrain_button_trains_once_labels_suffice(
     with seeded_db.write() as session:
         for sentence in session.scalars(select(Sentence).order_by(Sentence.id).limit(32)):
             label = "unsourced" if sentence.checkworthiness >= 0.5 else "not_a_claim"
-            record_label(session, user_id=root, sentence_id=sentence.id, label=label)
+            # The scorer learns from adjudicated labels only (blind review, issue 14).
+            adjudicate(session, editor_id=root, sentence_id=sentence.id, label=label, rationale="r")
     at = panel(root, "root", Role.ADMIN)
     at.button(key="wb-retrain").click().run(timeout=60)
     assert not at.exception

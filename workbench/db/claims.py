@@ -6,13 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, literal, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from workbench.db.models import Annotation, Article, ClaimLink, GoldLabel, ScorerModel, Sentence
+from workbench.db.models import Article, ClaimLink, GoldLabel, ScorerModel, Sentence
 from workbench.domain.claim_links import ClaimLinkDraft, ClaimText
+from workbench.domain.labels import Label
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +42,6 @@ class RelatedSentence:
     similarity: float
     conflict: bool
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class LabeledSentence:
-    """A sentence's text with every reviewer label on it and the adjudicated label, if any."""
-
-    sentence_id: int
-    text: str
-    labels: tuple[str, ...]
-    gold: str | None
 
 
 def claim_texts(session: Session, *, article_id: str | None = None) -> list[ClaimText]:
@@ -239,48 +230,60 @@ def set_score_values(session: Session, *, scores: Mapping[int, float]) -> None:
         )
 
 
-def sentence_texts(session: Session) -> list[tuple[int, str]]:
-    """Every sentence id with its text, in id order."""
-    query = select(Sentence.id, Sentence.text).order_by(Sentence.id)
+def sentence_texts(
+    session: Session, *, after: int = 0, limit: int | None = None
+) -> list[tuple[int, str]]:
+    """Sentence ids with their texts in id order: those above ``after``, at most ``limit``."""
+    query = select(Sentence.id, Sentence.text).where(Sentence.id > after).order_by(Sentence.id)
+    if limit is not None:
+        query = query.limit(limit)
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
-def labeled_sentences(session: Session, *, with_text: bool = True) -> list[LabeledSentence]:
-    """Sentences that carry a reviewer or adjudicated label, in id order (text optional)."""
-    text = Sentence.text if with_text else literal("")
-    labels: dict[int, list[str]] = {}
-    texts: dict[int, str] = {}
-    gold: dict[int, str] = {}
-    for key, label, body in session.execute(
-        select(Annotation.sentence_id, Annotation.label, text)
-        .join(Sentence, Sentence.id == Annotation.sentence_id)
-        .order_by(Annotation.id)
-    ):
-        labels.setdefault(key, []).append(label)
-        texts[key] = body
-    for key, label, body in session.execute(
-        select(GoldLabel.sentence_id, GoldLabel.label, text).join(
-            Sentence, Sentence.id == GoldLabel.sentence_id
+def gold_sentences(session: Session) -> list[tuple[str, str]]:
+    """The text and adjudicated (gold) label of every sentence that has one, in sentence order."""
+    query = (
+        select(Sentence.text, GoldLabel.label)
+        .join(Sentence, Sentence.id == GoldLabel.sentence_id)
+        .order_by(GoldLabel.sentence_id)
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def gold_label_counts(session: Session) -> tuple[int, int]:
+    """How many gold labels there are, and how many of them are not ``not_a_claim``."""
+    total, claims = session.execute(
+        select(
+            func.count(GoldLabel.id),
+            func.count(GoldLabel.id).filter(GoldLabel.label != Label.NOT_A_CLAIM.value),
         )
-    ):
-        gold[key] = label
-        texts[key] = body
-    return [
-        LabeledSentence(key, texts[key], tuple(labels.get(key, ())), gold.get(key))
-        for key in sorted(texts)
-    ]
+    ).one()
+    return int(total), int(claims)
 
 
 def latest_scorer(session: Session) -> ScorerModel | None:
-    """The newest trained scorer (the active one), or None."""
+    """The newest trained scorer (the active one), or None; its payload is not read."""
     return session.scalar(select(ScorerModel).order_by(ScorerModel.id.desc()).limit(1))
 
 
+def scorer_payload(session: Session, *, scorer_id: int) -> bytes | None:
+    """The stored model document of one scorer, or None when there is no such row."""
+    return session.scalar(select(ScorerModel.payload).where(ScorerModel.id == scorer_id))
+
+
 def add_scorer(
-    session: Session, *, trained_on: int, metrics: dict[str, object], payload: bytes
+    session: Session,
+    *,
+    trained_on: int,
+    metrics: dict[str, object],
+    payload: bytes,
+    format: str,
+    digest: str,
 ) -> ScorerModel:
     """Store a trained scorer; being the newest, it becomes the active one."""
-    scorer = ScorerModel(trained_on=trained_on, metrics=metrics, payload=payload)
+    scorer = ScorerModel(
+        trained_on=trained_on, metrics=metrics, payload=payload, format=format, digest=digest
+    )
     session.add(scorer)
     session.flush()
     return scorer

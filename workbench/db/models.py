@@ -201,7 +201,7 @@ class ClaimLink(Base):
 
 
 class ScorerModel(Base):
-    """A trained check-worthiness model, serialised; the newest one is active."""
+    """A trained check-worthiness model as plain data (JSON); the newest one is active."""
 
     __tablename__ = "scorer_models"
 
@@ -209,4 +209,10 @@ class ScorerModel(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     trained_on: Mapped[int] = mapped_column(Integer)
     metrics: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    # The model document (``checkworthiness_model.dump_model``); read only by id, when a
+    # process first needs this model, so listing or checking scorers never loads it.
+    payload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # What ``payload`` holds; a row of any other format is refused without reading it.
+    format: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # SHA-256 of ``payload``: the key a process caches the rebuilt model under.
+    digest: Mapped[str] = mapped_column(String(64), default="", server_default="")

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from workbench.db import claims as claim_queries
 from workbench.db import queries
-from workbench.db.claims import LabeledSentence, RelatedSentence
-from workbench.db.models import Article, Sentence
+from workbench.db.claims import RelatedSentence
+from workbench.db.engine import Database
+from workbench.db.models import Article, ScorerModel, Sentence
 from workbench.domain.checkworthiness import score_sentence
 from workbench.domain.checkworthiness_model import (
     MIN_LABELS,
+    MIN_PER_CLASS,
+    MODEL_FORMAT,
+    PlainScorer,
     dump_model,
     load_model,
     predict_scores,
+    refusal,
     train_scorer,
 )
 from workbench.domain.labels import (
-    CLAIM_LABELS,
     MAX_QUOTE_LENGTH,
     Evidence,
     Label,
@@ -35,11 +40,18 @@ from workbench.services.annotate import record_label
 from workbench.services.permissions import require_role
 
 RULES = "rules"
+REFUSED = "refused"
+RESCORE_BATCH = 5_000
+"""Sentences rescored per write transaction by ``retrain_scorer``."""
 
 
 @dataclass(frozen=True, slots=True)
 class ScorerStatus:
-    """Which check-worthiness scorer ranks sentences, and how many labels could train one."""
+    """Which check-worthiness scorer ranks sentences, and how many labels could train one.
+
+    ``usable_labels`` counts gold (adjudicated) labels only, the one training source (see
+    ``retrain_scorer``); ``problem`` says why a stored model is refused (name ``"refused"``).
+    """
 
     name: str
     description: str
@@ -47,6 +59,8 @@ class ScorerStatus:
     trained_at: datetime | None
     metrics: dict[str, object]
     usable_labels: int
+    usable_claims: int = 0
+    problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +79,53 @@ class RetrainReport:
     trained_on: int
     metrics: dict[str, object]
     rescored: int
+    batches: int = 0
 
 
-@lru_cache(maxsize=4)
-def _cached_model(model_id: int, payload: bytes) -> Any:
-    return load_model(payload)
+_models: OrderedDict[str, PlainScorer] = OrderedDict()
+_models_lock = threading.Lock()
+_MODELS_KEPT = 4
 
 
-def active_model(session: Session) -> Any | None:
-    """The learned scorer that ranks sentences, or None while the rules do."""
+def _model_name(scorer: ScorerModel) -> str:
+    when = scorer.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"check-worthiness model {scorer.id} (stored {when})"
+
+
+def _rebuild(session: Session, scorer: ScorerModel) -> PlainScorer:
+    """The predictor of a stored scorer, rebuilt from its plain data (cached by digest)."""
+    with _models_lock:
+        cached = _models.get(scorer.digest) if scorer.digest else None
+        if cached is not None:
+            _models.move_to_end(scorer.digest)
+            return cached
+    name = _model_name(scorer)
+    if scorer.format != MODEL_FORMAT:
+        # Decided from the format column alone: the payload of such a row is never read.
+        found = repr(scorer.format) if scorer.format else "none (an older version's pickle)"
+        raise refusal(name, f"its stored format is {found}")
+    payload = claim_queries.scorer_payload(session, scorer_id=scorer.id) or b""
+    if hashlib.sha256(payload).hexdigest() != scorer.digest:
+        raise refusal(name, "its data does not match its digest")
+    model = load_model(payload, name=name)
+    with _models_lock:
+        _models[scorer.digest] = model
+        while len(_models) > _MODELS_KEPT:
+            _models.popitem(last=False)
+    return model
+
+
+def active_model(session: Session) -> PlainScorer | None:
+    """The learned scorer that ranks sentences, or None while the rules do.
+
+    Raises InputError naming the row when the newest stored model is not plain data (an
+    older version's pickle, or anything else): it is refused, never loaded.
+    """
     scorer = claim_queries.latest_scorer(session)
-    return None if scorer is None else _cached_model(scorer.id, scorer.payload)
+    return None if scorer is None else _rebuild(session, scorer)
 
 
-def score_texts(texts: list[str], model: Any | None) -> list[tuple[float, list[str]]]:
+def score_texts(texts: list[str], model: PlainScorer | None) -> list[tuple[float, list[str]]]:
     """Score and rule reasons of each sentence: the model's score once there is one."""
     rules = [score_sentence(text) for text in texts]
     values = [r.score for r in rules] if model is None else predict_scores(model, texts)
@@ -105,54 +152,93 @@ def score_articles(session: Session, article_ids: list[str]) -> int:
     return len(sentences)
 
 
-def training_label(item: LabeledSentence) -> bool | None:
-    """Claim or not: the adjudicated label, else the reviewers' majority; None on an even split."""
-    if item.gold is not None:
-        return item.gold != Label.NOT_A_CLAIM
-    votes = Counter(label in CLAIM_LABELS for label in item.labels)
-    if votes[True] == votes[False]:
-        return None
-    return votes[True] > votes[False]
+def training_label(gold: str) -> bool:
+    """Claim (True) or not_a_claim (False) of an adjudicated label."""
+    return gold != Label.NOT_A_CLAIM
 
 
-def _training_set(session: Session, *, with_text: bool = True) -> tuple[list[str], list[bool]]:
-    texts: list[str] = []
-    labels: list[bool] = []
-    for item in claim_queries.labeled_sentences(session, with_text=with_text):
-        label = training_label(item)
-        if label is not None:
-            texts.append(item.text)
-            labels.append(label)
-    return texts, labels
+def _training_set(session: Session) -> tuple[list[str], list[bool]]:
+    """Texts and claim flags of the finished round: sentences with a gold label, nothing else.
+
+    Reviewer labels never train the model, so no score a reviewer sees can carry another
+    reviewer's labels of the round still open (blind review).
+    """
+    rows = claim_queries.gold_sentences(session)
+    return [text for text, _ in rows], [training_label(label) for _, label in rows]
 
 
-def retrain_scorer(session: Session, *, actor_id: int | None) -> RetrainReport:
-    """Train the scorer on the team's labels, make it active and rescore every sentence.
+def _rescore(
+    db: Database, model: PlainScorer, *, batch: int, after: int = 0
+) -> tuple[int, int, int]:
+    """Rescore sentences with ids above ``after``, ``batch`` per short write transaction.
+
+    Scores are computed with no transaction open; each write only stores one batch's values.
+    Returns the sentences rescored, the write transactions used and the highest id seen.
+    """
+    rescored = batches = 0
+    while True:
+        with db.read() as session:
+            rows = claim_queries.sentence_texts(session, after=after, limit=batch)
+        if not rows:
+            return rescored, batches, after
+        values = predict_scores(model, [text for _, text in rows])
+        with db.write() as session:
+            claim_queries.set_score_values(
+                session, scores={key: v for (key, _), v in zip(rows, values, strict=True)}
+            )
+        rescored += len(rows)
+        batches += 1
+        after = rows[-1][0]
+
+
+def retrain_scorer(
+    db: Database,
+    *,
+    actor_id: int | None,
+    batch: int = RESCORE_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> RetrainReport:
+    """Train the scorer on the gold labels, rescore every sentence, then make it active.
 
     ``actor_id`` is the signed-in account (must be an admin); None means the command line,
-    whose operator already holds the database.
+    whose operator already holds the database. The model is fitted and the sentences scored
+    with no write transaction open; scores are stored ``batch`` sentences per transaction,
+    and the model itself last, with the sentences that arrived meanwhile.
     """
-    if actor_id is not None:
-        require_role(session, user_id=actor_id, role=Role.ADMIN)
-    texts, labels = _training_set(session)
+    with db.read() as session:
+        if actor_id is not None:
+            require_role(session, user_id=actor_id, role=Role.ADMIN)
+        texts, labels = _training_set(session)
     trained = train_scorer(texts, labels)
-    claim_queries.add_scorer(
-        session,
-        trained_on=trained.trained_on,
-        metrics=trained.metrics,
-        payload=dump_model(trained.model),
-    )
-    ids_texts = claim_queries.sentence_texts(session)
-    values = predict_scores(trained.model, [text for _, text in ids_texts])
-    claim_queries.set_score_values(
-        session, scores={key: value for (key, _), value in zip(ids_texts, values, strict=True)}
-    )
-    return RetrainReport(trained.trained_on, trained.metrics, len(ids_texts))
+    payload = dump_model(trained.model)
+    rescored, batches, after = _rescore(db, trained.model, batch=batch)
+    if progress is not None:
+        progress(rescored)
+    with db.write() as session:
+        if actor_id is not None:
+            require_role(session, user_id=actor_id, role=Role.ADMIN)
+        late = claim_queries.sentence_texts(session, after=after)
+        values = predict_scores(trained.model, [text for _, text in late])
+        claim_queries.set_score_values(
+            session, scores={key: v for (key, _), v in zip(late, values, strict=True)}
+        )
+        claim_queries.add_scorer(
+            session,
+            trained_on=trained.trained_on,
+            metrics=trained.metrics,
+            payload=payload,
+            format=MODEL_FORMAT,
+            digest=hashlib.sha256(payload).hexdigest(),
+        )
+    return RetrainReport(trained.trained_on, trained.metrics, rescored + len(late), batches + 1)
 
 
 def scorer_status(session: Session) -> ScorerStatus:
-    """The active scorer ("rules" or the newest trained model) and the labels available."""
-    _, labels = _training_set(session, with_text=False)
+    """The active scorer ("rules", the newest trained model, or "refused") and the gold counts.
+
+    Two COUNT queries and the newest scorer row: no work grows with the labels stored.
+    """
+    usable, claims = claim_queries.gold_label_counts(session)
     scorer = claim_queries.latest_scorer(session)
     if scorer is None:
         return ScorerStatus(
@@ -161,7 +247,21 @@ def scorer_status(session: Session) -> ScorerStatus:
             None,
             None,
             {},
-            len(labels),
+            usable,
+            claims,
+        )
+    try:
+        _rebuild(session, scorer)
+    except InputError as exc:
+        return ScorerStatus(
+            REFUSED,
+            "the scores stored at ingest (the stored model is refused)",
+            scorer.trained_on,
+            scorer.created_at,
+            {},
+            usable,
+            claims,
+            str(exc),
         )
     when = scorer.created_at.strftime("%Y-%m-%d %H:%M UTC")
     return ScorerStatus(
@@ -170,7 +270,8 @@ def scorer_status(session: Session) -> ScorerStatus:
         scorer.trained_on,
         scorer.created_at,
         dict(scorer.metrics),
-        len(labels),
+        usable,
+        claims,
     )
 
 
@@ -181,8 +282,13 @@ def active_scorer(session: Session) -> str:
 
 
 def can_retrain(status: ScorerStatus) -> bool:
-    """Whether enough labels exist to try training (both classes are checked on retrain)."""
-    return status.usable_labels >= MIN_LABELS
+    """Whether the gold labels suffice to train: enough of them, of both classes."""
+    others = status.usable_labels - status.usable_claims
+    return (
+        status.usable_labels >= MIN_LABELS
+        and status.usable_claims >= MIN_PER_CLASS
+        and others >= MIN_PER_CLASS
+    )
 
 
 def links_listing(session: Session) -> list[dict[str, object]]:

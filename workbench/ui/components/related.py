@@ -77,26 +77,43 @@ def render_related(db: Database, user: SignedIn, article_id: str, sentence_index
             )
 
 
+def _scorer_caption(status: claims.ScorerStatus, admin: bool) -> str:
+    """What ranks likely claims; the training count is for admins only (blind review)."""
+    if not admin:
+        ranked_by = {
+            claims.RULES: "rules",
+            claims.REFUSED: "the scores stored earlier",
+        }.get(status.name, "a model trained on adjudicated labels")
+        return f"Likely claims ranked by {ranked_by}."
+    return (
+        f"Likely claims ranked by {escape_markdown(status.description)}; "
+        f"{status.usable_labels} adjudicated sentence(s) available for training "
+        f"({status.usable_claims} claims)."
+    )
+
+
 def render_scorer_status(db: Database, user: SignedIn | None = None) -> None:
-    """Which scorer ranks likely claims; for admins, a button that retrains it."""
+    """Which scorer ranks likely claims; for admins, the training count and a Retrain button."""
+    admin = user is not None and user.role.allows(Role.ADMIN)
     with db.read() as session:
         status = claims.scorer_status(session)
-    st.caption(
-        f"Likely claims ranked by {escape_markdown(status.description)}; "
-        f"{status.usable_labels} labeled sentence(s) available for training."
-    )
-    if user is None or not user.role.allows(Role.ADMIN):
+    st.caption(_scorer_caption(status, admin))
+    if status.problem is not None:
+        if admin:
+            st.error(escape_markdown(status.problem))
+        else:
+            st.warning("The stored check-worthiness model is refused; an admin can retrain it.")
+    if user is None or not admin:
         return
     ready = claims.can_retrain(status)
     if st.button(
         "Retrain",
         key="wb-retrain",
         disabled=not ready,
-        help=None if ready else "Needs more labeled sentences (both claims and not_a_claim).",
+        help=None if ready else "Needs more adjudicated sentences (both claims and not_a_claim).",
     ):
         try:
-            with db.write() as session:
-                report = claims.retrain_scorer(session, actor_id=user.id)
+            report = claims.retrain_scorer(db, actor_id=user.id)
         except WorkbenchError as exc:
             st.error(escape_markdown(str(exc)))
             return

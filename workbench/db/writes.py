@@ -10,6 +10,23 @@ from sqlalchemy.orm import Session, selectinload
 from workbench.db.models import Annotation, utcnow
 
 
+def lock_existing_annotation(
+    session: Session, *, sentence_id: int, user_id: int
+) -> Annotation | None:
+    """The (sentence, reviewer) row locked until commit, freshly read; None when there is none.
+
+    ``FOR UPDATE`` on PostgreSQL; SQLite write transactions already hold the database's write
+    lock (BEGIN IMMEDIATE), so the read that follows cannot be stale there either.
+    """
+    return session.scalars(
+        select(Annotation)
+        .where(Annotation.sentence_id == sentence_id, Annotation.user_id == user_id)
+        .options(selectinload(Annotation.evidence))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
 def lock_annotation(
     session: Session, *, sentence_id: int, user_id: int, label: str
 ) -> tuple[Annotation, bool]:
@@ -33,11 +50,6 @@ def lock_annotation(
         .on_conflict_do_nothing(index_elements=["sentence_id", "user_id"])
         .returning(Annotation.id)
     )
-    annotation = session.scalars(
-        select(Annotation)
-        .where(Annotation.sentence_id == sentence_id, Annotation.user_id == user_id)
-        .options(selectinload(Annotation.evidence))
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    annotation = lock_existing_annotation(session, sentence_id=sentence_id, user_id=user_id)
+    assert annotation is not None  # inserted above, or by the transaction that won the race
     return annotation, inserted is not None

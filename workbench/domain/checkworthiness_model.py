@@ -24,20 +24,9 @@ MIN_PER_CLASS = 5
 MODEL_FORMAT = "workbench.checkworthiness/1"
 """The one stored format this version reads: the JSON document written by ``dump_model``."""
 
-WORD_SETTINGS: dict[str, Any] = {
-    "analyzer": "word",
-    "ngram_range": (1, 2),
-    "sublinear_tf": True,
-    "lowercase": True,
-    "norm": "l2",
-}
-CHAR_SETTINGS: dict[str, Any] = {
-    "analyzer": "char_wb",
-    "ngram_range": (3, 4),
-    "sublinear_tf": True,
-    "lowercase": True,
-    "norm": "l2",
-}
+_SHARED_SETTINGS: dict[str, Any] = {"sublinear_tf": True, "lowercase": True, "norm": "l2"}
+WORD_SETTINGS: dict[str, Any] = {"analyzer": "word", "ngram_range": (1, 2), **_SHARED_SETTINGS}
+CHAR_SETTINGS: dict[str, Any] = {"analyzer": "char_wb", "ngram_range": (3, 4), **_SHARED_SETTINGS}
 _ANALYZERS = ("word", "char_wb")
 
 

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from workbench.db import bulk_labels as bulk
 from workbench.db.bulk_labels import StoredEvidence
-from workbench.db.label_locks import lock_existing_annotation
 from workbench.db.models import Annotation, AuditEntry, EvidenceItem, Sentence, User, utcnow
-from workbench.db.writes import lock_annotation
+from workbench.db.writes import lock_annotation, lock_existing_annotation
 from workbench.domain.labels import Evidence, Label, encode_evidence, parse_label
 from workbench.errors import NotFoundError, PermissionDeniedError
 

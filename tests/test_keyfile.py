@@ -12,6 +12,7 @@ import pytest
 
 from workbench.errors import WorkbenchError
 from workbench.keyfile import MIN_KEY_CHARS, read_or_create
+from workbench.services.export_workers import _bare_main
 
 PROCESSES = 4
 TRIALS = 300
@@ -42,14 +43,15 @@ def test_four_processes_making_a_key_at_once_all_read_the_same_key(
     monkeypatch.delenv(export.KEY_ENV, raising=False)
     folders = [str(tmp_path / f"trial{i:03d}" / "db") for i in range(TRIALS)]
     context = multiprocessing.get_context("spawn")
-    start = context.Barrier(PROCESSES)
+    start = context.Barrier(PROCESSES, timeout=60)  # a worker that died fails the others
     out = context.Queue()
     workers = [
         context.Process(target=_race_worker, args=(folders, use_export, start, out))
         for _ in range(PROCESSES)
     ]
-    for worker in workers:
-        worker.start()
+    with _bare_main():  # the children must not re-run a page script an AppTest left as __main__
+        for worker in workers:
+            worker.start()
     results = [out.get(timeout=120) for _ in workers]
     for worker in workers:
         worker.join(timeout=30)

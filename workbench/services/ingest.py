@@ -40,11 +40,11 @@ class IngestReport:
     """Articles stored whose links may be missing (the database was busy); ``relink`` adds them."""
 
 
-def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) -> None:
-    """Store every draft of one file in one transaction (all or none), then link what it added.
+def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) -> list[str]:
+    """Store every draft of one file in one transaction (all or none); return the ids added.
 
-    Segmenting and scoring happen before the write transaction opens, and linking after it
-    commits, so the file holds SQLite's write lock only while its rows are inserted.
+    Segmenting and scoring happen before the write transaction opens, so the file holds
+    SQLite's write lock only while its rows are inserted.
     """
     with db.read() as session:
         model = active_model(session)
@@ -68,11 +68,7 @@ def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) 
                 added.append(article.id)
     report.added += added
     report.duplicates += duplicates
-    # Committed: link with no write transaction open (see workbench.services.linking).
-    try:
-        link_articles(db, added)
-    except OperationalError:
-        report.unlinked += added
+    return added
 
 
 def _ingest_source(
@@ -84,7 +80,7 @@ def _ingest_source(
     and what a user sees names the file, never a traceback or a path on the server.
     """
     try:
-        _store_file(db, read(), report)
+        added = _store_file(db, read(), report)
     except InputError as exc:
         report.errors.append(InputError(exc.detail, source=name, line=exc.line))
     except IntegrityError:
@@ -101,6 +97,20 @@ def _ingest_source(
         report.errors.append(
             InputError(f"could not be loaded (unexpected {type(exc).__name__})", source=name)
         )
+    else:
+        _link_stored(db, added, report)
+
+
+def _link_stored(db: Database, added: list[str], report: IngestReport) -> None:
+    """Link a committed file's articles with no write transaction open (see services.linking).
+
+    Outside the file's error handling: the file is stored whatever linking does, and a failure
+    here is not that file's reading error.
+    """
+    try:
+        link_articles(db, added)
+    except OperationalError:
+        report.unlinked += added
 
 
 def ingest_paths(

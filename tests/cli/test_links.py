@@ -130,7 +130,7 @@ def test_ingest_notes_articles_left_for_relink_when_linking_hits_a_busy_database
     def busy(*args: Any, **kwargs: Any) -> Any:
         raise OperationalError("INSERT INTO claim_links", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(linking, "link_in_corpus", busy)
+    monkeypatch.setattr(linking, "link_candidates", busy)
     seed = str(SEEDS / "004_2be8afc61ee91103.txt")
     result = CliRunner().invoke(app, ["--db", database_url, "ingest", seed])
     assert result.exit_code == 0

@@ -13,6 +13,7 @@ from workbench.db.engine import Database
 from workbench.db.models import AuditEntry, ClaimLink, ScorerModel, Sentence
 from workbench.domain.articles import ArticleDraft
 from workbench.domain.checkworthiness_model import MODEL_FORMAT, load_model, predict_scores
+from workbench.domain.claim_links import LINKS_PER_SENTENCE
 from workbench.domain.labels import Evidence
 from workbench.errors import InputError, PermissionDeniedError
 from workbench.services import claims
@@ -60,7 +61,9 @@ def test_ingest_links_the_new_article_to_the_corpus(seeded_db: Database) -> None
     assert set(pahalgam) == {"a", "b", "a_text", "b_text", "similarity", "conflict", "reason"}
 
 
-def test_a_new_article_adds_links_without_touching_existing_ones(seeded_db: Database) -> None:
+def test_new_links_displace_only_links_of_full_sentences(
+    seeded_db: Database,
+) -> None:
     with seeded_db.read() as session:
         before = {
             (link.a_sentence_id, link.b_sentence_id) for link in session.scalars(select(ClaimLink))
@@ -81,7 +84,15 @@ def test_a_new_article_adds_links_without_touching_existing_ones(seeded_db: Data
         after = {
             (link.a_sentence_id, link.b_sentence_id) for link in session.scalars(select(ClaimLink))
         }
-    assert before < after
+    wire = {s.id for s in article.sentences}
+    added, dropped = after - before, before - after
+    assert added and all(a in wire or b in wire for a, b in added)
+    # A sentence at its cap of links gives up its weakest for a better one from the new article.
+    new_ends = {key for pair in added for key in pair} - wire
+    full = {key: sum(key in pair for pair in before) for key in new_ends}
+    assert all(
+        any(key in new_ends and full[key] == LINKS_PER_SENTENCE for key in pair) for pair in dropped
+    )
     assert related and all(item.article_id != "zz_wire" for item in related)
     assert any(item.conflict and item.reason.endswith("vs 28 killed") for item in related)
 

@@ -9,10 +9,8 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from tests.conftest import SEEDS
-from workbench.db.claims import claim_texts
 from workbench.db.engine import Database
 from workbench.db.models import Article, ClaimLink, Sentence
-from workbench.domain.claim_links import CorpusIndex
 from workbench.services import claims, linking
 from workbench.services.ingest import ingest_paths
 
@@ -34,13 +32,13 @@ def test_links_are_computed_with_no_connection_open(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     open_during_compute: list[int] = []
-    original = linking.link_in_corpus
+    original = linking.link_candidates
 
     def watched(*args: Any, **kwargs: Any) -> Any:
         open_during_compute.append(db.engine.pool.checkedout())  # type: ignore[attr-defined]
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(linking, "link_in_corpus", watched)
+    monkeypatch.setattr(linking, "link_candidates", watched)
     report = ingest_paths(db, SEED_FILES)
     assert len(report.added) == 5 and not report.errors
     assert open_during_compute == [0, 0, 0, 0, 0]
@@ -56,7 +54,7 @@ def test_a_crash_before_linking_keeps_the_articles_and_relink_repairs_it(
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(linking, "link_in_corpus", crash)
+    monkeypatch.setattr(linking, "link_candidates", crash)
     with pytest.raises(RuntimeError, match="killed"):
         ingest_paths(db, SEED_FILES[4:])
     monkeypatch.undo()
@@ -132,25 +130,6 @@ def test_relink_backfills_a_database_filled_before_linking(seeded_db: Database) 
     assert linking.relink(seeded_db) == linking.RelinkReport(0, 0, 0)
 
 
-def test_the_corpus_index_grows_with_new_sentences_and_rebuilds_otherwise(db: Database) -> None:
-    ingest_paths(db, SEED_FILES[:3])
-    cached = linking._corpora[db.engine]
-    first_index = cached.index
-    ingest_paths(db, SEED_FILES[3:])
-    assert linking._corpora[db.engine].index is first_index  # extended in place
-    fresh = CorpusIndex()
-    with db.read() as session:
-        fresh.extend(claim_texts(session))
-    assert first_index.items == fresh.items and first_index.postings == fresh.postings
-    with db.write() as session:
-        session.execute(delete(Sentence).where(Sentence.article_id == "004_2be8afc61ee91103"))
-        session.execute(delete(Article).where(Article.id == "004_2be8afc61ee91103"))
-    with db.read() as session:
-        rebuilt = linking._refresh(session, linking._corpora[db.engine])
-    assert rebuilt.index is not first_index
-    assert all(item.article != "004_2be8afc61ee91103" for item in rebuilt.index.items)
-
-
 def test_a_busy_database_while_linking_leaves_the_articles_for_relink(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,7 +138,7 @@ def test_a_busy_database_while_linking_leaves_the_articles_for_relink(
     def busy(*args: Any, **kwargs: Any) -> Any:
         raise OperationalError("INSERT INTO claim_links", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(linking, "link_in_corpus", busy)
+    monkeypatch.setattr(linking, "link_candidates", busy)
     report = ingest_paths(db, SEED_FILES[2:4])
     assert report.added == ["002_106eb614b3e40071", "003_12a4aa04524d7b45"]
     assert report.unlinked == report.added and report.errors == []

@@ -6,14 +6,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from workbench.db.models import Article, ClaimLink, GoldLabel, ScorerModel, Sentence
-from workbench.domain.claim_links import ClaimLinkDraft, ClaimText
+from workbench.domain.claim_links import RELATED_LIMIT, ClaimLinkDraft, ClaimText
 from workbench.domain.labels import Label
+
+_IN_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +54,80 @@ def claim_texts(session: Session, *, article_id: str | None = None) -> list[Clai
     return [ClaimText(key, article, text) for key, article, text in session.execute(query)]
 
 
-def corpus_version(session: Session) -> tuple[int, int]:
-    """How many sentences are stored and the highest sentence id: a cheap corpus version."""
-    count, top = session.execute(select(func.count(Sentence.id), func.max(Sentence.id))).one()
-    return int(count), int(top or 0)
+def claim_texts_of(session: Session, *, sentence_ids: Sequence[int]) -> list[ClaimText]:
+    """These sentences as the linker sees them, in id order."""
+    found: list[ClaimText] = []
+    for start in range(0, len(sentence_ids), _IN_CHUNK):
+        query = (
+            select(Sentence.id, Sentence.article_id, Sentence.text)
+            .where(Sentence.id.in_(sentence_ids[start : start + _IN_CHUNK]))
+            .order_by(Sentence.id)
+        )
+        found += [ClaimText(key, article, text) for key, article, text in session.execute(query)]
+    return sorted(found, key=lambda item: item.key)
 
 
-def claim_texts_after(session: Session, *, after: int) -> list[ClaimText]:
-    """Sentences with an id above ``after``, in id order (what arrived since a version)."""
+def claim_texts_of_articles(session: Session, *, article_ids: Sequence[str]) -> list[ClaimText]:
+    """The sentences of these articles as the linker sees them, in id order."""
+    if not article_ids:
+        return []
     query = (
         select(Sentence.id, Sentence.article_id, Sentence.text)
-        .where(Sentence.id > after)
+        .where(Sentence.article_id.in_(article_ids))
         .order_by(Sentence.id)
     )
     return [ClaimText(key, article, text) for key, article, text in session.execute(query)]
+
+
+def lock_sentences(session: Session, *, sentence_ids: Sequence[int]) -> None:
+    """Lock these sentence rows in id order (PostgreSQL) so their link counts are not raced.
+
+    On SQLite the write transaction already holds the database's single write lock.
+    """
+    for start in range(0, len(sentence_ids), _IN_CHUNK):
+        chunk = sorted(sentence_ids)[start : start + _IN_CHUNK]
+        session.execute(
+            select(Sentence.id)
+            .where(Sentence.id.in_(chunk))
+            .order_by(Sentence.id)
+            .with_for_update()
+        ).all()
+
+
+def links_touching(session: Session, *, sentence_ids: Sequence[int]) -> list[ClaimLinkDraft]:
+    """Every stored link with either sentence among ``sentence_ids`` (each has a few at most)."""
+    found: dict[tuple[int, int], ClaimLinkDraft] = {}
+    for start in range(0, len(sentence_ids), _IN_CHUNK):
+        chunk = sentence_ids[start : start + _IN_CHUNK]
+        query = select(
+            ClaimLink.a_sentence_id,
+            ClaimLink.b_sentence_id,
+            ClaimLink.similarity,
+            ClaimLink.conflict,
+            ClaimLink.reason,
+        ).where(or_(ClaimLink.a_sentence_id.in_(chunk), ClaimLink.b_sentence_id.in_(chunk)))
+        for a, b, sim, conflict, reason in session.execute(query):
+            found[(a, b)] = ClaimLinkDraft(a, b, float(sim), bool(conflict), reason)
+    return list(found.values())
+
+
+def articles_of(session: Session, *, sentence_ids: Sequence[int]) -> dict[int, str]:
+    """The article id of each of these sentences."""
+    found: dict[int, str] = {}
+    for start in range(0, len(sentence_ids), _IN_CHUNK):
+        chunk = sentence_ids[start : start + _IN_CHUNK]
+        query = select(Sentence.id, Sentence.article_id).where(Sentence.id.in_(chunk))
+        found.update((row[0], row[1]) for row in session.execute(query))
+    return found
+
+
+def drop_links(session: Session, *, links: Sequence[ClaimLinkDraft]) -> None:
+    """Delete these stored links (a sentence's weakest, replaced by better ones)."""
+    pairs = [(link.a, link.b) for link in links]
+    for start in range(0, len(pairs), _IN_CHUNK):
+        chunk = pairs[start : start + _IN_CHUNK]
+        pair = tuple_(ClaimLink.a_sentence_id, ClaimLink.b_sentence_id)
+        session.execute(delete(ClaimLink).where(pair.in_(chunk)))
 
 
 def sentences_of(session: Session, *, article_ids: Sequence[str]) -> list[Sentence]:
@@ -161,8 +223,13 @@ def all_links(session: Session) -> list[LinkRow]:
     ]
 
 
-def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSentence]:
-    """Sentences of other articles linked to ``sentence_id``: conflicts first, most similar next."""
+def related_sentences(
+    session: Session, *, sentence_id: int, limit: int = RELATED_LIMIT
+) -> list[RelatedSentence]:
+    """Sentences of other articles linked to ``sentence_id``: conflicts first, most similar next.
+
+    At most ``limit``: the best of each direction, then the best of both.
+    """
     found: list[RelatedSentence] = []
     for own, other in (
         (ClaimLink.a_sentence_id, ClaimLink.b_sentence_id),
@@ -182,6 +249,8 @@ def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSent
             .join(Sentence, Sentence.id == other)
             .join(Article, Article.id == Sentence.article_id)
             .where(own == sentence_id)
+            .order_by(ClaimLink.conflict.desc(), ClaimLink.similarity.desc(), other)
+            .limit(limit)
         )
         for article, title, outlet, index, text, sim, conflict, reason in rows:
             found.append(
@@ -197,7 +266,8 @@ def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSent
                     reason,
                 )
             )
-    return sorted(found, key=lambda r: (not r.conflict, -r.similarity, r.article_id, r.index))
+    found.sort(key=lambda r: (not r.conflict, -r.similarity, r.article_id, r.index))
+    return found[:limit]
 
 
 def related_refs(

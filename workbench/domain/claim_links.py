@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -17,8 +17,21 @@ from workbench.domain.claim_facts import MONTHS, NUMBER_WORDS, extract_facts, fi
 LINK_THRESHOLD = 0.16
 """Combined similarity at or above which two sentences are linked (see benchmarks/links.py)."""
 MATCHES_PER_ARTICLE = 4
+LINKS_PER_SENTENCE = 5
+"""At most this many links per sentence, both directions counted: each sentence keeps its best."""
+RELATED_LIMIT = 10
+"""Linked sentences shown beside one sentence (the cap makes more rare; the read is LIMITed)."""
 MIN_CONTENT_TOKENS = 4
 MAX_CANDIDATES = 5_000
+CANDIDATES_PER_SENTENCE = 30
+"""Sentences of the index scored against one new sentence, those sharing most of its rare terms."""
+QUERY_TERMS = 8
+"""The rarest terms of a sentence looked up in the index."""
+POSTINGS_PER_TERM = 200
+"""Newest sentences read for one looked-up term."""
+COMMON_TERM_SENTENCES = 5_000
+"""A term used by more sentences than this says too little to find candidates by; not looked up."""
+MAX_TERM_LENGTH = 64
 WEIGHTS = (0.5, 0.5)  # claimed words, character n-grams
 
 # Multi-word names and phrasings first, so the token synonyms below see one token.
@@ -316,66 +329,102 @@ def _links(
     return sorted(links.values(), key=lambda link: (link.a, link.b))
 
 
-@dataclass(slots=True)
-class CorpusIndex:
-    """The linkable sentences of a corpus, their content words and which sentences use each word.
+def index_terms(text: str) -> frozenset[str]:
+    """The terms a sentence is found by in the link index; none when it is not linkable."""
+    if not is_linkable(text):
+        return frozenset()
+    return frozenset(t for t in content_tokens(text) if len(t) <= MAX_TERM_LENGTH)
 
-    Built once and extended as articles arrive, so linking a new article reads and tokenises
-    only what is new, and shortlisting candidates is a lookup rather than a scan.
+
+def query_terms(
+    terms: Iterable[str], frequency: Mapping[str, int], *, limit: int = QUERY_TERMS
+) -> list[str]:
+    """The ``limit`` rarest of ``terms`` that another sentence also uses and that are not common.
+
+    ``frequency`` is how many indexed sentences use each term, the sentence itself included.
     """
-
-    items: list[ClaimText] = field(default_factory=list)
-    postings: dict[str, list[int]] = field(default_factory=dict)
-
-    def extend(self, items: Sequence[ClaimText]) -> None:
-        """Add sentences (unlinkable ones are skipped)."""
-        for item in items:
-            if not is_linkable(item.text):
-                continue
-            position = len(self.items)
-            self.items.append(item)
-            for token in set(content_tokens(item.text)):
-                self.postings.setdefault(token, []).append(position)
-
-    def candidates(self, wanted: set[str], *, limit: int = MAX_CANDIDATES) -> NDArray[np.intp]:
-        """Positions of every sentence when few; else the ``limit`` sharing most of ``wanted``."""
-        size = len(self.items)
-        if size <= limit:
-            return np.arange(size)
-        shared = np.zeros(size, dtype=np.int32)
-        for token in wanted:
-            positions = self.postings.get(token)
-            if positions:
-                shared[positions] += 1
-        hits = np.flatnonzero(shared)
-        if len(hits) > limit:
-            best = np.lexsort((hits, -shared[hits]))[:limit]
-            hits = np.sort(hits[best])
-        return hits
+    usable = [t for t in terms if 1 < frequency.get(t, 0) <= COMMON_TERM_SENTENCES]
+    return sorted(usable, key=lambda t: (frequency[t], t))[:limit]
 
 
-def link_in_corpus(
-    index: CorpusIndex,
-    articles: set[str],
+def rank_candidates(
+    terms: Sequence[str],
+    postings: Mapping[str, Sequence[int]],
+    *,
+    exclude: Collection[int] = (),
+    limit: int = CANDIDATES_PER_SENTENCE,
+) -> list[int]:
+    """Keys of the ``limit`` sentences sharing most of ``terms`` (newest first on ties)."""
+    shared: dict[int, int] = {}
+    for term in terms:
+        for key in postings.get(term, ()):
+            if key not in exclude:
+                shared[key] = shared.get(key, 0) + 1
+    return sorted(shared, key=lambda key: (-shared[key], -key))[:limit]
+
+
+def link_candidates(
+    fresh: Sequence[ClaimText],
+    candidates: Sequence[ClaimText],
     *,
     threshold: float = LINK_THRESHOLD,
     per_article: int = MATCHES_PER_ARTICLE,
-    limit: int = MAX_CANDIDATES,
 ) -> list[ClaimLinkDraft]:
-    """Links of the sentences of ``articles`` (already in ``index``) to every other article.
-
-    The same links as ``link_claims`` of each article against the rest of the corpus, computed
-    for a whole batch of articles in one pass.
-    """
-    fresh = [i for i, item in enumerate(index.items) if item.article in articles]
-    if not fresh:
+    """Links of one article's sentences to the candidates the index found for them."""
+    rows = [item for item in fresh if is_linkable(item.text)]
+    known = {item.key for item in rows}
+    others = [item for item in candidates if item.key not in known and is_linkable(item.text)]
+    if not rows or not others:
         return []
-    wanted = {token for i in fresh for token in content_tokens(index.items[i].text)}
-    columns = np.union1d(index.candidates(wanted, limit=limit), np.asarray(fresh, dtype=np.intp))
-    docs = [index.items[j] for j in columns]
-    place = {int(j): n for n, j in enumerate(columns)}
-    rows = [place[i] for i in fresh]
-    scores = similarity_rows([item.text for item in docs], rows)
-    return _links(
-        [docs[r] for r in rows], docs, scores, threshold=threshold, per_article=per_article
+    docs = [item.text for item in rows] + [item.text for item in others]
+    scores = similarity_rows(docs, range(len(rows)))[:, len(rows) :]
+    return _links(rows, others, scores, threshold=threshold, per_article=per_article)
+
+
+def cap_links(
+    new: Iterable[ClaimLinkDraft],
+    stored: Iterable[ClaimLinkDraft],
+    article_of: Mapping[int, str],
+    *,
+    per_sentence: int = LINKS_PER_SENTENCE,
+) -> tuple[list[ClaimLinkDraft], list[ClaimLinkDraft]]:
+    """Which new links to add and which stored ones to drop so no sentence passes its cap.
+
+    ``stored`` must hold every stored link of each sentence a new link touches, ``article_of``
+    the article of every sentence named. Links are taken while both of their sentences are under
+    ``per_sentence``: first each sentence's best link to each other article, most similar first,
+    then the rest, so a claim told by many outlets keeps one link to each before a second to
+    any. A sentence outside this set can only lose links (only its links to the set are seen).
+    """
+    stored_pairs = {(link.a, link.b): link for link in stored}
+    fresh = {
+        (link.a, link.b): link
+        for link in sorted(new, key=lambda link: -link.similarity)
+        if (link.a, link.b) not in stored_pairs
+    }
+    every = sorted(
+        [*stored_pairs.values(), *fresh.values()],
+        key=lambda link: (-link.similarity, link.a, link.b),
     )
+    seen: set[tuple[int, str]] = set()
+    second: set[tuple[int, int]] = set()
+    for link in every:
+        ends = ((link.a, article_of[link.b]), (link.b, article_of[link.a]))
+        if any(end in seen for end in ends):
+            second.add((link.a, link.b))
+        seen.update(ends)
+    ranked = sorted(every, key=lambda link: (link.a, link.b) in second)
+    count: dict[int, int] = {}
+    added: list[ClaimLinkDraft] = []
+    dropped: list[ClaimLinkDraft] = []
+    for link in ranked:
+        keep = count.get(link.a, 0) < per_sentence and count.get(link.b, 0) < per_sentence
+        if keep:
+            count[link.a] = count.get(link.a, 0) + 1
+            count[link.b] = count.get(link.b, 0) + 1
+        is_new = (link.a, link.b) in fresh
+        if keep and is_new:
+            added.append(link)
+        elif not keep and not is_new:
+            dropped.append(link)
+    return sorted(added, key=lambda link: (link.a, link.b)), dropped

@@ -16,7 +16,7 @@ from workbench.errors import InputError
 from workbench.services.articles import PreparedArticle, prepare_article, store_prepared
 from workbench.services.claims import active_model
 from workbench.services.fetch import FetchPolicy
-from workbench.services.linking import link_articles
+from workbench.services.linking import index_articles, link_articles
 from workbench.services.readers import (
     SUPPORTED_SUFFIXES,
     fetch_url,
@@ -66,6 +66,7 @@ def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) 
                 duplicates.append(item.draft.source or "")
             else:
                 added.append(article.id)
+        index_articles(session, added)  # committed with the file: later files find it
     report.added += added
     report.duplicates += duplicates
     return added

@@ -1,40 +1,41 @@
 """Cross-article claim links, computed after an article's file has committed.
 
-Linking compares new sentences with the whole corpus, which takes far longer than storing
-them, so it never runs while a write transaction is open: it reads the committed corpus in a
-read session, computes with no transaction open, then writes the links in one short write
-transaction. Reading the committed corpus also means that of two files ingested at once the
-later one always sees the earlier. Links are derived data: an article committed without them
-(a crash in between, a database filled by an older version) is picked up by ``relink``.
+Each sentence keeps at most ``LINKS_PER_SENTENCE`` links (both directions counted), each at or
+above the similarity floor. Candidates come from the link index (``workbench.db.link_index``)
+by each sentence's rarest terms, a bounded number per sentence, so linking one article costs
+what that article holds, never what the corpus holds. The index is written with the article, in
+its file's transaction, so of two files ingested at once the later one always finds the earlier.
+
+Scoring never runs while a write transaction is open: candidates are read in a read session,
+scored with no transaction open, then the links are written in one short write transaction.
+Links are derived data: an article committed without them (a crash in between, a database
+filled by an older version) is picked up by ``relink``.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from workbench.db import claims as claim_queries
+from workbench.db import link_index
 from workbench.db.engine import Database
 from workbench.db.models import utcnow
-from workbench.domain.claim_links import CorpusIndex, link_in_corpus
+from workbench.domain.claim_links import (
+    ClaimLinkDraft,
+    ClaimText,
+    cap_links,
+    index_terms,
+    link_candidates,
+    query_terms,
+    rank_candidates,
+)
 from workbench.services.claims import score_articles
 
 LINK_BATCH = 25
-"""Articles linked in one pass (one similarity computation, one short write transaction)."""
-
-
-@dataclass(slots=True)
-class _CachedCorpus:
-    """A process's index of one database's corpus and the version it reflects."""
-
-    count: int = 0
-    top: int = 0
-    index: CorpusIndex = field(default_factory=CorpusIndex)
+"""Articles linked in one pass (one short write transaction)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,29 +47,54 @@ class RelinkReport:
     links: int
 
 
-_corpora: weakref.WeakKeyDictionary[Engine, _CachedCorpus] = weakref.WeakKeyDictionary()
-_corpora_lock = threading.Lock()
+def index_articles(session: Session, article_ids: Sequence[str]) -> int:
+    """Put these articles' linkable sentences in the link index (inside the caller's write)."""
+    texts = claim_queries.claim_texts_of_articles(session, article_ids=article_ids)
+    return link_index.index_sentences(session, sentences=[(t.key, t.text) for t in texts])
 
 
-def _refresh(session: Session, cached: _CachedCorpus) -> _CachedCorpus:
-    """Bring the cached index up to the committed corpus: read only what is new when possible.
+def candidates_for(session: Session, fresh: Sequence[ClaimText]) -> list[ClaimText]:
+    """Sentences of the index worth scoring against ``fresh`` (one article's sentences).
 
-    Sentences are only ever added, so a version whose count grew by exactly the sentences
-    above the old highest id is an extension; anything else (a deletion, ids committed out of
-    order) rebuilds the index from scratch.
+    For each sentence its rarest terms, the newest postings of each, the best-sharing few.
     """
-    count, top = claim_queries.corpus_version(session)
-    if (count, top) == (cached.count, cached.top):
-        return cached
-    if count >= cached.count and top >= cached.top:
-        fresh = claim_queries.claim_texts_after(session, after=cached.top)
-        if cached.count + len(fresh) == count:
-            cached.index.extend(fresh)
-            cached.count, cached.top = count, top
-            return cached
-    rebuilt = _CachedCorpus(count, top)
-    rebuilt.index.extend(claim_queries.claim_texts(session))
-    return rebuilt
+    terms_of = {item.key: index_terms(item.text) for item in fresh}
+    known = link_index.term_frequencies(
+        session, terms=[t for terms in terms_of.values() for t in terms]
+    )
+    frequency = {term: count for term, (_, count) in known.items()}
+    picked = {key: query_terms(terms, frequency) for key, terms in terms_of.items()}
+    by_id = link_index.postings(
+        session, term_ids=[known[t][0] for terms in picked.values() for t in terms]
+    )
+    postings = {term: by_id.get(known[term][0], []) for terms in picked.values() for term in terms}
+    own = set(terms_of)
+    wanted: set[int] = set()
+    for terms in picked.values():
+        wanted.update(rank_candidates(terms, postings, exclude=own))
+    return claim_queries.claim_texts_of(session, sentence_ids=sorted(wanted))
+
+
+def link_in_index(db: Database, article_id: str) -> list[ClaimLinkDraft]:
+    """The links one committed article would get, before any cap (scored with no session open)."""
+    with db.read() as session:
+        fresh = claim_queries.claim_texts(session, article_id=article_id)
+        candidates = candidates_for(session, fresh)
+    return link_candidates(fresh, candidates)
+
+
+def store_capped_links(session: Session, links: Sequence[ClaimLinkDraft]) -> int:
+    """Add links keeping every sentence within its cap (see ``cap_links``); return links added."""
+    touched = sorted({key for link in links for key in (link.a, link.b)})
+    if not touched:
+        return 0
+    claim_queries.lock_sentences(session, sentence_ids=touched)
+    stored = claim_queries.links_touching(session, sentence_ids=touched)
+    named = sorted({key for link in stored for key in (link.a, link.b)} | set(touched))
+    article_of = claim_queries.articles_of(session, sentence_ids=named)
+    added, dropped = cap_links(links, stored, article_of)
+    claim_queries.drop_links(session, links=dropped)
+    return claim_queries.add_links(session, links=added)
 
 
 def _batches(ids: Sequence[str], size: int) -> list[list[str]]:
@@ -76,19 +102,20 @@ def _batches(ids: Sequence[str], size: int) -> list[list[str]]:
 
 
 def link_articles(db: Database, article_ids: Sequence[str], *, batch: int = LINK_BATCH) -> int:
-    """Link committed articles to every other committed article; return the links added.
+    """Link committed articles to the best candidates of the link index; return links added.
 
     Call it after the transaction that stored the articles has committed, never inside one.
     """
     added = 0
     for chunk in _batches(article_ids, batch):
-        with _corpora_lock:
-            with db.read() as session:
-                cached = _refresh(session, _corpora.get(db.engine, _CachedCorpus()))
-            _corpora[db.engine] = cached
-            links = link_in_corpus(cached.index, set(chunk))
         with db.write() as session:
-            added += claim_queries.add_links(session, links=links)
+            index_articles(session, chunk)  # articles stored by an older version
+        found: dict[tuple[int, int], ClaimLinkDraft] = {}
+        for article_id in chunk:
+            for link in link_in_index(db, article_id):
+                found.setdefault((link.a, link.b), link)
+        with db.write() as session:
+            added += store_capped_links(session, list(found.values()))
             claim_queries.mark_linked(session, article_ids=chunk, when=utcnow())
     return added
 
@@ -96,7 +123,8 @@ def link_articles(db: Database, article_ids: Sequence[str], *, batch: int = LINK
 def relink(db: Database, *, progress: Callable[[int, int], None] | None = None) -> RelinkReport:
     """Score and link every article whose links were never computed; a second run does nothing.
 
-    Each batch is scored in one short write transaction and linked as ``link_articles`` does.
+    Each batch is scored in one short write transaction and linked as ``link_articles`` does,
+    under the same cap per sentence.
     """
     with db.read() as session:
         missing = claim_queries.unlinked_article_ids(session)

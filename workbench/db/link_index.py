@@ -7,9 +7,20 @@ LIMIT, so finding them costs the same whatever the size of the corpus.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import ForeignKey, Integer, String, Table, bindparam, select, union_all, update
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    TextClause,
+    bindparam,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -103,6 +114,16 @@ def term_frequencies(session: Session, *, terms: Sequence[str]) -> dict[str, tup
     return found
 
 
+@lru_cache(maxsize=32)
+def _postings_query(parts: int) -> TextClause:
+    """UNION ALL of ``parts`` index range reads, each the newest ``:n`` postings of one term."""
+    one = (
+        "SELECT * FROM (SELECT term_id, sentence_id FROM sentence_terms WHERE term_id = :t{i}"
+        " ORDER BY sentence_id DESC LIMIT :n) AS p{i}"
+    )
+    return text(" UNION ALL ".join(one.format(i=i) for i in range(parts)))
+
+
 def postings(
     session: Session, *, term_ids: Sequence[int], per_term: int = POSTINGS_PER_TERM
 ) -> dict[int, list[int]]:
@@ -110,17 +131,10 @@ def postings(
     found: dict[int, list[int]] = {}
     unique = sorted(set(term_ids))
     for start in range(0, len(unique), _UNION_CHUNK):
-        parts = []
-        for key in unique[start : start + _UNION_CHUNK]:
-            inner = (
-                select(SentenceTerm.term_id, SentenceTerm.sentence_id)
-                .where(SentenceTerm.term_id == key)
-                .order_by(SentenceTerm.sentence_id.desc())
-                .limit(per_term)
-                .subquery()
-            )
-            parts.append(select(inner.c.term_id, inner.c.sentence_id))
-        query = parts[0] if len(parts) == 1 else union_all(*parts)
-        for key, sentence_id in session.execute(query):
+        chunk = unique[start : start + _UNION_CHUNK]
+        values: dict[str, int] = {f"t{i}": key for i, key in enumerate(chunk)}
+        for key, sentence_id in session.execute(
+            _postings_query(len(chunk)), {**values, "n": per_term}
+        ):
             found.setdefault(key, []).append(sentence_id)
     return found

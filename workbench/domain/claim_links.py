@@ -23,11 +23,11 @@ RELATED_LIMIT = 10
 """Linked sentences shown beside one sentence (the cap makes more rare; the read is LIMITed)."""
 MIN_CONTENT_TOKENS = 4
 MAX_CANDIDATES = 5_000
-CANDIDATES_PER_SENTENCE = 30
+CANDIDATES_PER_SENTENCE = 15
 """Sentences of the index scored against one new sentence, those sharing most of its rare terms."""
-QUERY_TERMS = 8
+QUERY_TERMS = 6
 """The rarest terms of a sentence looked up in the index."""
-POSTINGS_PER_TERM = 200
+POSTINGS_PER_TERM = 50
 """Newest sentences read for one looked-up term."""
 COMMON_TERM_SENTENCES = 5_000
 """A term used by more sentences than this says too little to find candidates by; not looked up."""

@@ -10,10 +10,16 @@ import pytest
 from workbench.domain.articles import normalise_text
 from workbench.domain.claim_facts import extract_facts, find_conflict
 from workbench.domain.claim_links import (
+    COMMON_TERM_SENTENCES,
+    LINKS_PER_SENTENCE,
+    ClaimLinkDraft,
     ClaimText,
+    cap_links,
     content_tokens,
     is_linkable,
     link_claims,
+    query_terms,
+    rank_candidates,
     shortlist,
 )
 from workbench.domain.segment import split_sentences
@@ -197,3 +203,31 @@ def test_cached_char_tfidf_matches_sklearn_on_the_same_texts() -> None:
     for _ in range(2):  # the second call reads the cached counts
         ours = char_tfidf(texts)
         assert np.allclose((ours @ ours.T).toarray(), (reference @ reference.T).toarray())
+
+
+def _draft(a: int, b: int, similarity: float) -> ClaimLinkDraft:
+    return ClaimLinkDraft(a, b, similarity, False, "")
+
+
+def test_cap_links_keeps_each_sentence_within_its_cap_displacing_the_weakest() -> None:
+    articles = {1: "a", **{key: f"o{key}" for key in range(10, 20)}, 2: "b", 3: "c"}
+    stored = [_draft(1, 10 + n, 0.3 + n / 100) for n in range(LINKS_PER_SENTENCE)]
+    added, dropped = cap_links([_draft(1, 19, 0.9), _draft(2, 3, 0.5)], stored, articles)
+    assert added == [_draft(1, 19, 0.9), _draft(2, 3, 0.5)]
+    assert dropped == [_draft(1, 10, 0.3)]  # sentence 1 was full: its weakest link goes
+    assert cap_links([_draft(1, 19, 0.2)], stored, articles) == ([], [])  # too weak to enter
+
+
+def test_cap_links_takes_one_link_to_each_other_article_before_a_second() -> None:
+    articles = {1: "a", 2: "b", 3: "b", 4: "c"}
+    added, _ = cap_links(
+        [_draft(1, 2, 0.9), _draft(1, 3, 0.8), _draft(1, 4, 0.3)], [], articles, per_sentence=2
+    )
+    assert added == [_draft(1, 2, 0.9), _draft(1, 4, 0.3)]
+
+
+def test_query_terms_are_the_rarest_shared_terms_and_candidates_share_most() -> None:
+    frequency = {"rare": 2, "mid": 40, "alone": 1, "common": COMMON_TERM_SENTENCES + 1}
+    assert query_terms(["common", "mid", "alone", "rare"], frequency) == ["rare", "mid"]
+    postings = {"rare": [7, 5], "mid": [9, 7, 5, 3]}
+    assert rank_candidates(["rare", "mid"], postings, exclude={5}, limit=2) == [7, 9]

@@ -129,7 +129,13 @@ def _baseline(labeled: list[dict[str, Any]], truth: Pairs, conflicts: Pairs) -> 
 def main() -> bool:
     """Measure links and conflict flags on the labeled pairs; False unless links beat baseline."""
     from benchmarks.common import write_result
-    from workbench.domain.claim_links import LINK_THRESHOLD, MATCHES_PER_ARTICLE, WEIGHTS
+    from workbench.domain.claim_links import (
+        CANDIDATES_PER_SENTENCE,
+        LINK_THRESHOLD,
+        LINKS_PER_SENTENCE,
+        MATCHES_PER_ARTICLE,
+        WEIGHTS,
+    )
 
     labeled = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
     pool = {(p["a"], p["b"]) for p in labeled}
@@ -158,6 +164,8 @@ def main() -> bool:
         "settings": {
             "threshold": LINK_THRESHOLD,
             "matches_per_article": MATCHES_PER_ARTICLE,
+            "links_per_sentence": LINKS_PER_SENTENCE,
+            "candidates_per_sentence": CANDIDATES_PER_SENTENCE,
             "weights_claimed_words_chars": list(WEIGHTS),
         },
         "target": "workbench link F1 above the baseline's best F1",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     ForeignKey,
@@ -52,9 +52,14 @@ class SentenceTerm(Base):
     )
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    dialect = session.get_bind().dialect.name
-    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+def _insert_ignoring_duplicates(
+    session: Session, table: type[Base], rows: list[dict[str, Any]]
+) -> None:
+    """Insert rows, skipping any that a unique key already holds (both dialects)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(postgresql_insert(table).on_conflict_do_nothing(), rows)
+    else:
+        session.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
 
 
 def index_sentences(session: Session, *, sentences: Sequence[tuple[int, str]]) -> int:
@@ -78,10 +83,8 @@ def index_sentences(session: Session, *, sentences: Sequence[tuple[int, str]]) -
     if not uses:
         return 0
     ordered = sorted(uses)
-    insert = _insert(session)
-    session.execute(
-        insert(LinkTerm).on_conflict_do_nothing(index_elements=["term"]),
-        [{"term": term, "sentences": 0} for term in ordered],
+    _insert_ignoring_duplicates(
+        session, LinkTerm, [{"term": term, "sentences": 0} for term in ordered]
     )
     query = select(LinkTerm.term, LinkTerm.id).where(LinkTerm.term.in_(ordered))
     term_ids: dict[str, int] = {row[0]: row[1] for row in session.execute(query)}
@@ -97,7 +100,7 @@ def index_sentences(session: Session, *, sentences: Sequence[tuple[int, str]]) -
         for key, terms in terms_of.items()
         for term in sorted(terms)
     ]
-    session.execute(insert(SentenceTerm).on_conflict_do_nothing(), rows)
+    _insert_ignoring_duplicates(session, SentenceTerm, rows)
     return len(rows)
 
 

@@ -152,9 +152,7 @@ def test_the_export_page_shows_no_server_path(
     assert at.metric[0].value == "2"
     at.button(key="wb_export_run").click().run()
     assert not at.exception and not at.error
-    assert [s.value for s in at.success] == [
-        "Export jsonl\\-unanimous\\-min2\\-filtered is ready."
-    ]
+    assert [s.value for s in at.success] == ["Export jsonl\\-unanimous\\-min2\\-filtered is ready."]
     shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
     assert str(tmp_path) not in shown and "/exports" not in shown
     at.text_input(key="wb_export_article_ids").input("a00001, nope").run()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, String, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from workbench.db.export_queries import ArticleFilter
@@ -69,23 +68,33 @@ def preview_figures(session: Session, *, article_filter: ArticleFilter) -> Previ
         .join(Article, Article.id == Sentence.article_id)
         .where(Annotation.user_id == User.id)
     )
-    combos = select(
-        *(count_column(label) for label in LABELS), GoldLabel.label, func.count()
-    ).outerjoin(GoldLabel, GoldLabel.sentence_id == Counts.sentence_id)
+    per_label = [count_column(label) for label in LABELS]
+    # Open sentences need no join; only adjudicated ones look up their gold label.
+    open_combos = select(*per_label, literal(None, String), func.count()).where(
+        Counts.adjudicated == 0
+    )
+    settled_combos = (
+        select(*per_label, GoldLabel.label, func.count())
+        .join(GoldLabel, GoldLabel.sentence_id == Counts.sentence_id)
+        .where(Counts.adjudicated == 1)
+    )
     if not everything:
         sentences_stmt = sentences_stmt.join(Article, Article.id == Sentence.article_id)
-        combos = combos.join(Sentence, Sentence.id == Counts.sentence_id).join(
-            Article, Article.id == Sentence.article_id
+        open_combos, settled_combos = (
+            stmt.join(Sentence, Sentence.id == Counts.sentence_id).join(
+                Article, Article.id == Sentence.article_id
+            )
+            for stmt in (open_combos, settled_combos)
         )
     sentences = _count(_where(sentences_stmt, article_filter), session)
     reviewers = session.scalars(
         select(User.name).where(exists(_where(labelled, article_filter))).order_by(User.name)
     )
-    grouped: Sequence[Any] = session.execute(
-        _where(combos, article_filter).group_by(
-            *(count_column(label) for label in LABELS), GoldLabel.label
+    grouped: list[Any] = []
+    for stmt, extra in ((open_combos, []), (settled_combos, [GoldLabel.label])):
+        grouped.extend(
+            session.execute(_where(stmt, article_filter).group_by(*per_label, *extra)).all()
         )
-    ).all()
     combinations = [
         LabelCombination(tuple(int(n) for n in row[:-2]), row[-2], int(row[-1])) for row in grouped
     ]

@@ -36,6 +36,7 @@ try:
             article_id=article_id,
             pair=pair,
             after=current_after(),
+            limit=PAGE_SIZE,
         )
         # The open sentence stays listed after it is settled (by this editor or meanwhile).
         kept = (

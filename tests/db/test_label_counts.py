@@ -152,3 +152,35 @@ def test_no_table_without_triggers(db: Database) -> None:
             ).scalars()
         found = {name for name in names if name.startswith("sentence_label_counts")}
     assert len(found) == (5 if db.is_sqlite else 2)
+
+
+def test_concurrent_reviewers_on_one_sentence_lose_no_count(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+) -> None:
+    import threading
+
+    users = [make_user(f"r{i}", password=None) for i in range(8)]
+    sid = _sid(seeded_db, 3)
+    barrier = threading.Barrier(len(users))
+    errors: list[BaseException] = []
+
+    def label(user: int, position: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            with seeded_db.write() as session:
+                choice = "verified" if position % 2 else "disputed"
+                record_label(session, user_id=user, sentence_id=sid, label=choice)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=label, args=(u, i)) for i, u in enumerate(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    _assert_true(seeded_db)
+    with seeded_db.read() as session:
+        (row,) = stored_counts(session, sentence_ids=[sid])
+    assert row.per_label == (4, 4, 0, 0) and row.n_labels == 8

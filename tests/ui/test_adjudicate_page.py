@@ -211,3 +211,48 @@ def test_bad_gold_evidence_writes_nothing(
     with seeded_db.read() as session:
         assert session.scalars(select(AuditEntry).where(AuditEntry.entity == "gold")).all() == []
     assert at.text_area(key=f"wb_gold_rationale_{s1}").value == "ministry figure"  # kept
+
+
+def test_queue_pages_filters_and_bulk_message(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workbench.services import adjudicate as service
+
+    monkeypatch.setattr(service, "PAGE_SIZE", 2)
+    monkeypatch.setitem(service.bulk_accept_unanimous.__kwdefaults__, "limit", 1)
+    ana, ben = make_user("ana", password=None), make_user("ben", password=None)
+    sids = [_sentence(seeded_db, index) for index in range(7)]
+    with seeded_db.write() as session:
+        for position, sid in enumerate(sids[:5]):  # five contested sentences
+            record_label(session, user_id=ana, sentence_id=sid, label="verified")
+            label = "disputed" if position % 2 else "unsourced"
+            record_label(session, user_id=ben, sentence_id=sid, label=label)
+        for sid in sids[5:]:  # two unanimous ones
+            record_label(session, user_id=ana, sentence_id=sid, label="verified")
+            record_label(session, user_id=ben, sentence_id=sid, label="verified")
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = open_page(eve)
+    seen = []
+    for expected in ("showing 1-2.", "showing 3-4.", "showing 5-5."):
+        assert at.caption[-1].value.endswith(expected) or expected in at.caption[-1].value
+        seen.extend(at.selectbox(key="wb_adjudicate_sentence").options)
+        if expected != "showing 5-5.":
+            at.button(key="wb_adjudicate_next").click().run()
+    assert at.button(key="wb_adjudicate_next").disabled
+    assert len(seen) == 5 and len(set(seen)) == 5
+    at.button(key="wb_adjudicate_previous").click().run()
+    assert "showing 3-4." in at.caption[-1].value
+    at.selectbox(key="wb_adjudicate_pair").select("verified vs disputed").run()
+    assert "2 contested sentence(s)" in at.caption[-1].value
+    at.text_input(key="wb_adjudicate_article").input("nope").run()
+    assert [e.value for e in at.error] == [escape_markdown("no article with id 'nope'")]
+    at.text_input(key="wb_adjudicate_article").input(ARTICLE).run()
+    assert "2 contested sentence(s)" in at.caption[-1].value
+    at.button(key="wb_adjudicate_bulk").click().run()
+    assert [s.value for s in at.success] == [
+        "1 unanimous sentence(s) accepted as gold. 1 more remain: click again to accept the "
+        "next ones."
+    ]

@@ -106,55 +106,6 @@ def _evidence_dicts(items: Iterable[EvidenceItem]) -> tuple[dict[str, str | None
     )
 
 
-def contested_rows(session: Session, *, include_adjudicated: bool = False) -> pd.DataFrame:
-    """Label rows (with sentence text) of every sentence whose reviewers disagree."""
-    contested = (
-        select(Annotation.sentence_id)
-        .group_by(Annotation.sentence_id)
-        .having(func.count(func.distinct(Annotation.label)) > 1)
-    )
-    if not include_adjudicated:
-        contested = contested.where(Annotation.sentence_id.not_in(select(GoldLabel.sentence_id)))
-    rows = session.execute(
-        select(
-            Annotation.sentence_id,
-            Sentence.article_id,
-            Sentence.index,
-            User.name,
-            Annotation.label,
-            Annotation.updated_at,
-            Sentence.text,
-        )
-        .join(Sentence, Sentence.id == Annotation.sentence_id)
-        .join(User, User.id == Annotation.user_id)
-        .where(Annotation.sentence_id.in_(contested.scalar_subquery()))
-        .order_by(Annotation.sentence_id, User.name)
-    ).all()
-    return pd.DataFrame([tuple(row) for row in rows], columns=[*LABEL_COLUMNS, "text"])
-
-
-def unanimous_candidates(session: Session, *, min_reviewers: int) -> list[tuple[int, str, int]]:
-    """(sentence id, label, reviewers) of unadjudicated sentences all of whose labels agree."""
-    rows = session.execute(
-        select(Annotation.sentence_id, func.min(Annotation.label), func.count(Annotation.id))
-        .where(Annotation.sentence_id.not_in(select(GoldLabel.sentence_id)))
-        .group_by(Annotation.sentence_id)
-        .having(
-            func.count(func.distinct(Annotation.label)) == 1,
-            func.count(Annotation.id) >= min_reviewers,
-        )
-        .order_by(Annotation.sentence_id)
-    )
-    return [(int(sid), str(label), int(n)) for sid, label, n in rows]
-
-
-def sentence_labels(session: Session, *, sentence_id: int) -> list[str]:
-    """Every reviewer label of one sentence."""
-    return list(
-        session.scalars(select(Annotation.label).where(Annotation.sentence_id == sentence_id))
-    )
-
-
 def reviews(session: Session, *, sentence_id: int) -> list[Review]:
     """Each reviewer's label, note and evidence on one sentence, by reviewer name."""
     rows = session.execute(

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from workbench.db import adjudication_queue as queue
 from workbench.db import labels
-from workbench.db.models import AuditEntry, GoldLabel, Sentence, utcnow
-from workbench.domain.gold import Policy, Source, gold_label
-from workbench.domain.labels import Evidence, Label, Role, parse_label
+from workbench.db.models import Article, AuditEntry, GoldLabel, Sentence, utcnow
+from workbench.domain.labels import LABELS, Evidence, Label, Role, parse_label
 from workbench.errors import ConflictError, InputError, NotFoundError
 from workbench.services.annotate import evidence_rows
 from workbench.services.permissions import require_role
 
 MAX_RATIONALE = 10_000
+PAGE_SIZE = 50
+# A bulk accept stores at most this many gold labels per click (one bounded transaction).
+BULK_LIMIT = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +35,22 @@ class QueueItem:
     labels: dict[str, str]
     top_share: float
     adjudicated: bool = False
+    key: queue.QueueKey = (0.0, 0, 0, 0)
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def distinct(self) -> int:
         """Number of different labels given."""
         return len(set(self.labels.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    """A page of the queue, the queue's total, and where the next page starts (None: last)."""
+
+    items: list[QueueItem]
+    total: int
+    next_after: queue.QueueKey | None
 
 
 def _snapshot(gold: GoldLabel) -> dict[str, Any]:
@@ -116,7 +130,12 @@ def adjudicate(
 
 
 def _audit(
-    session: Session, gold: GoldLabel, *, editor_id: int, old: dict[str, Any] | None
+    session: Session,
+    gold: GoldLabel,
+    *,
+    editor_id: int,
+    old: dict[str, Any] | None,
+    flush: bool = True,
 ) -> None:
     session.add(
         AuditEntry(
@@ -129,62 +148,124 @@ def _audit(
             new=_snapshot(gold),
         )
     )
-    session.flush()
+    if flush:
+        session.flush()
 
 
-def bulk_accept_unanimous(session: Session, *, editor_id: int, min_reviewers: int = 2) -> int:
-    """Make the shared label gold for every unadjudicated unanimous sentence; return how many."""
+def bulk_accept_unanimous(
+    session: Session, *, editor_id: int, min_reviewers: int = 2, limit: int = BULK_LIMIT
+) -> int:
+    """Make the shared label gold for up to ``limit`` unanimous sentences; return how many.
+
+    ``unanimous_remaining`` then says how many are left for the next click.
+    """
     require_role(session, user_id=editor_id, role=Role.EDITOR)
     if min_reviewers < 2:
         raise InputError("bulk accept needs at least 2 reviewers per sentence to be unanimous")
-    accepted = 0
-    for sentence_id, _, _ in labels.unanimous_candidates(session, min_reviewers=min_reviewers):
-        found = labels.sentence_labels(session, sentence_id=sentence_id)
-        gold = gold_label(found, policy=Policy.UNANIMOUS, min_reviewers=min_reviewers)
-        if gold is None or gold.source is not Source.UNANIMOUS:
-            continue
-        row = GoldLabel(
+    picked = queue.unanimous_open(session, min_reviewers=min_reviewers, limit=limit)
+    rows = [
+        GoldLabel(
             sentence_id=sentence_id,
-            label=gold.label,
-            rationale=f"unanimous: all {len(found)} reviewers chose {gold.label}",
+            label=label,
+            rationale=f"unanimous: all {reviewers} reviewers chose {label}",
             editor_id=editor_id,
             evidence=[],
         )
-        session.add(row)
-        try:
-            session.flush()
-        except IntegrityError as exc:
-            raise ConflictError(
-                "another editor adjudicated some of these sentences meanwhile; "
-                "nothing was accepted: try again"
-            ) from exc
-        _audit(session, row, editor_id=editor_id, old=None)
-        accepted += 1
-    return accepted
+        for sentence_id, label, reviewers in picked
+    ]
+    session.add_all(rows)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise ConflictError(
+            "another editor adjudicated some of these sentences meanwhile; "
+            "nothing was accepted: try again"
+        ) from exc
+    for row in rows:
+        _audit(session, row, editor_id=editor_id, old=None, flush=False)
+    session.flush()
+    return len(rows)
+
+
+def unanimous_remaining(session: Session, *, editor_id: int, min_reviewers: int = 2) -> int:
+    """How many unanimous sentences a bulk accept would still take (editors only)."""
+    require_role(session, user_id=editor_id, role=Role.EDITOR)
+    return queue.count_unanimous_open(session, min_reviewers=min_reviewers)
+
+
+def _item(row: queue.QueueRow, given: dict[str, str]) -> QueueItem:
+    return QueueItem(
+        sentence_id=row.sentence_id,
+        article_id=row.article_id,
+        index=row.index,
+        text=row.text,
+        labels=given,
+        top_share=row.share,
+        adjudicated=row.adjudicated,
+        key=row.key,
+        counts=dict(zip(LABELS, row.counts, strict=True)),
+    )
+
+
+def parse_pair(text: str | None) -> tuple[str, str] | None:
+    """A label pair such as ``"verified vs disputed"`` (None or "" for any), or InputError."""
+    if not text:
+        return None
+    first, sep, second = text.partition(" vs ")
+    if not sep or first not in LABELS or second not in LABELS or first == second:
+        raise InputError(f"not a pair of two different labels: {text!r}")
+    return first, second
+
+
+def label_pairs() -> list[str]:
+    """Every pair of two different labels as the queue's filter names them."""
+    return [f"{a} vs {b}" for i, a in enumerate(LABELS) for b in LABELS[i + 1 :]]
+
+
+def queue_page(
+    session: Session,
+    *,
+    editor_id: int,
+    include_adjudicated: bool = False,
+    article_id: str | None = None,
+    pair: tuple[str, str] | None = None,
+    after: queue.QueueKey | None = None,
+    limit: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of the disagreement queue after ``after``, most contested first (editors only)."""
+    require_role(session, user_id=editor_id, role=Role.EDITOR)
+    if article_id is not None and session.get(Article, article_id) is None:
+        raise NotFoundError(f"no article with id {article_id!r}")
+    rows = queue.queue_rows(
+        session,
+        include_adjudicated=include_adjudicated,
+        article_id=article_id,
+        pair=pair,
+        after=after,
+        limit=limit + 1,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    given = queue.reviewer_labels(session, sentence_ids=[row.sentence_id for row in rows])
+    items = [_item(row, given[row.sentence_id]) for row in rows]
+    total = queue.queue_total(
+        session, include_adjudicated=include_adjudicated, article_id=article_id, pair=pair
+    )
+    return QueuePage(items, total, items[-1].key if more else None)
+
+
+def queue_entry(session: Session, *, editor_id: int, sentence_id: int) -> QueueItem | None:
+    """The queue entry of one contested sentence, settled or not (editors only)."""
+    require_role(session, user_id=editor_id, role=Role.EDITOR)
+    row = queue.queue_row(session, sentence_id=sentence_id)
+    if row is None:
+        return None
+    given = queue.reviewer_labels(session, sentence_ids=[sentence_id])
+    return _item(row, given[sentence_id])
 
 
 def disagreement_queue(
     session: Session, *, editor_id: int, include_adjudicated: bool = False
 ) -> list[QueueItem]:
-    """Sentences whose reviewers disagree, most contested first (editors only)."""
-    require_role(session, user_id=editor_id, role=Role.EDITOR)
-    frame = labels.contested_rows(session, include_adjudicated=include_adjudicated)
-    settled = labels.gold_labels(session) if include_adjudicated else {}
-    items = []
-    for _, rows in frame.groupby("sentence_id", sort=True):
-        given = dict(zip(rows["reviewer"], rows["label"], strict=True))
-        top = max(list(given.values()).count(label) for label in set(given.values()))
-        first = rows.iloc[0]
-        items.append(
-            QueueItem(
-                sentence_id=int(first["sentence_id"]),
-                article_id=str(first["article_id"]),
-                index=int(first["index"]),
-                text=str(first["text"]),
-                labels=given,
-                top_share=top / len(given),
-                adjudicated=int(first["sentence_id"]) in settled,
-            )
-        )
-    items.sort(key=lambda q: (q.top_share, -q.distinct, -len(q.labels), q.sentence_id))
-    return items
+    """The first page of sentences whose reviewers disagree, most contested first (editors only)."""
+    return queue_page(session, editor_id=editor_id, include_adjudicated=include_adjudicated).items

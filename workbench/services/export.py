@@ -18,9 +18,11 @@ import orjson
 from sqlalchemy.orm import Session
 
 from workbench import keyfile
+from workbench.db import export_preview, labels
 from workbench.db import export_queries as eq
 from workbench.db.engine import Database, sqlite_path
-from workbench.domain.gold import Policy
+from workbench.domain.gold import Policy, gold_label
+from workbench.domain.labels import LABELS
 from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
@@ -218,13 +220,47 @@ def _write_text(path: Path, text: str | bytes) -> None:
 
 
 def preview_export(db: Database, *, options: ExportOptions) -> ExportStats:
-    """Counts and label distribution an export with these options would have; writes nothing."""
+    """Counts, label distribution and agreement an export with these options would have.
+
+    Computed from aggregate queries (label combinations per sentence, from the maintained
+    ``sentence_label_counts``), so the work does not grow with the number of labels; writes
+    nothing. The figures equal those of the export's manifest.
+    """
     settings = options.settings()
-    stats = ExportStats()
-    pseudonyms = Pseudonyms(pseudonym_key() if options.anonymize else None)
-    with _collector_paused:
-        _export_here(db, settings, pseudonyms, None, stats, None, 0)
+    article_filter = _article_filter(settings)
+    with db.read() as session:
+        missing = eq.missing_articles(session, article_ids=settings.articles)
+        if missing:
+            raise InputError(f"unknown article id(s): {', '.join(missing)}")
+        figures = export_preview.preview_figures(session, article_filter=article_filter)
+    stats = ExportStats(articles=figures.articles, sentences=figures.sentences)
+    stats.reviewers.update(figures.reviewers)
+    policy = Policy(settings.policy)
+    for combination in figures.combinations:
+        verdicts = tuple(
+            label
+            for label, times in zip(LABELS, combination.counts, strict=True)
+            for _ in range(times)
+        )
+        if verdicts:
+            stats.label_sets[verdicts] += combination.sentences
+        decision = gold_label(
+            verdicts,
+            adjudicated=combination.adjudicated,
+            policy=policy,
+            min_reviewers=settings.min_reviewers,
+        )
+        if decision is not None:
+            stats.claims += combination.sentences
+            stats.labels[decision.label] += combination.sentences
+            stats.sources[decision.source.value] += combination.sentences
     return stats
+
+
+def preview_key(db: Database) -> tuple[int, int]:
+    """What a cached preview must be keyed by: the newest audit id and the article count."""
+    with db.read() as session:
+        return labels.last_change(session), export_preview.article_count(session)
 
 
 def export_dataset(

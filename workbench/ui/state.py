@@ -49,3 +49,11 @@ def take(key: str, default: Any = None) -> Any:
 def drop(key: str) -> None:
     """Forget ``key``."""
     st.session_state.pop(key, None)
+
+
+ADJUDICATE_ARTICLE = "wb_adjudicate_article"  # queue filter: one article id ("" for all)
+ADJUDICATE_PAIR = "wb_adjudicate_pair"  # queue filter: "<label> vs <label>" ("any" for all)
+ADJUDICATE_PAGES = "wb_adjudicate_pages"  # keyset cursors of the queue pages opened so far
+ADJUDICATE_PREVIOUS = "wb_adjudicate_previous"
+ADJUDICATE_NEXT = "wb_adjudicate_next"
+EXPORT_ARTICLES = "wb_export_article_ids"  # export page: article ids typed, comma-separated

@@ -1,4 +1,4 @@
-"""Editor: settle disagreements, most contested first; bulk-accept unanimous sentences."""
+"""Editor: settle disagreements, most contested first, a page at a time; bulk-accept unanimous."""
 
 from __future__ import annotations
 
@@ -7,43 +7,52 @@ import streamlit as st
 from workbench.db import labels
 from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
-from workbench.services.adjudicate import bulk_accept_unanimous, disagreement_queue
+from workbench.services.adjudicate import PAGE_SIZE, queue_entry, queue_page
 from workbench.ui import runtime, state
 from workbench.ui.components.gold_form import gold_form, seen_versions, show_notice
+from workbench.ui.components.queue_controls import (
+    bulk_accept_panel,
+    current_after,
+    page_caption,
+    page_items,
+    page_nav,
+    queue_filters,
+)
 from workbench.ui.components.text import escape_markdown
 
 editor = runtime.require_role(Role.EDITOR)
 db = runtime.get_db()
 st.title("Adjudicate", anchor=False)
 
-with st.expander("Bulk-accept unanimous sentences"):
-    least = st.number_input("At least this many reviewers", min_value=2, value=2, step=1)
-    if st.button("Accept unanimous labels as gold", key=state.ADJUDICATE_BULK):
-        try:
-            with db.write() as session:
-                accepted = bulk_accept_unanimous(
-                    session, editor_id=editor.id, min_reviewers=int(least)
-                )
-        except WorkbenchError as exc:
-            st.error(escape_markdown(str(exc)))
-        else:
-            st.success(f"{accepted} unanimous sentence(s) accepted as gold.")
-
-include_done = st.toggle("Include sentences already adjudicated", key=state.ADJUDICATE_ALL)
+bulk_accept_panel(db, editor.id)
+include_done, article_id, pair = queue_filters()
 selected = state.get(state.ADJUDICATE_SENTENCE)
-with db.read() as session:
-    contested = disagreement_queue(session, editor_id=editor.id, include_adjudicated=True)
-# The open sentence stays listed after it is settled (by this editor or meanwhile by another).
-queue = {
-    item.sentence_id: item
-    for item in contested
-    if include_done or not item.adjudicated or item.sentence_id == selected
-}
+try:
+    with db.read() as session:
+        page = queue_page(
+            session,
+            editor_id=editor.id,
+            include_adjudicated=include_done,
+            article_id=article_id,
+            pair=pair,
+            after=current_after(),
+            limit=PAGE_SIZE,
+        )
+        # The open sentence stays listed after it is settled (by this editor or meanwhile).
+        kept = (
+            None
+            if selected is None
+            else queue_entry(session, editor_id=editor.id, sentence_id=int(selected))
+        )
+except WorkbenchError as exc:
+    st.error(escape_markdown(str(exc)))
+    st.stop()
+queue = {item.sentence_id: item for item in page_items(page, kept)}
 if not queue:
     st.info("No disagreements to settle: no sentence has two reviewers with different labels.")
     st.stop()
 
-st.caption(f"{len(queue)} contested sentence(s), most contested first.")
+page_caption(page, len(queue), PAGE_SIZE)
 sentence_id = st.selectbox(
     "Sentence",
     list(queue),
@@ -81,3 +90,4 @@ if gold is not None:
     )
 gold_form(item.sentence_id, gold)
 show_notice()
+page_nav(page)

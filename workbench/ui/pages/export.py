@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from workbench.db import labels, queries
 from workbench.domain.gold import Policy
 from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
@@ -29,25 +29,24 @@ st.caption(
 
 @st.cache_data(max_entries=64, show_spinner="Counting…")
 def _preview(
-    database: str, last_change: int, articles: int, options: service.ExportOptions
-) -> dict[str, dict[str, int]]:
-    """Counts and gold labels for one database state (the key changes with every save)."""
+    database: str, data_key: tuple[int, int], options: service.ExportOptions
+) -> dict[str, Any]:
+    """Counts, gold labels and agreement from aggregates, per database state (``data_key``)."""
     stats = service.preview_export(runtime.get_db(), options=options)
-    return {"counts": stats.counts(), "gold": stats.label_distribution()["gold"]}
+    gold = stats.label_distribution()["gold"]
+    return {"counts": stats.counts(), "gold": gold, "agreement": stats.agreement()}
 
 
-with db.read() as session:
-    article_ids = queries.article_ids(session)
-    last = labels.last_change(session)
 left, middle, right = st.columns(3)
 fmt = left.selectbox("Format", FORMATS, key="wb_export_format")
 policy = middle.selectbox("Policy", [p.value for p in Policy], key="wb_export_policy")
 min_reviewers = right.number_input(
     "Min reviewers", min_value=1, max_value=50, value=2, step=1, key="wb_export_min"
 )
-articles = st.multiselect(
-    "Articles", article_ids, placeholder="All articles", key="wb_export_articles"
+typed = st.text_input(
+    "Article ids (comma-separated)", placeholder="All articles", key=state.EXPORT_ARTICLES
 )
+articles = sorted({part.strip() for part in typed.split(",") if part.strip()})
 anonymize = st.checkbox("Replace reviewer names by stable pseudonyms", key="wb_export_anon")
 options = service.ExportOptions(
     format=str(fmt),
@@ -59,7 +58,7 @@ options = service.ExportOptions(
 
 key = db.engine.url.render_as_string(hide_password=True)
 try:
-    preview = _preview(key, last, len(article_ids), options)
+    preview = _preview(key, service.preview_key(db), options)
 except WorkbenchError as exc:
     st.error(escape_markdown(str(exc)))
     st.stop()
@@ -74,6 +73,13 @@ if distribution:
     )
 else:
     st.info("No sentence has a gold label under these options yet.")
+agreement = preview["agreement"]
+if agreement["mean_observed_agreement"] is not None:
+    st.caption(
+        f"{agreement['sentences_with_two_or_more_labels']:,} sentence(s) with two or more "
+        f"labels: mean observed agreement {agreement['mean_observed_agreement']:.1%}, "
+        f"{agreement['unanimous_sentences']:,} unanimous."
+    )
 
 if st.button("Export", type="primary", icon=":material/download:", key="wb_export_run"):
     target = service.exports_dir() / service.folder_name(options)
@@ -88,7 +94,8 @@ if st.button("Export", type="primary", icon=":material/download:", key="wb_expor
 last = state.get(LAST_EXPORT)
 if last is not None and last[0] == options:
     folder = Path(last[1])
-    st.success(f"Written to {escape_markdown(str(folder))}")
+    # The folder's name only: the server's paths are nobody's business in the browser.
+    st.success(f"Export {escape_markdown(folder.name)} is ready.")
     st.download_button(
         "Download zip",
         data=service.zip_folder(folder),

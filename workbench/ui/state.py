@@ -28,6 +28,7 @@ ADJUDICATE_SEEN = "wb_adjudicate_seen"  # {sentence id: gold version this editor
 ADJUDICATE_ALL = "wb_adjudicate_all"
 ADJUDICATE_BULK = "wb_adjudicate_bulk"
 ADJUDICATE_NOTICE = "wb_adjudicate_notice"  # (kind, message) left by the gold form's callback
+ARTICLES_PAGE = "wb_articles_page"  # page number of the article list
 GOLD_FORM = "wb_gold"  # prefix of the gold form's widget keys: wb_gold_<field>_<sentence id>
 
 

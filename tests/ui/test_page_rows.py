@@ -227,6 +227,14 @@ CASES: dict[str, Case] = {
     "articles": Case("articles.py", "r1", Role.REVIEWER),
     "articles filtered": Case("articles.py", "r1", Role.REVIEWER, action=_filter("council")),
     "articles text search": Case("articles.py", "r4", Role.REVIEWER, action=_filter("homes in")),
+    "annotate open": Case("annotate.py", "r1", Role.REVIEWER, {"article": HUB, "sentence": "0"}),
+    "annotate label click": Case(
+        "annotate.py",
+        "r1",
+        Role.REVIEWER,
+        {"article": HUB, "sentence": "0"},
+        action=_click("wb_label_unsourced"),
+    ),
     "ingest": Case("admin_ingest.py", "root", Role.ADMIN),
 }
 

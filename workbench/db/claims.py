@@ -161,8 +161,13 @@ def all_links(session: Session) -> list[LinkRow]:
     ]
 
 
-def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSentence]:
-    """Sentences of other articles linked to ``sentence_id``: conflicts first, most similar next."""
+RELATED_LIMIT = 20  # the most linked sentences one panel reads, whatever links are stored
+
+
+def related_sentences(
+    session: Session, *, sentence_id: int, limit: int = RELATED_LIMIT
+) -> list[RelatedSentence]:
+    """At most ``limit`` sentences linked to ``sentence_id``: conflicts first, most similar next."""
     found: list[RelatedSentence] = []
     for own, other in (
         (ClaimLink.a_sentence_id, ClaimLink.b_sentence_id),
@@ -182,6 +187,13 @@ def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSent
             .join(Sentence, Sentence.id == other)
             .join(Article, Article.id == Sentence.article_id)
             .where(own == sentence_id)
+            .order_by(
+                ClaimLink.conflict.desc(),
+                ClaimLink.similarity.desc(),
+                Sentence.article_id,
+                Sentence.index,
+            )
+            .limit(limit)
         )
         for article, title, outlet, index, text, sim, conflict, reason in rows:
             found.append(
@@ -197,7 +209,8 @@ def related_sentences(session: Session, *, sentence_id: int) -> list[RelatedSent
                     reason,
                 )
             )
-    return sorted(found, key=lambda r: (not r.conflict, -r.similarity, r.article_id, r.index))
+    found.sort(key=lambda r: (not r.conflict, -r.similarity, r.article_id, r.index))
+    return found[:limit]
 
 
 def related_refs(

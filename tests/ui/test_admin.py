@@ -228,3 +228,18 @@ def test_history_shows_who_when_from_and_to(
     assert list(frame["from"]) == ["", "unsourced"]
     assert list(frame["to"]) == ["unsourced", "not_a_claim"]
     assert list(frame["note to"]) == ["", "opinion"]
+
+
+def test_history_finds_the_article_by_search(
+    seeded_db: Database, make_user: MakeUser, page: Callable[..., AppTest]
+) -> None:
+    make_user("ed", role="editor")
+    at = page("history.py", _signed(seeded_db, "ed")).run()
+    assert len(at.selectbox(key="wb_history_article").options) == 5
+    at = at.text_input(key="wb_history_article_search").input("003_12a4").run()
+    assert not at.exception
+    picker = at.selectbox(key="wb_history_article")
+    assert [option.endswith("(003_12a4aa04524d7b45)") for option in picker.options] == [True]
+    assert at.query_params["article"] == "003_12a4aa04524d7b45"
+    at = at.text_input(key="wb_history_article_search").input("no such words").run()
+    assert [e.value for e in at.info] == ["No article matches the search."]

@@ -235,6 +235,7 @@ CASES: dict[str, Case] = {
         {"article": HUB, "sentence": "0"},
         action=_click("wb_label_unsourced"),
     ),
+    "history": Case("history.py", "ed", Role.EDITOR, {"article": HUB, "sentence": "0"}),
     "ingest": Case("admin_ingest.py", "root", Role.ADMIN),
 }
 

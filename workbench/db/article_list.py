@@ -133,3 +133,9 @@ def pick_articles(
     if found is not None:
         query = query.where(found)
     return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def article_title(session: Session, *, article_id: str) -> tuple[str, str] | None:
+    """The (id, title) pair of one article, or None when there is no such article."""
+    row = session.execute(select(Article.id, Article.title).where(Article.id == article_id)).first()
+    return None if row is None else (row[0], row[1])

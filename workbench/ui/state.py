@@ -29,6 +29,9 @@ ADJUDICATE_ALL = "wb_adjudicate_all"
 ADJUDICATE_BULK = "wb_adjudicate_bulk"
 ADJUDICATE_NOTICE = "wb_adjudicate_notice"  # (kind, message) left by the gold form's callback
 ARTICLES_PAGE = "wb_articles_page"  # page number of the article list
+HISTORY_ARTICLE = "wb_history_article"  # the article picker of the history page
+HISTORY_KIND = "wb_history_kind"
+HISTORY_PAGE = "wb_history_page"
 GOLD_FORM = "wb_gold"  # prefix of the gold form's widget keys: wb_gold_<field>_<sentence id>
 
 

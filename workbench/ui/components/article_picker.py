@@ -18,7 +18,7 @@ def _label(pair: tuple[str, str]) -> str:
 
 
 def matches(key: str, *, initial: str | None = None) -> dict[str, str]:
-    """A search box and its at most 50 matches (id -> label); ``initial`` leads while it is blank."""
+    """A search box and its at most 50 matches (id -> label); ``initial`` leads while blank."""
     needle = st.text_input(
         "Find an article",
         key=f"{key}_search",

@@ -236,6 +236,8 @@ CASES: dict[str, Case] = {
         action=_click("wb_label_unsourced"),
     ),
     "history": Case("history.py", "ed", Role.EDITOR, {"article": HUB, "sentence": "0"}),
+    "users": Case("admin_users.py", "root", Role.ADMIN),
+    "assignments": Case("admin_assign.py", "root", Role.ADMIN),
     "ingest": Case("admin_ingest.py", "root", Role.ADMIN),
 }
 

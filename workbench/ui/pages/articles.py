@@ -7,6 +7,7 @@ import streamlit as st
 from workbench.db import article_list
 from workbench.domain.labels import Role
 from workbench.ui import runtime, state
+from workbench.ui.components import paging
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.pages import page_path
 
@@ -28,8 +29,7 @@ with runtime.get_db().read() as session:
     matching = article_list.count_matching(session, needle=needle) if needle else figures.articles
     pages = max(1, -(-matching // PAGE_SIZE))
     page_key = f"{state.ARTICLES_PAGE}:{needle}"  # a new filter starts on its first page
-    number = int(state.get(page_key, 1) or 1)
-    number = min(max(number, 1), pages)
+    number = min(paging.current_page(page_key), pages)
     shown, openings = article_list.article_page(
         session, user_id=user.id, needle=needle, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
@@ -55,15 +55,7 @@ st.caption(
 )
 if needle and not matching:
     st.info("No article matches the filter.")
-if matching > PAGE_SIZE:
-    st.number_input(
-        f"Page (of {pages}; {matching} {'matches' if needle else 'articles'})",
-        min_value=1,
-        max_value=pages,
-        value=number,
-        step=1,
-        key=page_key,
-    )
+paging.page_box(page_key, total=matching, size=PAGE_SIZE, noun="matches" if needle else "articles")
 
 for row in shown:
     with st.container(border=True):

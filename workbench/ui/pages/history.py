@@ -10,6 +10,7 @@ from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
 from workbench.services.history import KINDS, changed_sentences, label_history_page
 from workbench.ui import runtime, state
+from workbench.ui.components import paging
 from workbench.ui.components.article_picker import pick_article
 from workbench.ui.components.text import escape_markdown
 
@@ -53,7 +54,6 @@ st.query_params.update({"article": article_id, "sentence": str(index)})
 st.text(sentences[int(index)])
 kind = st.radio("Kind", [ALL_KINDS, *KINDS.values()], horizontal=True, key=state.HISTORY_KIND)
 page_key = f"{state.HISTORY_PAGE}:{article_id}:{index}:{kind}"  # a new choice starts on page 1
-number = max(1, int(state.get(page_key, 1) or 1))
 
 
 try:
@@ -65,7 +65,7 @@ try:
             index=int(index),
             kind=None if kind == ALL_KINDS else str(kind),
             limit=PAGE_SIZE,
-            offset=(number - 1) * PAGE_SIZE,
+            offset=paging.offset_of(page_key, PAGE_SIZE),
         )
 except WorkbenchError as exc:
     st.error(escape_markdown(str(exc)))
@@ -74,12 +74,8 @@ except WorkbenchError as exc:
 if not found.total:
     st.info("Nobody has labeled this sentence yet." if kind == ALL_KINDS else "No such change.")
     st.stop()
-pages = -(-found.total // PAGE_SIZE)
 st.caption(f"{found.total} recorded change(s), oldest first, from the audit log.")
-if pages > 1:
-    st.number_input(
-        f"Page (of {pages})", min_value=1, max_value=pages, value=min(number, pages), key=page_key
-    )
+paging.page_box(page_key, total=found.total, size=PAGE_SIZE, noun="changes")
 changes = found.changes
 st.dataframe(
     pd.DataFrame(

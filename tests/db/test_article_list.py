@@ -53,5 +53,8 @@ def test_the_filter_finds_id_outlet_title_and_text_without_wildcards(  # type: i
         assert IDS[2] in openings
         assert article_list.count_matching(session, needle="004_") == 1
         assert article_list.count_matching(session, needle="%") == 0
+        assert article_list.count_matching(session, needle='say "no') == 0  # quotes are text
+        short = body.body[310:312]  # below the trigram index: a plain scan finds it
+        assert IDS[2] in [a for a, _ in article_list.pick_articles(session, needle=short)]
         assert article_list.count_matching(session, needle="") == 5
         assert [a for a, _ in article_list.pick_articles(session, needle="00", limit=2)] == IDS[:2]

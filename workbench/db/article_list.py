@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from workbench.db.models import Annotation, Article, Assignment, Sentence
@@ -24,7 +24,19 @@ class ArticleTotals:
     assigned: int
 
 
-def _matches(needle: str) -> ColumnElement[bool] | None:
+TRIGRAM = 3  # the shortest needle the SQLite trigram index can find
+_FTS_ROWIDS = text("SELECT rowid FROM article_search WHERE article_search MATCH :phrase")
+
+
+def _in_text(session: Session, needle: str) -> ColumnElement[bool]:
+    """Articles whose text contains ``needle``: through the SQLite trigram index when it can."""
+    if session.get_bind().dialect.name != "sqlite" or len(needle) < TRIGRAM:
+        return Article.body.icontains(needle, autoescape=True)  # PostgreSQL: a GIN trigram index
+    phrase = '"' + needle.replace('"', '""') + '"'
+    return literal_column("articles.rowid").in_(_FTS_ROWIDS.bindparams(phrase=phrase))
+
+
+def _matches(session: Session, needle: str) -> ColumnElement[bool] | None:
     """Articles whose title, outlet, id or text contain ``needle`` (case-insensitive)."""
     needle = needle.strip()
     if not needle:
@@ -33,18 +45,18 @@ def _matches(needle: str) -> ColumnElement[bool] | None:
         Article.id.icontains(needle, autoescape=True),
         Article.title.icontains(needle, autoescape=True),
         Article.outlet.icontains(needle, autoescape=True),
-        Article.body.icontains(needle, autoescape=True),
+        _in_text(session, needle),
     )
 
 
-def _filtered(query: Select[tuple[int]], needle: str) -> Select[tuple[int]]:
-    found = _matches(needle)
+def _filtered(session: Session, query: Select[tuple[int]], needle: str) -> Select[tuple[int]]:
+    found = _matches(session, needle)
     return query if found is None else query.where(found)
 
 
 def count_matching(session: Session, *, needle: str = "") -> int:
     """Number of articles matching ``needle`` (every article when it is blank)."""
-    return session.scalar(_filtered(select(func.count(Article.id)), needle)) or 0
+    return session.scalar(_filtered(session, select(func.count(Article.id)), needle)) or 0
 
 
 def totals(session: Session, *, user_id: int) -> ArticleTotals:
@@ -102,7 +114,7 @@ def article_page(
         .limit(limit)
         .offset(offset)
     )
-    found = _matches(needle)
+    found = _matches(session, needle)
     if found is not None:
         query = query.where(found)
     rows = session.execute(query).all()
@@ -129,7 +141,7 @@ def pick_articles(
 ) -> list[tuple[str, str]]:
     """At most ``limit`` (id, title) pairs of articles matching ``needle``, by id (pickers)."""
     query = select(Article.id, Article.title).order_by(Article.id).limit(limit)
-    found = _matches(needle)
+    found = _matches(session, needle)
     if found is not None:
         query = query.where(found)
     return [(row[0], row[1]) for row in session.execute(query)]

@@ -9,10 +9,10 @@ import pytest
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Evidence
-from workbench.errors import NotFoundError, PermissionDeniedError
+from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import clear_label, record_label
-from workbench.services.history import changed_sentences, label_history
+from workbench.services.history import changed_sentences, label_history, label_history_page
 
 MakeUser = Callable[..., int]
 A0 = "000_b5ddb462525d61c6"
@@ -57,6 +57,19 @@ def test_history_lists_every_change_in_order(seeded_db: Database, make_user: Mak
     assert [(c.from_note, c.to_note) for c in changes][2] == ("", "n")
     assert [(c.from_evidence, c.to_evidence) for c in changes][2] == (0, 1)
     assert all(a.at <= b.at for a, b in zip(changes, changes[1:], strict=False))
+    with seeded_db.read() as session:
+        first = label_history_page(session, actor_id=editor, article_id=A0, index=3, limit=2)
+        last = label_history_page(
+            session, actor_id=editor, article_id=A0, index=3, limit=2, offset=4
+        )
+        gold = label_history_page(
+            session, actor_id=editor, article_id=A0, index=3, kind="gold label", limit=10
+        )
+        with pytest.raises(InputError, match="bad kind"):
+            label_history_page(session, actor_id=editor, article_id=A0, index=3, kind="x", limit=1)
+    assert (first.total, first.changes) == (5, changes[:2])
+    assert (last.total, last.changes) == (5, changes[4:])
+    assert (gold.total, [c.kind for c in gold.changes]) == (1, ["gold label"])
     with seeded_db.read() as session:
         assert changed_sentences(session, actor_id=editor, article_id=A0) == [3]
         assert label_history(session, actor_id=editor, article_id=A0, index=4) == []

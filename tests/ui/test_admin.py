@@ -102,11 +102,11 @@ def test_admin_creates_resets_and_deactivates(
     at = page("admin_users.py", _signed(db, "chief")).run()
     assert not at.exception
     assert list(at.dataframe[0].value["name"]) == ["ana", "chief"]
-    at.text_input[0].input("ed")
+    at.text_input[1].input("ed")
     at.selectbox[0].select("editor")
-    at.text_input[1].input("ed@example.org")
-    at.text_input[2].input("editor password")
+    at.text_input[2].input("ed@example.org")
     at.text_input[3].input("editor password")
+    at.text_input[4].input("editor password")
     at = at.button[0].click().run()
     assert not at.exception
     assert [e.value for e in at.success] == [escape_markdown("Created editor account 'ed'.")]
@@ -114,8 +114,8 @@ def test_admin_creates_resets_and_deactivates(
     assert sign_in(db, name="ed", password="editor password").role is Role.EDITOR
     # reset
     at.selectbox(key="wb_reset_account").select("ana")
-    at.text_input[4].input("a new password")
     at.text_input[5].input("a new password")
+    at.text_input[6].input("a new password")
     at = at.button[1].click().run()
     assert not at.exception and not at.error
     assert sign_in(db, name="ana", password="a new password").name == "ana"
@@ -134,14 +134,14 @@ def test_create_account_errors_are_shown(
 ) -> None:
     make_user("chief", role="admin")
     at = page("admin_users.py", _signed(db, "chief")).run()
-    at.text_input[0].input("chief")
-    at.text_input[2].input("long password")
+    at.text_input[1].input("chief")
     at.text_input[3].input("long password")
+    at.text_input[4].input("long password")
     at = at.button[0].click().run()
     assert [e.value for e in at.error] == [escape_markdown("account 'chief' already exists")]
-    at.text_input[0].input("new one")
-    at.text_input[2].input("long password")
+    at.text_input[1].input("new one")
     at.text_input[3].input("long password")
+    at.text_input[4].input("long password")
     at = at.button[0].click().run()
     assert [e.value for e in at.error][0].startswith(escape_markdown("bad account name"))
     with db.read() as session:
@@ -228,3 +228,18 @@ def test_history_shows_who_when_from_and_to(
     assert list(frame["from"]) == ["", "unsourced"]
     assert list(frame["to"]) == ["unsourced", "not_a_claim"]
     assert list(frame["note to"]) == ["", "opinion"]
+
+
+def test_history_finds_the_article_by_search(
+    seeded_db: Database, make_user: MakeUser, page: Callable[..., AppTest]
+) -> None:
+    make_user("ed", role="editor")
+    at = page("history.py", _signed(seeded_db, "ed")).run()
+    assert len(at.selectbox(key="wb_history_article").options) == 5
+    at = at.text_input(key="wb_history_article_search").input("003_12a4").run()
+    assert not at.exception
+    picker = at.selectbox(key="wb_history_article")
+    assert [option.endswith("(003_12a4aa04524d7b45)") for option in picker.options] == [True]
+    assert at.query_params["article"] == "003_12a4aa04524d7b45"
+    at = at.text_input(key="wb_history_article_search").input("no such words").run()
+    assert [e.value for e in at.info] == ["No article matches the search."]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -65,6 +65,24 @@ def all_assignments(session: Session) -> list[AssignmentRow]:
         .order_by(User.name, Assignment.article_id)
     )
     return [AssignmentRow(*row) for row in rows]
+
+
+def assignment_page(session: Session, *, limit: int, offset: int = 0) -> list[AssignmentRow]:
+    """At most ``limit`` assignments from ``offset``, by account name then article id."""
+    rows = session.execute(
+        select(Assignment.article_id, Article.title, User.name, Assignment.created_at)
+        .join(Article, Article.id == Assignment.article_id)
+        .join(User, User.id == Assignment.user_id)
+        .order_by(User.name, Assignment.article_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [AssignmentRow(*row) for row in rows]
+
+
+def count_assignments(session: Session) -> int:
+    """Number of assignments."""
+    return session.scalar(select(func.count(Assignment.id))) or 0
 
 
 def article_titles(session: Session) -> dict[str, str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from workbench.db.models import AuditEntry, Sentence, User
@@ -25,8 +25,20 @@ class AuditRow:
     new: dict[str, Any] | None
 
 
-def sentence_audit(session: Session, *, sentence_id: int) -> list[AuditRow]:
-    """Every audited change to labels of one sentence, oldest first."""
+def _of_sentence(sentence_id: int, entity: str | None) -> list[ColumnElement[bool]]:
+    found = [AuditEntry.sentence_id == sentence_id]
+    return found if entity is None else [*found, AuditEntry.entity == entity]
+
+
+def sentence_audit(
+    session: Session,
+    *,
+    sentence_id: int,
+    entity: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[AuditRow]:
+    """Audited changes to labels of one sentence, oldest first; optionally one kind, one page."""
     rows = session.execute(
         select(
             AuditEntry.id,
@@ -38,10 +50,18 @@ def sentence_audit(session: Session, *, sentence_id: int) -> list[AuditRow]:
             AuditEntry.new,
         )
         .outerjoin(User, User.id == AuditEntry.actor_id)
-        .where(AuditEntry.sentence_id == sentence_id)
+        .where(*_of_sentence(sentence_id, entity))
         .order_by(AuditEntry.at, AuditEntry.id)
+        .limit(limit)
+        .offset(offset)
     )
     return [AuditRow(*row) for row in rows]
+
+
+def sentence_audit_count(session: Session, *, sentence_id: int, entity: str | None = None) -> int:
+    """Number of audited changes to labels of one sentence (optionally of one kind)."""
+    query = select(func.count(AuditEntry.id)).where(*_of_sentence(sentence_id, entity))
+    return session.scalar(query) or 0
 
 
 def audit_count(session: Session, *, entity: str | None = None) -> int:

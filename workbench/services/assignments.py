@@ -93,6 +93,23 @@ def list_assignments(session: Session, *, actor_id: int) -> list[AssignmentRow]:
     return assignments.all_assignments(session)
 
 
+@dataclass(frozen=True, slots=True)
+class AssignmentPage:
+    """One page of assignments and how many there are in all."""
+
+    rows: list[AssignmentRow]
+    total: int
+
+
+def assignment_page(
+    session: Session, *, actor_id: int, limit: int, offset: int = 0
+) -> AssignmentPage:
+    """One page of the assignments, by account name then article (admin only)."""
+    require_role(session, user_id=actor_id, role=Role.ADMIN)
+    rows = assignments.assignment_page(session, limit=limit, offset=offset)
+    return AssignmentPage(rows, assignments.count_assignments(session))
+
+
 def my_queue(session: Session, *, user_id: int) -> list[ArticleProgress]:
     """The caller's articles with the caller's own progress, assigned ones first."""
     require_role(session, user_id=user_id, role=Role.REVIEWER)

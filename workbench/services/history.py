@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from workbench.db import history, queries
 from workbench.domain.labels import Role
-from workbench.errors import NotFoundError
+from workbench.errors import InputError, NotFoundError
 from workbench.services.permissions import require_role
 
 KINDS = {"annotation": "reviewer label", "gold": "gold label"}
@@ -59,15 +59,58 @@ def _change(row: history.AuditRow) -> LabelChange:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """One page of a sentence's recorded changes and how many there are in all."""
+
+    changes: list[LabelChange]
+    total: int
+
+
+def _sentence_id(session: Session, *, article_id: str, index: int) -> int:
+    sentence = queries.sentence_at(session, article_id=article_id, index=index)
+    if sentence is None:
+        raise NotFoundError(f"no sentence {article_id}:{index}")
+    return sentence.id
+
+
+def _entity(kind: str | None) -> str | None:
+    if kind is None:
+        return None
+    for entity, name in KINDS.items():
+        if kind in (entity, name):
+            return entity
+    raise InputError(f"bad kind {kind!r}; expected one of {', '.join(KINDS.values())}")
+
+
 def label_history(
     session: Session, *, actor_id: int, article_id: str, index: int
 ) -> list[LabelChange]:
     """Every recorded change to the labels of one sentence, oldest first (editor only)."""
     require_role(session, user_id=actor_id, role=Role.EDITOR)
-    sentence = queries.sentence_at(session, article_id=article_id, index=index)
-    if sentence is None:
-        raise NotFoundError(f"no sentence {article_id}:{index}")
-    return [_change(row) for row in history.sentence_audit(session, sentence_id=sentence.id)]
+    sentence_id = _sentence_id(session, article_id=article_id, index=index)
+    return [_change(row) for row in history.sentence_audit(session, sentence_id=sentence_id)]
+
+
+def label_history_page(
+    session: Session,
+    *,
+    actor_id: int,
+    article_id: str,
+    index: int,
+    kind: str | None = None,
+    limit: int,
+    offset: int = 0,
+) -> HistoryPage:
+    """One page of a sentence's changes, oldest first, optionally of one kind (editor only)."""
+    require_role(session, user_id=actor_id, role=Role.EDITOR)
+    sentence_id = _sentence_id(session, article_id=article_id, index=index)
+    entity = _entity(kind)
+    rows = history.sentence_audit(
+        session, sentence_id=sentence_id, entity=entity, limit=limit, offset=offset
+    )
+    total = history.sentence_audit_count(session, sentence_id=sentence_id, entity=entity)
+    return HistoryPage([_change(row) for row in rows], total)
 
 
 def changed_sentences(session: Session, *, actor_id: int, article_id: str) -> list[int]:

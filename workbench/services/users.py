@@ -274,6 +274,32 @@ def list_accounts(session: Session, *, actor_id: int) -> list[Account]:
     return [Account.of(user) for user in queries.list_users(session)]
 
 
+@dataclass(frozen=True, slots=True)
+class AccountPage:
+    """One page of accounts and how many match in all."""
+
+    accounts: list[Account]
+    total: int
+
+
+def account_page(
+    session: Session,
+    *,
+    actor_id: int,
+    needle: str = "",
+    active_only: bool = False,
+    limit: int,
+    offset: int = 0,
+) -> AccountPage:
+    """One page of the accounts whose name contains ``needle``, by name (admin only)."""
+    require_role(session, user_id=actor_id, role=Role.ADMIN)
+    found = accounts.account_page(
+        session, needle=needle, active_only=active_only, limit=limit, offset=offset
+    )
+    total = accounts.count_accounts(session, needle=needle, active_only=active_only)
+    return AccountPage([Account.of(user) for user in found], total)
+
+
 def admin_create_user(
     session: Session,
     *,

@@ -28,6 +28,15 @@ ADJUDICATE_SEEN = "wb_adjudicate_seen"  # {sentence id: gold version this editor
 ADJUDICATE_ALL = "wb_adjudicate_all"
 ADJUDICATE_BULK = "wb_adjudicate_bulk"
 ADJUDICATE_NOTICE = "wb_adjudicate_notice"  # (kind, message) left by the gold form's callback
+ARTICLES_PAGE = "wb_articles_page"  # page number of the article list
+HISTORY_ARTICLE = "wb_history_article"  # the article picker of the history page
+HISTORY_KIND = "wb_history_kind"
+HISTORY_PAGE = "wb_history_page"
+USERS_SEARCH = "wb_users_search"
+USERS_PAGE = "wb_users_page"
+ASSIGN_PAGE = "wb_assign_page"
+ASSIGN_ARTICLES = "wb_assign_articles"  # the article picker of the assignment form
+ASSIGN_REVIEWERS = "wb_assign_reviewers"
 GOLD_FORM = "wb_gold"  # prefix of the gold form's widget keys: wb_gold_<field>_<sentence id>
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench.db.assignments import article_titles
 from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
 from workbench.services import assignments, users
 from workbench.ui import runtime, state
+from workbench.ui.components import paging
+from workbench.ui.components.article_picker import matches
 from workbench.ui.components.text import escape_markdown
+
+PAGE_SIZE = 50
+PICK_LIMIT = 50
 
 admin = runtime.require_role(Role.ADMIN)
 db = runtime.get_db()
@@ -18,11 +22,19 @@ st.title("Assignments", anchor=False)
 if notice := state.take(state.ADMIN_NOTICE):
     st.success(escape_markdown(str(notice)))
 
+articles = matches(state.ASSIGN_ARTICLES)  # the search box stays outside the form
+needle = st.text_input("Find reviewers", key=state.ASSIGN_REVIEWERS, placeholder="part of a name")
 try:
     with db.read() as session:
-        current = assignments.list_assignments(session, actor_id=admin.id)
-        accounts = [a.name for a in users.list_accounts(session, actor_id=admin.id) if a.active]
-        articles = article_titles(session)
+        current = assignments.assignment_page(
+            session,
+            actor_id=admin.id,
+            limit=PAGE_SIZE,
+            offset=paging.offset_of(state.ASSIGN_PAGE, PAGE_SIZE),
+        )
+        accounts = users.account_page(
+            session, actor_id=admin.id, needle=needle, active_only=True, limit=PICK_LIMIT
+        ).accounts
 except WorkbenchError as exc:
     st.error(escape_markdown(str(exc)))
     st.stop()
@@ -37,11 +49,11 @@ def done(message: str) -> None:
 outcome: str | None = None  # done() outside the form: a rerun must not start inside it
 with st.form("assign"):
     chosen = st.multiselect(
-        "Articles",
+        f"Articles (of the {len(articles)} found)",
         list(articles),
-        format_func=lambda article: f"{articles[article] or article} ({article})",
+        format_func=lambda article: articles[article],
     )
-    reviewers = st.multiselect("Reviewers", accounts)
+    reviewers = st.multiselect("Reviewers", [a.name for a in accounts])
     if st.form_submit_button("Assign", type="primary"):
         try:
             with db.write() as session:
@@ -58,22 +70,24 @@ if outcome is not None:
     done(outcome)
 
 st.subheader("Current assignments", anchor=False)
-if not current:
+if not current.total:
     st.info("No article is assigned yet; reviewers then see every article.")
     st.stop()
+paging.page_box(state.ASSIGN_PAGE, total=current.total, size=PAGE_SIZE, noun="assignments")
+rows = current.rows
 st.dataframe(
     pd.DataFrame(
         {
-            "reviewer": [row.user_name for row in current],
-            "article": [row.article_id for row in current],
-            "title": [row.title for row in current],
-            "since (UTC)": [f"{row.created_at:%Y-%m-%d %H:%M}" for row in current],
+            "reviewer": [row.user_name for row in rows],
+            "article": [row.article_id for row in rows],
+            "title": [row.title for row in rows],
+            "since (UTC)": [f"{row.created_at:%Y-%m-%d %H:%M}" for row in rows],
         }
     ),
     hide_index=True,
     width="stretch",
 )
-pairs = [(row.article_id, row.user_name) for row in current]
+pairs = [(row.article_id, row.user_name) for row in rows]
 remove = st.selectbox(
     "Remove an assignment", pairs, format_func=lambda pair: f"{pair[1]}: {pair[0]}"
 )

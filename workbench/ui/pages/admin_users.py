@@ -9,7 +9,10 @@ from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
 from workbench.services import users
 from workbench.ui import runtime, state
+from workbench.ui.components import paging
 from workbench.ui.components.text import escape_markdown
+
+PAGE_SIZE = 50
 
 admin = runtime.require_role(Role.ADMIN)
 db = runtime.get_db()
@@ -17,13 +20,24 @@ st.title("Users", anchor=False)
 if notice := state.take(state.ADMIN_NOTICE):
     st.success(escape_markdown(str(notice)))
 
+needle = st.text_input(
+    "Find accounts", key=state.USERS_SEARCH, placeholder="part of a name", max_chars=100
+).strip()
+page_key = f"{state.USERS_PAGE}:{needle}"  # a new search starts on its first page
 try:
     with db.read() as session:
-        accounts = users.list_accounts(session, actor_id=admin.id)
+        found = users.account_page(
+            session,
+            actor_id=admin.id,
+            needle=needle,
+            limit=PAGE_SIZE,
+            offset=paging.offset_of(page_key, PAGE_SIZE),
+        )
 except WorkbenchError as exc:
     st.error(escape_markdown(str(exc)))
     st.stop()
-
+accounts = found.accounts
+paging.page_box(page_key, total=found.total, size=PAGE_SIZE, noun="accounts")
 st.dataframe(
     pd.DataFrame(
         {
@@ -40,7 +54,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-names = [a.name for a in accounts]
+names = [a.name for a in accounts]  # the accounts listed above: search to reach others
 
 
 outcome: str | None = None  # set by an action; shown after a rerun so the table is fresh

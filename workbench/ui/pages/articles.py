@@ -1,12 +1,13 @@
-"""Articles: every article with the signed-in reviewer's progress; each opens the annotate view."""
+"""Articles: a page of articles, filtered in the database, with the reviewer's own progress."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from workbench.db import queries
+from workbench.db import article_list
 from workbench.domain.labels import Role
-from workbench.ui import runtime
+from workbench.ui import runtime, state
+from workbench.ui.components import paging
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.pages import page_path
 
@@ -16,9 +17,22 @@ ASSIGNED = "Assigned to you"
 user = runtime.require_role(Role.REVIEWER)
 st.title("Articles", anchor=False)
 
+search = st.text_input(
+    "Filter",
+    placeholder="title, outlet, id or words of the text",
+    label_visibility="collapsed",
+    key="wb_filter",
+)
+needle = search.strip()[:200]
 with runtime.get_db().read() as session:
-    rows = queries.articles_with_progress(session, user_id=user.id)
-    openings = queries.first_sentences(session)
+    figures = article_list.totals(session, user_id=user.id)
+    matching = article_list.count_matching(session, needle=needle) if needle else figures.articles
+    pages = max(1, -(-matching // PAGE_SIZE))
+    page_key = f"{state.ARTICLES_PAGE}:{needle}"  # a new filter starts on its first page
+    number = min(paging.current_page(page_key), pages)
+    shown, openings = article_list.article_page(
+        session, user_id=user.id, needle=needle, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+    )
 
 
 def _name(title: str, article_id: str) -> str:
@@ -29,31 +43,21 @@ def _name(title: str, article_id: str) -> str:
     return opening if len(opening) <= 90 else opening[:89].rstrip() + "…"
 
 
-if not rows:
+if not figures.articles:
     st.info("No articles yet. An admin can load some with `workbench ingest PATH`.")
     st.stop()
 
-total = sum(row.sentences for row in rows)
-done = sum(row.labeled for row in rows)
-mine = sum(row.assigned for row in rows)
-queue = f" · {mine} assigned to you, listed first" if mine else ""
+queue = f" · {figures.assigned} assigned to you, listed first" if figures.assigned else ""
 st.caption(
-    f"{len(rows)} articles{queue} · you have labeled {done} of {total} sentences. "
+    f"{figures.articles} articles{queue} · you have labeled {figures.labeled} of "
+    f"{figures.sentences} sentences. "
     "Only your own labels count here; other reviewers' labels stay hidden."
 )
-search = st.text_input(
-    "Filter", placeholder="title, outlet or id", label_visibility="collapsed", key="wb_filter"
-)
-needle = search.strip().lower()
-shown = [
-    row
-    for row in rows
-    if not needle or any(needle in (v or "").lower() for v in (row.title, row.outlet, row.id))
-]
-if len(shown) > PAGE_SIZE:
-    st.caption(f"Showing the first {PAGE_SIZE} of {len(shown)} matches; narrow the filter.")
+if needle and not matching:
+    st.info("No article matches the filter.")
+paging.page_box(page_key, total=matching, size=PAGE_SIZE, noun="matches" if needle else "articles")
 
-for row in shown[:PAGE_SIZE]:
+for row in shown:
     with st.container(border=True):
         title_col, progress_col = st.columns([3, 2], vertical_alignment="center")
         with title_col:

@@ -8,28 +8,28 @@ import streamlit as st
 from workbench.db import queries
 from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
-from workbench.services.history import changed_sentences, label_history
-from workbench.ui import runtime
+from workbench.services.history import KINDS, changed_sentences, label_history_page
+from workbench.ui import runtime, state
+from workbench.ui.components import paging
+from workbench.ui.components.article_picker import pick_article
 from workbench.ui.components.text import escape_markdown
+
+PAGE_SIZE = 50
+ALL_KINDS = "every kind"
 
 editor = runtime.require_role(Role.EDITOR)
 db = runtime.get_db()
 st.title("Label history", anchor=False)
 
-with db.read() as session:
-    articles = queries.article_ids(session)
-if not articles:
-    st.info("No articles yet.")
-    st.stop()
-
 params = st.query_params
-start = articles.index(params["article"]) if params.get("article") in articles else 0
-article_id = st.selectbox("Article", articles, index=start, key="wb_history_article")
+article_id = pick_article(state.HISTORY_ARTICLE, initial=params.get("article"))
+if article_id is None:
+    st.stop()
 try:
     with db.read() as session:
-        article = queries.get_article(session, article_id=str(article_id))
+        article = queries.get_article(session, article_id=article_id)
         sentences = {s.index: s.text for s in article.sentences} if article else {}
-        changed = changed_sentences(session, actor_id=editor.id, article_id=str(article_id))
+        changed = changed_sentences(session, actor_id=editor.id, article_id=article_id)
 except WorkbenchError as exc:
     st.error(escape_markdown(str(exc)))
     st.stop()
@@ -50,22 +50,33 @@ index = st.selectbox(
     format_func=lambda i: f"{i}: {sentences[i][:90]}",
     key="wb_history_sentence",
 )
-st.query_params.update({"article": str(article_id), "sentence": str(index)})
+st.query_params.update({"article": article_id, "sentence": str(index)})
 st.text(sentences[int(index)])
+kind = st.radio("Kind", [ALL_KINDS, *KINDS.values()], horizontal=True, key=state.HISTORY_KIND)
+page_key = f"{state.HISTORY_PAGE}:{article_id}:{index}:{kind}"  # a new choice starts on page 1
+
 
 try:
     with db.read() as session:
-        changes = label_history(
-            session, actor_id=editor.id, article_id=str(article_id), index=int(index)
+        found = label_history_page(
+            session,
+            actor_id=editor.id,
+            article_id=article_id,
+            index=int(index),
+            kind=None if kind == ALL_KINDS else str(kind),
+            limit=PAGE_SIZE,
+            offset=paging.offset_of(page_key, PAGE_SIZE),
         )
 except WorkbenchError as exc:
     st.error(escape_markdown(str(exc)))
     st.stop()
 
-if not changes:
-    st.info("Nobody has labeled this sentence yet.")
+if not found.total:
+    st.info("Nobody has labeled this sentence yet." if kind == ALL_KINDS else "No such change.")
     st.stop()
-st.caption(f"{len(changes)} recorded change(s), oldest first, from the audit log.")
+st.caption(f"{found.total} recorded change(s), oldest first, from the audit log.")
+paging.page_box(page_key, total=found.total, size=PAGE_SIZE, noun="changes")
+changes = found.changes
 st.dataframe(
     pd.DataFrame(
         {

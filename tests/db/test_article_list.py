@@ -1,0 +1,60 @@
+"""The article list: filters and pages in the database, progress of the shown page only."""
+
+from __future__ import annotations
+
+from workbench.db import article_list, queries
+from workbench.db.engine import Database
+from workbench.services.annotate import record_label
+from workbench.services.assignments import assign_articles
+
+IDS = [
+    "000_b5ddb462525d61c6",
+    "001_905ae90385d1da76",
+    "002_106eb614b3e40071",
+    "003_12a4aa04524d7b45",
+    "004_2be8afc61ee91103",
+]
+
+
+def test_pages_put_the_queue_first_and_count_only_own_labels(  # type: ignore[no-untyped-def]
+    seeded_db: Database, make_user
+) -> None:
+    """Own queue first, then by id; progress counts this reviewer's labels only."""
+    ana, ben = make_user("ana"), make_user("ben")
+    with seeded_db.write() as session:
+        assign_articles(session, article_ids=[IDS[3]], user_names=["ana"])
+        for user in (ana, ben):
+            sentence = queries.sentence_at(session, article_id=IDS[1], index=0)
+            assert sentence is not None
+            record_label(session, user_id=user, sentence_id=sentence.id, label="unsourced")
+    with seeded_db.read() as session:
+        first, _ = article_list.article_page(session, user_id=ana, limit=2)
+        second, _ = article_list.article_page(session, user_id=ana, limit=2, offset=2)
+        figures = article_list.totals(session, user_id=ana)
+    assert [row.id for row in first + second] == [IDS[3], IDS[0], IDS[1], IDS[2]]
+    assert first[0].assigned and not first[1].assigned
+    assert second[0].labeled == 1 and second[0].sentences > 1
+    assert (figures.articles, figures.labeled, figures.assigned) == (5, 1, 1)
+
+
+def test_the_filter_finds_id_outlet_title_and_text_without_wildcards(  # type: ignore[no-untyped-def]
+    seeded_db: Database, make_user
+) -> None:
+    """Text, id and picker searches; LIKE wildcards in the filter are literal."""
+    ana = make_user("ana")
+    with seeded_db.read() as session:
+        body = queries.get_article(session, article_id=IDS[2])
+        assert body is not None
+        passage = body.body[300:330]
+        by_text, openings = article_list.article_page(
+            session, user_id=ana, needle=passage.upper(), limit=50
+        )
+        assert IDS[2] in [row.id for row in by_text]
+        assert IDS[2] in openings
+        assert article_list.count_matching(session, needle="004_") == 1
+        assert article_list.count_matching(session, needle="%") == 0
+        assert article_list.count_matching(session, needle='say "no') == 0  # quotes are text
+        short = body.body[310:312]  # below the trigram index: a plain scan finds it
+        assert IDS[2] in [a for a, _ in article_list.pick_articles(session, needle=short)]
+        assert article_list.count_matching(session, needle="") == 5
+        assert [a for a, _ in article_list.pick_articles(session, needle="00", limit=2)] == IDS[:2]

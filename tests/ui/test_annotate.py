@@ -19,6 +19,7 @@ from workbench.db.models import Annotation, AuditEntry, EvidenceItem
 from workbench.domain.labels import Role
 from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_paths
+from workbench.ui.components.article_text import build_article_text
 from workbench.ui.components.sentence_text import component_data
 from workbench.ui.runtime import SignedIn
 
@@ -223,23 +224,27 @@ def test_hostile_markup_is_text(
     at = at.button(key="wb_next").click().run()
     assert not at.exception
     assert at.text[0].value == HOSTILE  # the panel shows the sentence as plain text
-    sent = json.loads(component_data_of(at))
-    assert [part[1] for part in sent["text"]["parts"]][1] == HOSTILE  # JS sets it as textContent
+    assert HOSTILE.encode() not in component_data_of(at)  # a render never carries the text
+    served = build_article_text(seeded_db, "hostile")  # what the text route returns
+    assert served is not None
+    assert [part[1] for part in json.loads(served.payload)["parts"]][1] == HOSTILE  # textContent
     markdown = [e.value for e in at.markdown] + [e.value for e in at.caption]
     markdown += [e.value for e in at.subheader]
     assert not [value for value in markdown if re.search(r"(?<!\\)<", value)]  # every < escaped
     assert r"\<b\>Bold\</b\> \<script\>x\</script\> title" in markdown
 
 
-def test_component_data_is_labels_then_the_cached_text() -> None:
+def test_component_data_is_labels_and_where_the_text_is_not_the_text() -> None:
     from workbench.ui.components.article_text import ArticleText, SentenceRow
 
     rows = (SentenceRow(1, 0, "A.", 0.9), SentenceRow(2, 1, "B.", 0.1))
-    article = ArticleText("a", "t", None, None, None, None, rows, b'{"article":"a"}')
+    article = ArticleText("a b", "t", None, None, None, None, rows, b'{"article":"a b"}', "v1")
     assert json.loads(component_data(article, {1: "disputed"}, 1)) == {
+        "article": "a b",
+        "version": "v1",
+        "src": "/wb/articles/a%20b/text.json?v=v1",
         "labels": ".d",
         "selected": 1,
-        "text": {"article": "a"},
     }
 
 

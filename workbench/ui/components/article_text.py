@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ class ArticleText:
     url: str | None
     sentences: tuple[SentenceRow, ...]
     payload: bytes
+    version: str = ""  # digest of ``payload``: the text's ETag in the browser
 
     def sentence(self, index: int) -> SentenceRow:
         """The sentence at ``index``, clamped into range."""
@@ -77,7 +79,8 @@ def build_article_text(db: Database, article_id: str) -> ArticleText | None:
     static = {"article": article_id, "parts": parts, "tail": body[cursor:]}
     payload = json.dumps(static, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     title, outlet, author, published, url = meta
-    return ArticleText(article_id, title, outlet, author, published, url, rows, payload)
+    version = hashlib.blake2b(payload, digest_size=12).hexdigest()
+    return ArticleText(article_id, title, outlet, author, published, url, rows, payload, version)
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)

@@ -1,0 +1,156 @@
+"""What the served app adds to Streamlit's own routes: the article text route, the text
+component's script, and headers that forbid framing the app.
+
+The text route is how an article's text reaches the browser once per article instead of with
+every click: it checks the signed session cookie exactly as the sign-in does (a valid token of an
+active account whose password has not changed, under 8 hours old), returns the sentences and
+never a label, and carries an ETag so a re-open is a ``304 Not Modified``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from streamlit import config
+
+ROUTE_PREFIX = "/wb"
+SCRIPT_FILE = Path(__file__).parent / "components" / "sentence_text.js"
+MAX_ARTICLE_ID = 300
+FRAME_HEADERS = {"X-Frame-Options": "DENY"}
+FRAME_ANCESTORS = "frame-ancestors 'none'"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@functools.cache
+def script_source() -> bytes:
+    """The text component's script (read once per process)."""
+    return SCRIPT_FILE.read_bytes()
+
+
+@functools.cache
+def script_version() -> str:
+    """Digest of the component's script: its ETag and the cache-busting part of its URL."""
+    return hashlib.blake2b(script_source(), digest_size=12).hexdigest()
+
+
+def base_path() -> str:
+    """The server's ``server.baseUrlPath`` as a URL prefix ("" or "/name")."""
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
+def script_url() -> str:
+    """Where the browser loads the text component's script from."""
+    return f"{base_path()}{ROUTE_PREFIX}/static/sentence_text.js?v={script_version()}"
+
+
+def text_url(article_id: str, version: str) -> str:
+    """Where the browser fetches the text of ``article_id`` (``version`` busts stale copies)."""
+    article = quote(article_id, safe="")
+    return f"{base_path()}{ROUTE_PREFIX}/articles/{article}/text.json?v={version}"
+
+
+def _matches(request: Request, etag: str) -> bool:
+    """True when the request's If-None-Match names ``etag`` (weak or strong) or is ``*``."""
+    header = request.headers.get("if-none-match", "")
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in tags or "*" in tags
+
+
+def signed_in(request: Request) -> bool:
+    """True when the request carries a valid session cookie of an active account."""
+    from workbench.services import sessions
+    from workbench.ui import auth, runtime
+
+    token = request.cookies.get(sessions.COOKIE_NAME, "")
+    if not token:
+        return False
+    db = runtime.get_db()
+    with db.read() as session:
+        restored = sessions.restore(
+            session,
+            secret=auth.session_secret(db),
+            token=token,
+            now=time.time(),
+            max_age=runtime.SESSION_LIFETIME_SECONDS,
+        )
+    return restored is not None
+
+
+def article_text(request: Request) -> Response:
+    """``GET /wb/articles/{id}/text.json``: the sentences of one article for a signed-in account."""
+    from workbench.ui.components.article_text import load_article
+
+    if not signed_in(request):
+        return PlainTextResponse("Sign in first.", status_code=401, headers=NO_STORE)
+    article_id = str(request.path_params["article_id"])
+    article = load_article(article_id) if len(article_id) <= MAX_ARTICLE_ID else None
+    if article is None:
+        return PlainTextResponse("No such article.", status_code=404, headers=NO_STORE)
+    etag = f'"{article.version}"'
+    # private: only the signed-in browser may keep it; no-cache: it asks again (a 304) on reopen.
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if _matches(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(article.payload, media_type="application/json", headers=headers)
+
+
+def component_script(request: Request) -> Response:
+    """``GET /wb/static/sentence_text.js``: the text component's script, cached for good."""
+    etag = f'"{script_version()}"'
+    current = request.query_params.get("v") == script_version()
+    cache = "public, max-age=31536000, immutable" if current else "no-cache"
+    headers = {"ETag": etag, "Cache-Control": cache}
+    if _matches(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(script_source(), media_type="text/javascript", headers=headers)
+
+
+class FrameHeaders:
+    """ASGI middleware: every HTTP response says it may not be framed by any page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Add ``X-Frame-Options: DENY`` and CSP ``frame-ancestors 'none'`` to the response."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.update(FRAME_HEADERS)
+                policy = headers.get("content-security-policy")
+                if policy is None:
+                    headers["Content-Security-Policy"] = FRAME_ANCESTORS
+                elif "frame-ancestors" not in policy:
+                    headers["Content-Security-Policy"] = f"{policy}; {FRAME_ANCESTORS}"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def routes() -> list[BaseRoute]:
+    """The routes the app serves beside Streamlit's own."""
+    prefix = f"{base_path()}{ROUTE_PREFIX}"
+    return [
+        Route(f"{prefix}/articles/{{article_id}}/text.json", article_text, methods=["GET"]),
+        Route(f"{prefix}/static/sentence_text.js", component_script, methods=["GET"]),
+    ]
+
+
+def middleware() -> list[Middleware]:
+    """The middleware wrapped around every request of the served app."""
+    return [Middleware(FrameHeaders)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -246,26 +246,42 @@ def _evidence(label: str, text: str, ident: str, index: int) -> list[dict[str, s
     ]
 
 
+def _article_labels(
+    ident: str, sentences: Iterable[tuple[str, str]], rng: random.Random, reviewers: Sequence[str]
+) -> Iterator[dict[str, object]]:
+    for index, (text, truth) in enumerate(sentences):
+        for reviewer in reviewers:
+            label = reviewer_label(truth, rng)
+            line: dict[str, object] = {
+                "article": ident,
+                "sentence": index,
+                "reviewer": reviewer,
+                "label": label,
+            }
+            evidence = _evidence(label, text, ident, index)
+            if evidence:
+                line["evidence"] = evidence
+            yield line
+
+
 def label_lines(
-    n_articles: int, seed: int = 13, start: int = 0, reviewers: tuple[str, ...] = REVIEWERS
+    n_articles: int, seed: int = 13, start: int = 0, reviewers: Sequence[str] = REVIEWERS
 ) -> Iterator[dict[str, object]]:
     """Every reviewer's label on every sentence of the given articles, as import-format objects."""
     for article in articles(n_articles, seed, start):
         ident = article.record["id"]
         rng = random.Random(f"{seed}:labels:{ident}")
-        for index, (text, truth) in enumerate(zip(article.sentences, article.truths, strict=True)):
-            for reviewer in reviewers:
-                label = reviewer_label(truth, rng)
-                line: dict[str, object] = {
-                    "article": ident,
-                    "sentence": index,
-                    "reviewer": reviewer,
-                    "label": label,
-                }
-                evidence = _evidence(label, text, ident, index)
-                if evidence:
-                    line["evidence"] = evidence
-                yield line
+        pairs = zip(article.sentences, article.truths, strict=True)
+        yield from _article_labels(ident, pairs, rng, reviewers)
+
+
+def _write_lines(path: Path, lines: Iterable[dict[str, object]]) -> int:
+    count = 0
+    with Path(path).open("w", encoding="utf-8") as out:
+        for line in lines:
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    return count
 
 
 def write_labels(
@@ -273,12 +289,24 @@ def write_labels(
     n_articles: int,
     seed: int = 13,
     start: int = 0,
-    reviewers: tuple[str, ...] = REVIEWERS,
+    reviewers: Sequence[str] = REVIEWERS,
 ) -> int:
     """Write the labels of articles ``start..start+n_articles-1`` to ``path``; return the count."""
-    count = 0
-    with Path(path).open("w", encoding="utf-8") as out:
-        for line in label_lines(n_articles, seed, start, reviewers):
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            count += 1
-    return count
+    return _write_lines(path, label_lines(n_articles, seed, start, reviewers))
+
+
+def write_sentence_labels(
+    path: Path,
+    found: Iterable[tuple[str, Sequence[str]]],
+    seed: int = 13,
+    reviewers: Sequence[str] = REVIEWERS,
+) -> int:
+    """Labels of articles given as ``(id, sentence texts)`` (e.g. the demo corpus), same model."""
+
+    def lines() -> Iterator[dict[str, object]]:
+        for ident, texts in found:
+            rng = random.Random(f"{seed}:labels:{ident}")
+            truths = [_claim_truth(rng) if rng.random() < 0.75 else "not_a_claim" for _ in texts]
+            yield from _article_labels(ident, zip(texts, truths, strict=True), rng, reviewers)
+
+    return _write_lines(path, lines())

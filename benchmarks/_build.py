@@ -127,14 +127,14 @@ def pg_admin_url() -> str:
     return url
 
 
-def _pg_url(name: str) -> str:
+def pg_url(name: str) -> str:
     from sqlalchemy.engine import make_url
 
     url = make_url(pg_admin_url()).set(drivername="postgresql+psycopg", database=name)
     return url.render_as_string(hide_password=False)
 
 
-def _pg_database(name: str, *, fresh: bool) -> bool:
+def pg_database(name: str, *, fresh: bool) -> bool:
     """Whether database ``name`` exists; with ``fresh``, drop and create it first."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
@@ -160,14 +160,14 @@ def _prepare(backend: str, key: str) -> tuple[Path, str, dict[str, Any] | None]:
     folder = CACHE / key
     marker = folder / "build.json"
     pg_name = "wb_bench_" + hashlib.sha256(key.encode()).hexdigest()[:16]
-    url = f"sqlite:///{folder / 'workbench.db'}" if backend == "sqlite" else _pg_url(pg_name)
+    url = f"sqlite:///{folder / 'workbench.db'}" if backend == "sqlite" else pg_url(pg_name)
     if marker.exists() and not os.environ.get(REBUILD_ENV):
-        if backend == "sqlite" or _pg_database(pg_name, fresh=False):
+        if backend == "sqlite" or pg_database(pg_name, fresh=False):
             return folder, url, json.loads(marker.read_text(encoding="utf-8"))
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     if backend == "postgresql":
-        _pg_database(pg_name, fresh=True)
+        pg_database(pg_name, fresh=True)
     return folder, url, None
 
 

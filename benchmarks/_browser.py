@@ -159,11 +159,11 @@ def launch(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
-def signed_in(browser: Any, base: str, name: str) -> Tab:
+def signed_in(browser: Any, base: str, name: str, action_timeout_ms: float | None = None) -> Tab:
     """A fresh browser context signed in as ``name`` through the sign-in form."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.set_default_timeout(action_timeout_ms or ACTION_TIMEOUT_MS)
     tab = Tab(page)
     page.goto(base)
     page.get_by_label("Account name").fill(name)

@@ -164,7 +164,7 @@ def judge(large: dict[str, float | None], demo: dict[str, float | None]) -> list
             met = ratio is not None and ratio <= KEY_RATIO
             target = f"<= {KEY_RATIO}x demo"
         else:
-            met = big is not None and big <= PAGE_LIMIT and ratio is not None
+            met = big is not None and big <= PAGE_LIMIT
             met = met and ratio is not None and ratio <= PAGE_RATIO
             target = f"<= {PAGE_LIMIT} s and <= {PAGE_RATIO}x demo"
         name, _, attempt = key.partition("|")

@@ -72,7 +72,8 @@ def reviewer(
     try:
         with sync_playwright() as playwright:
             browser = web.launch(playwright)
-            tab = web.signed_in(browser, base, name)
+            # eight browsers start at once on a small machine: actions wait as long as pages
+            tab = web.signed_in(browser, base, name, web.page_timeout() * 1000)
             tab.open(f"{base}/annotate?article={article}", ".wb-s")
             start.wait()
             for click in range(clicks):

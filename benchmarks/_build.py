@@ -1,0 +1,250 @@
+"""Build the scale benchmarks' databases through the public command line, and cache them.
+
+A database is built with ``workbench init``, ``workbench ingest`` of the generated corpus in
+chunks of ``CHUNK`` articles (each chunk timed), ``workbench import-labels`` and
+``workbench users add``. A finished build writes ``build.json`` in its cache folder
+(``db/bench-cache/<key>/``, the key naming backend, corpus size, seed and schema head); a
+folder without it is a build that did not finish and is wiped and built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "db" / "bench-cache"
+SEEDS = ROOT / "seeds"
+CHUNK = 1_000
+CORPUS_VERSION = 1  # bump when the generator changes what it writes
+PASSWORD = "correct horse battery"
+ACCOUNTS = {"editor": "editor", "admin": "admin"}
+BACKENDS = ("sqlite", "postgresql")
+PG_URL_ENV = "WORKBENCH_SCALE_POSTGRES_URL"
+TIMEOUT_ENV = "WORKBENCH_SCALE_TIMEOUT"
+REBUILD_ENV = "WORKBENCH_SCALE_REBUILD"
+DEFAULT_TIMEOUT = 3_600.0
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message names the step and its output."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """A finished database: its URL, session key file and what the build measured."""
+
+    name: str
+    url: str
+    folder: Path
+    info: dict[str, Any]
+
+    @property
+    def key_file(self) -> Path:
+        """The session secret the app servers of this database share."""
+        return self.folder / "session.key"
+
+
+def command_timeout() -> float:
+    """Seconds one build command may take ($WORKBENCH_SCALE_TIMEOUT, default one hour)."""
+    raw = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        value = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        raise BuildError(f"{TIMEOUT_ENV} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise BuildError(f"{TIMEOUT_ENV} must be positive, not {raw!r}")
+    return value
+
+
+def workbench_command() -> list[str]:
+    """The ``workbench`` console script of this interpreter (or the module behind it)."""
+    script = Path(sys.executable).with_name("workbench")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from workbench.cli import main; main()"]
+
+
+def schema_head() -> str:
+    """The newest Alembic revision of the package (part of every cache key)."""
+    from alembic.script import ScriptDirectory
+
+    from workbench.db.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise BuildError("the package has no Alembic revision")
+    return head
+
+
+def run_cli(url: str, *args: str, stdin: str | None = None, key_file: Path | None = None) -> float:
+    """Run ``workbench --db URL ARGS``; return its wall time; raise BuildError on failure."""
+    env = dict(os.environ)
+    if key_file is not None:
+        env["WORKBENCH_SESSION_KEY_FILE"] = str(key_file)
+    timeout = command_timeout()
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [*workbench_command(), "--db", url, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"`workbench {' '.join(args)}` took over {timeout:.0f} s") from None
+    if done.returncode != 0:
+        output = (done.stderr or done.stdout).strip().splitlines()[-20:]
+        raise BuildError(
+            f"`workbench {' '.join(args)}` exited {done.returncode}:\n" + "\n".join(output)
+        )
+    return time.perf_counter() - started
+
+
+def pg_admin_url() -> str:
+    """The PostgreSQL server the benchmark creates its databases on (see PG_URL_ENV)."""
+    url = os.environ.get(PG_URL_ENV, "")
+    if not url:
+        raise BuildError(
+            f"the postgresql backend needs {PG_URL_ENV} "
+            "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres), "
+            "or choose WORKBENCH_SCALE_BACKENDS=sqlite"
+        )
+    return url
+
+
+def pg_url(name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_admin_url()).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def pg_database(name: str, *, fresh: bool) -> bool:
+    """Whether database ``name`` exists; with ``fresh``, drop and create it first."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(pg_admin_url()).set(drivername="postgresql+psycopg")
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if fresh:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+                return True
+            query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+            return conn.execute(query, {"name": name}).first() is not None
+    except Exception as exc:  # a missing server is reported as one line, not a traceback
+        raise BuildError(f"PostgreSQL at {admin.render_as_string()}: {exc}") from exc
+    finally:
+        engine.dispose()
+
+
+def _prepare(backend: str, key: str) -> tuple[Path, str, dict[str, Any] | None]:
+    """The cache folder and URL of ``key``, and its build record when the build finished."""
+    folder = CACHE / key
+    marker = folder / "build.json"
+    pg_name = "wb_bench_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    url = f"sqlite:///{folder / 'workbench.db'}" if backend == "sqlite" else pg_url(pg_name)
+    if marker.exists() and not os.environ.get(REBUILD_ENV):
+        if backend == "sqlite" or pg_database(pg_name, fresh=False):
+            return folder, url, json.loads(marker.read_text(encoding="utf-8"))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    if backend == "postgresql":
+        pg_database(pg_name, fresh=True)
+    return folder, url, None
+
+
+def _finish(folder: Path, url: str, name: str, info: dict[str, Any]) -> Built:
+    for account, role in ACCOUNTS.items():
+        run_cli(url, "users", "add", account, "--role", role, "--password-stdin", stdin=PASSWORD)
+    (folder / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return Built(name=name, url=url, folder=folder, info=info)
+
+
+def build_large(backend: str, n_articles: int, seed: int = 13, log: Any = print) -> Built:
+    """The generated corpus of ``n_articles`` with five reviewers' labels (cached)."""
+    if backend not in BACKENDS:
+        raise BuildError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
+    if n_articles < 1:
+        raise BuildError(f"the corpus needs at least one article, not {n_articles}")
+    key = f"{backend}-{n_articles}-s{seed}-{schema_head()}-c{CORPUS_VERSION}"
+    folder, url, info = _prepare(backend, key)
+    if info is not None:
+        log(f"{backend}: cached database {key}")
+        return Built(name="large", url=url, folder=folder, info=info)
+    log(f"{backend}: building {n_articles} articles in {folder}")
+    run_cli(url, "init")
+    chunks: list[dict[str, float]] = []
+    labels = 0
+    for start in range(0, n_articles, CHUNK):
+        size = min(CHUNK, n_articles - start)
+        articles_file = folder / f"articles-{start:06d}.jsonl"
+        chars = corpus.write_corpus(articles_file, size, seed, start)
+        seconds = run_cli(url, "ingest", str(articles_file))
+        labels_file = folder / f"labels-{start:06d}.jsonl"
+        labels += corpus.write_labels(labels_file, size, seed, start)
+        label_seconds = run_cli(url, "import-labels", str(labels_file))
+        articles_file.unlink()
+        labels_file.unlink()
+        chunks.append(
+            {
+                "first_article": start,
+                "articles": size,
+                "chars": chars,
+                "ingest_seconds": round(seconds, 3),
+                "chars_per_second": round(chars / seconds, 1),
+                "import_labels_seconds": round(label_seconds, 3),
+            }
+        )
+        log(
+            f"  articles {start}-{start + size - 1}: ingest {seconds:.1f} s "
+            f"({chars / seconds:,.0f} chars/s), labels {label_seconds:.1f} s"
+        )
+    info = {"key": key, "articles": n_articles, "seed": seed, "labels": labels, "chunks": chunks}
+    return _finish(folder, url, "large", info)
+
+
+def demo_labels(path: Path, seed: int = 13) -> int:
+    """Write five reviewers' labels on every sentence of the demo articles (seeds/) to ``path``."""
+    from workbench.domain.segment import split_sentences
+    from workbench.services.readers import read_text
+
+    found = []
+    for file in sorted(SEEDS.glob("*.txt")):
+        for draft in read_text(file.name, file.read_bytes()):
+            found.append((str(draft.id), [span.text for span in split_sentences(draft.body)]))
+    return corpus.write_sentence_labels(path, found, seed)
+
+
+def build_demo(backend: str, seed: int = 13, log: Any = print) -> Built:
+    """The five demo articles (seeds/) with five reviewers' labels (cached)."""
+    key = f"{backend}-demo-s{seed}-{schema_head()}-c{CORPUS_VERSION}"
+    folder, url, info = _prepare(backend, key)
+    if info is not None:
+        log(f"{backend}: cached demo database {key}")
+        return Built(name="demo", url=url, folder=folder, info=info)
+    run_cli(url, "init")
+    seconds = run_cli(url, "ingest", str(SEEDS))
+    labels_file = folder / "labels.jsonl"
+    labels = demo_labels(labels_file, seed)
+    run_cli(url, "import-labels", str(labels_file))
+    labels_file.unlink()
+    info = {"key": key, "articles": 5, "labels": labels, "ingest_seconds": round(seconds, 3)}
+    return _finish(folder, url, "demo", info)

@@ -9,7 +9,7 @@ label import, a cascade). On PostgreSQL the row is locked before the recount, so
 labelling the same sentence at once cannot lose each other's label.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 16:30:00.000000
 """
 

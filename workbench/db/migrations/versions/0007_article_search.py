@@ -5,7 +5,7 @@ triggers (substring search of three or more characters, case-insensitive). Postg
 trigram index on the text when the pg_trgm extension can be created; without it ILIKE scans.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-02 17:40:00.000000
 """
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
+from workbench.db import agreement_queries as aq
 from workbench.db import labels, queries
 from workbench.domain.agreement import (
     RESAMPLES,
@@ -14,10 +16,16 @@ from workbench.domain.agreement import (
     Coding,
     LabelMatrix,
     Report,
+    group_figures,
     matrix_from_frame,
 )
 from workbench.domain.agreement import agreement_report as build_report
+from workbench.domain.agreement_metrics import IntArray
+from workbench.domain.agreement_patterns import day_frame, pattern_matrix, profile_table
+from workbench.domain.labels import LABELS
 from workbench.errors import NotFoundError
+
+SHOWN_EACH = 15  # articles of lowest and of highest alpha on the page's chart
 
 
 @dataclass(frozen=True)
@@ -64,3 +72,73 @@ def agreement_report(
 ) -> Report:
     """The JSON-ready report of ``workbench agreement --json``."""
     return compute_agreement(session, article_id=article_id, reviewers=reviewers).report
+
+
+@dataclass(frozen=True)
+class PageAgreement:
+    """Agreement of a whole database from aggregates: what the Agreement page shows.
+
+    ``matrix`` has one weighted row per distinct label pattern; ``report`` equals
+    ``compute_agreement``'s except that ``per_article`` holds the shown articles only (the
+    ``each`` lowest and ``each`` highest alphas, lowest first); ``days`` feeds
+    ``time_frame_from_days`` with ``found``, the count profiles.
+    """
+
+    matrix: LabelMatrix
+    report: Report
+    reviewers: list[Report]
+    found: IntArray
+    days: pd.DataFrame
+
+
+def _reviewer_ids(
+    session: Session, article_id: str | None, reviewers: Sequence[str] | None
+) -> list[tuple[int, str]]:
+    if article_id is not None and not aq.article_exists(session, article_id=article_id):
+        raise NotFoundError(f"no article with id {article_id!r}")
+    if reviewers is None:
+        return sorted(aq.labeling_reviewers(session, article_id=article_id), key=lambda r: r[1])
+    chosen = []
+    for name in sorted(set(reviewers)):
+        user = queries.user_by_name(session, name=name)
+        if user is None:
+            raise NotFoundError(f"no account called {name!r}")
+        chosen.append((user.id, name))
+    return chosen
+
+
+def page_agreement(
+    session: Session,
+    *,
+    article_id: str | None = None,
+    reviewers: Sequence[str] | None = None,
+    each: int = SHOWN_EACH,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> PageAgreement:
+    """Every figure of the page from a few hundred aggregate rows, whatever the database size."""
+    who = _reviewer_ids(session, article_id, reviewers)
+    ids, names = [uid for uid, _ in who], [name for _, name in who]
+    scope = None if article_id is None else [article_id]
+    found_rows = aq.pattern_counts(session, reviewer_ids=ids, labels=LABELS, article_ids=scope)
+    matrix = pattern_matrix(
+        [row.codes for row in found_rows],
+        [row.gold for row in found_rows],
+        [row.sentences for row in found_rows],
+        reviewers=names,
+        base=aq.BASE,
+        chunk=aq.CHUNK,
+    )
+    coding = Coding.of(matrix)
+    report = build_report(matrix, resamples=resamples, seed=seed, coding=coding)
+    ranked = aq.extreme_articles(
+        session, reviewer_ids=ids, labels=LABELS, each=each, article_ids=scope
+    )
+    shown = [row.article_id for row in ranked]
+    rows = aq.article_profile_counts(session, reviewer_ids=ids, labels=LABELS, article_ids=shown)
+    table = profile_table(coding.found, shown, [(r.group, r.counts, r.sentences) for r in rows])
+    report["per_article"] = group_figures(coding.found, table, shown, matrix.labels)
+    days = aq.day_profile_counts(session, reviewer_ids=ids, labels=LABELS, article_ids=scope)
+    scores = [{"reviewer": name, **entry} for name, entry in report["per_reviewer"].items()]
+    day_rows = day_frame(coding.found, [(r.group, r.counts, r.sentences) for r in days])
+    return PageAgreement(matrix, report, scores, coding.found, day_rows)

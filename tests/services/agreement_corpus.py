@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
+from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, Article, GoldLabel, Sentence
 from workbench.domain.labels import LABELS
@@ -38,18 +40,19 @@ def labelled_corpus(
     reviewers: int = 5,
     mode: str = "random",
     seed: int = 11,
+    first: int = 0,
 ) -> list[str]:
-    """Store articles with labels by ``reviewers`` accounts r0..; return the article ids."""
+    """Store articles ``first``.. with labels by accounts r0..; return the new article ids.
+
+    The accounts are created with the first articles and reused by later calls.
+    """
     rng = random.Random(seed)
     with db.write() as session:
-        users = [
-            create_user(session, name=f"r{k}", role="reviewer", password=None).id
-            for k in range(reviewers)
-        ]
-        editor = create_user(session, name="desk", role="editor", password=None).id
-    ids = [f"art{a:05d}" for a in range(articles)]
+        users = [_account(session, f"r{k}", "reviewer") for k in range(reviewers)]
+        editor = _account(session, "desk", "editor")
+    ids = [f"art{a:05d}" for a in range(first, first + articles)]
     article_rows, sentence_rows = [], []
-    for a, article in enumerate(ids):
+    for a, article in enumerate(ids, first):
         texts = [f"Claim {i} of article {a} says {i * a} people." for i in range(sentences)]
         body = " ".join(texts)
         article_rows.append(
@@ -72,13 +75,15 @@ def labelled_corpus(
     label_rows: list[dict[str, Any]] = []
     gold_rows: list[dict[str, Any]] = []
     for row in sentence_rows:
-        a, i = divmod(int(row["id"]) - 1, sentences)
+        a, i = divmod(int(row["id"]) - 1, sentences)  # ids follow the article numbers
         for k, user in enumerate(users):
             label = _label(mode, rng, a, i, k)
             if label is None:
                 continue
+            # One UTC day in "cycle" mode; three weeks otherwise (START is 09:30, so no
+            # stamp passes midnight).
             days = 0 if mode == "cycle" else rng.randrange(21)
-            stamp = START + timedelta(days=days, seconds=rng.randrange(86_000))
+            stamp = START + timedelta(days=days, seconds=rng.randrange(50_000))
             label_rows.append(
                 {"sentence_id": row["id"], "user_id": user, "label": label}
                 | {"created_at": stamp, "updated_at": stamp}
@@ -95,3 +100,10 @@ def labelled_corpus(
         if gold_rows:
             session.execute(insert(GoldLabel), gold_rows)
     return ids
+
+
+def _account(session: Session, name: str, role: str) -> int:
+    user = queries.user_by_name(session, name=name)
+    if user is None:
+        user = create_user(session, name=name, role=role, password=None)
+    return user.id

@@ -58,6 +58,7 @@ class RankedArticle:
     article_id: str
     low_rank: int
     high_rank: int
+    ranked: int  # articles with a defined alpha in all
 
 
 def labeling_reviewers(session: Session, *, article_id: str | None = None) -> list[tuple[int, str]]:
@@ -196,7 +197,7 @@ def extreme_articles(
     each: int,
     article_ids: Sequence[str] | None = None,
 ) -> list[RankedArticle]:
-    """The ``each`` articles of lowest and of highest alpha (defined ones), ties by id."""
+    """The ``each`` articles of lowest and of highest alpha (defined ones); ties by id."""
     counts = _counts(labels)
     sentences = (
         _per_sentence([*counts, func.count().label("m")], reviewer_ids, article_ids)
@@ -220,11 +221,14 @@ def extreme_articles(
     )
     a = per_article.c
     low = func.row_number().over(order_by=(a.alpha, a.article))
-    high = func.row_number().over(order_by=(a.alpha.desc(), a.article))
-    ranked = select(a.article, low.label("low"), high.label("high")).subquery()
+    high = func.row_number().over(order_by=(a.alpha.desc(), a.article.desc()))
+    total = func.count().over()
+    ranked = select(
+        a.article, low.label("low"), high.label("high"), total.label("total")
+    ).subquery()
     rows = session.execute(
-        select(ranked.c.article, ranked.c.low, ranked.c.high)
+        select(ranked.c.article, ranked.c.low, ranked.c.high, ranked.c.total)
         .where((ranked.c.low <= each) | (ranked.c.high <= each))
         .order_by(ranked.c.low)
     )
-    return [RankedArticle(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+    return [RankedArticle(str(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]

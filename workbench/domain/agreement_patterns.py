@@ -22,8 +22,10 @@ def decode_patterns(
     codes: Sequence[Sequence[int]], reviewers: int, base: int, chunk: int
 ) -> IntArray:
     """(patterns x reviewers) label codes from per-chunk base-``base`` digits (0 = no label)."""
+    out = np.full((len(codes), reviewers), MISSING, dtype=np.int64)
+    if len(codes) == 0:
+        return out
     table = np.asarray(codes, dtype=np.int64).reshape(len(codes), -1)
-    out = np.full((table.shape[0], reviewers), MISSING, dtype=np.int64)
     for k in range(reviewers):
         column, digit = divmod(k, chunk)
         out[:, k] = (table[:, column] // base**digit) % base - 1

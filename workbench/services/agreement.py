@@ -89,6 +89,7 @@ class PageAgreement:
     reviewers: list[Report]
     found: IntArray
     days: pd.DataFrame
+    articles_ranked: int = 0  # articles with a defined alpha, shown or not
 
 
 def _reviewer_ids(
@@ -141,4 +142,17 @@ def page_agreement(
     days = aq.day_profile_counts(session, reviewer_ids=ids, labels=LABELS, article_ids=scope)
     scores = [{"reviewer": name, **entry} for name, entry in report["per_reviewer"].items()]
     day_rows = day_frame(coding.found, [(r.group, r.counts, r.sentences) for r in days])
-    return PageAgreement(matrix, report, scores, coding.found, day_rows)
+    total = ranked[0].ranked if ranked else 0
+    return PageAgreement(matrix, report, scores, coding.found, day_rows, total)
+
+
+def agreement_reviewers(session: Session, *, article_id: str | None = None) -> list[str]:
+    """Names of the reviewers who labeled something (in one article), sorted."""
+    return sorted(name for _, name in aq.labeling_reviewers(session, article_id=article_id))
+
+
+def find_articles(session: Session, *, text: str) -> list[str]:
+    """Ids of at most 50 articles whose id or title contains ``text``; none for blank text."""
+    if not text.strip():
+        return []
+    return aq.search_articles(session, text=text, limit=aq.SEARCH_LIMIT)

@@ -49,3 +49,6 @@ def take(key: str, default: Any = None) -> Any:
 def drop(key: str) -> None:
     """Forget ``key``."""
     st.session_state.pop(key, None)
+
+
+AGREEMENT_SEARCH = "wb_agreement_search"  # text that finds the article of the agreement page

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Date,
     Float,
+    Integer,
     Select,
+    String,
     case,
     cast,
     func,
     literal,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -92,129 +95,100 @@ def search_articles(session: Session, *, text: str, limit: int = SEARCH_LIMIT) -
     return [str(article) for article in session.scalars(query)]
 
 
-def _label_code(labels: Sequence[str]) -> ColumnElement[int]:
-    return case({label: v + 1 for v, label in enumerate(labels)}, value=Annotation.label, else_=0)
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Whose labels count: every reviewer's (None), or only the chosen reviewers'.
+
+    A reviewer filter sits inside the aggregates, not in WHERE: filtering on user_id would
+    make SQLite read the labels by reviewer and sort them by sentence again.
+    """
+
+    reviewer_ids: Sequence[int] | None
+
+    def label(self) -> ColumnElement[Any]:
+        if self.reviewer_ids is None:
+            return Annotation.label.expression
+        return case((Annotation.user_id.in_(self.reviewer_ids), Annotation.label))
+
+    def stamp(self) -> ColumnElement[Any]:
+        if self.reviewer_ids is None:
+            return Annotation.updated_at.expression
+        return case((Annotation.user_id.in_(self.reviewer_ids), Annotation.updated_at))
+
+
+def _label_code(scope: _Scope, labels: Sequence[str]) -> ColumnElement[int]:
+    codes = {label: v + 1 for v, label in enumerate(labels)}
+    return case(codes, value=scope.label(), else_=0)
 
 
 def _per_sentence(
-    columns: Sequence[ColumnElement[Any]],
-    reviewer_ids: Sequence[int],
-    article_ids: Sequence[str] | None,
+    columns: Sequence[ColumnElement[Any]], scope: _Scope, article_ids: Sequence[str] | None
 ) -> Select[Any]:
-    query = select(Annotation.sentence_id.label("sid"), *columns).where(
-        Annotation.user_id.in_(reviewer_ids)
-    )
+    query = select(Annotation.sentence_id.label("sid"), *columns)
     if article_ids is not None:
         chosen = select(Sentence.id).where(Sentence.article_id.in_(article_ids))
         query = query.where(Annotation.sentence_id.in_(chosen.scalar_subquery()))
-    return query.group_by(Annotation.sentence_id)
+    query = query.group_by(Annotation.sentence_id)
+    if scope.reviewer_ids is not None:
+        query = query.having(func.count(scope.label()) > 0)
+    return query
 
 
-def _counts(labels: Sequence[str]) -> list[ColumnElement[Any]]:
+def _counts(scope: _Scope, labels: Sequence[str]) -> list[ColumnElement[Any]]:
+    mine = scope.label()
     return [
-        func.sum(case((Annotation.label == label, 1), else_=0)).label(f"n{v}")
-        for v, label in enumerate(labels)
+        func.sum(case((mine == label, 1), else_=0)).label(f"n{v}") for v, label in enumerate(labels)
     ]
 
 
-def pattern_counts(
-    session: Session,
-    *,
+@dataclass(frozen=True, slots=True)
+class Aggregates:
+    """What the agreement figures of a database need, from one statement."""
+
+    patterns: list[PatternCount]
+    days: list[ProfileCount]  # group = ISO day (UTC) of the sentence's latest label change
+    extremes: list[RankedArticle]  # lowest alpha first
+
+
+def _day(session: Session, stamp: ColumnElement[Any]) -> ColumnElement[Any]:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(stamp)  # stored as UTC wall time: YYYY-MM-DD
+    return cast(cast(func.timezone("UTC", stamp), Date), String)
+
+
+def _sentences(
+    scope: _Scope,
     reviewer_ids: Sequence[int],
     labels: Sequence[str],
-    article_ids: Sequence[str] | None = None,
-) -> list[PatternCount]:
-    """Sentences per (labels of each reviewer, gold label); reviewer k is digit k % CHUNK."""
-    code = _label_code(labels)
-    columns: list[ColumnElement[Any]] = []
+    article_ids: Sequence[str] | None,
+) -> CTE:
+    code, mine = _label_code(scope, labels), scope.label()
+    columns: list[ColumnElement[Any]] = [*_counts(scope, labels)]
+    columns += [func.count(mine).label("m"), func.max(scope.stamp()).label("latest")]
     for start in range(0, len(reviewer_ids), CHUNK):
         chunk = reviewer_ids[start : start + CHUNK]
         weight = case(
             {uid: BASE**k for k, uid in enumerate(chunk)}, value=Annotation.user_id, else_=0
         )
         columns.append(func.sum(code * weight).label(f"p{start // CHUNK}"))
-    sentences = _per_sentence(columns, reviewer_ids, article_ids).subquery()
-    keys = [sentences.c[f"p{i}"] for i in range(len(columns))]
-    rows = session.execute(
-        select(*keys, GoldLabel.label, func.count())
-        .select_from(sentences)
-        .outerjoin(GoldLabel, GoldLabel.sentence_id == sentences.c.sid)
-        .group_by(*keys, GoldLabel.label)
-    )
-    return [PatternCount(tuple(int(c) for c in row[:-2]), row[-2], int(row[-1])) for row in rows]
+    # Used three times below, so both backends compute it once (a materialised CTE).
+    return _per_sentence(columns, scope, article_ids).cte("per_sentence")
 
 
-def _day(session: Session, stamp: ColumnElement[Any]) -> ColumnElement[Any]:
-    if session.get_bind().dialect.name == "sqlite":
-        return func.date(stamp)  # stored as UTC wall time
-    return cast(func.timezone("UTC", stamp), Date)
-
-
-def day_profile_counts(
-    session: Session,
-    *,
-    reviewer_ids: Sequence[int],
-    labels: Sequence[str],
-    article_ids: Sequence[str] | None = None,
-) -> list[ProfileCount]:
-    """Sentences per (UTC day of their latest label change, label counts), group = ISO day."""
-    columns = [*_counts(labels), func.max(Annotation.updated_at).label("latest")]
-    sentences = _per_sentence(columns, reviewer_ids, article_ids).subquery()
-    counts = [sentences.c[f"n{v}"] for v in range(len(labels))]
-    day = _day(session, sentences.c.latest).label("day")
-    rows = session.execute(select(day, *counts, func.count()).group_by(day, *counts))
-    out = []
-    for row in rows:
-        when = row[0]
-        text = when.isoformat() if isinstance(when, date) else str(when)
-        out.append(ProfileCount(text, tuple(int(c) for c in row[1:-1]), int(row[-1])))
-    return out
-
-
-def article_profile_counts(
-    session: Session,
-    *,
-    reviewer_ids: Sequence[int],
-    labels: Sequence[str],
-    article_ids: Sequence[str],
-) -> list[ProfileCount]:
-    """Sentences per (article, label counts) of the given articles."""
-    sentences = _per_sentence(_counts(labels), reviewer_ids, article_ids).subquery()
-    counts = [sentences.c[f"n{v}"] for v in range(len(labels))]
-    rows = session.execute(
-        select(Sentence.article_id, *counts, func.count())
-        .join(Sentence, Sentence.id == sentences.c.sid)
-        .group_by(Sentence.article_id, *counts)
-    )
-    return [ProfileCount(str(r[0]), tuple(int(c) for c in r[1:-1]), int(r[-1])) for r in rows]
-
-
-def extreme_articles(
-    session: Session,
-    *,
-    reviewer_ids: Sequence[int],
-    labels: Sequence[str],
-    each: int,
-    article_ids: Sequence[str] | None = None,
-) -> list[RankedArticle]:
-    """The ``each`` articles of lowest and of highest alpha (defined ones); ties by id."""
-    counts = _counts(labels)
-    sentences = (
-        _per_sentence([*counts, func.count().label("m")], reviewer_ids, article_ids)
-        .having(func.count() >= 2)
-        .subquery()
-    )
-    n = [sentences.c[f"n{v}"] for v in range(len(labels))]
+def _extremes(sentences: CTE, n_labels: int, each: int) -> Select[Any]:
+    n = [sentences.c[f"n{v}"] for v in range(n_labels)]
     m = sentences.c.m
     same = sum((c * (c - 1) for c in n), literal(0))
-    totals = [func.sum(c) for c in n]
     pairable = func.sum(m)
     agree = func.sum(cast(same, Float) / cast(m - 1, Float))
-    expected = cast(pairable * pairable - sum((t * t for t in totals), literal(0)), Float)
+    expected = cast(
+        pairable * pairable - sum((func.sum(c) * func.sum(c) for c in n), literal(0)), Float
+    )
     alpha = 1.0 - cast(pairable - 1, Float) * (cast(pairable, Float) - agree) / expected
     per_article = (
         select(Sentence.article_id.label("article"), alpha.label("alpha"))
         .join(Sentence, Sentence.id == sentences.c.sid)
+        .where(m >= 2)
         .group_by(Sentence.article_id)
         .having(pairable >= 2, expected > 0)
         .subquery()
@@ -222,13 +196,79 @@ def extreme_articles(
     a = per_article.c
     low = func.row_number().over(order_by=(a.alpha, a.article))
     high = func.row_number().over(order_by=(a.alpha.desc(), a.article.desc()))
-    total = func.count().over()
     ranked = select(
-        a.article, low.label("low"), high.label("high"), total.label("total")
+        a.article, low.label("low"), high.label("high"), func.count().over().label("total")
     ).subquery()
-    rows = session.execute(
-        select(ranked.c.article, ranked.c.low, ranked.c.high, ranked.c.total)
-        .where((ranked.c.low <= each) | (ranked.c.high <= each))
-        .order_by(ranked.c.low)
+    return select(ranked).where((ranked.c.low <= each) | (ranked.c.high <= each))
+
+
+def database_aggregates(
+    session: Session,
+    *,
+    reviewer_ids: Sequence[int],
+    every_reviewer: bool,
+    labels: Sequence[str],
+    each: int,
+    article_ids: Sequence[str] | None = None,
+) -> Aggregates:
+    """Label patterns, day profiles and the ``each`` lowest and highest article alphas.
+
+    Reviewer k of ``reviewer_ids`` is digit k % CHUNK of pattern column k // CHUNK.
+    ``every_reviewer`` says the ids are all who labeled (no filter needed). Articles with an
+    undefined alpha are not ranked; ties go by id. One pass over the labels: the branches
+    share the per-sentence rows and come back as one result, told apart by ``kind``.
+    """
+    scope = _Scope(None if every_reviewer else list(reviewer_ids))
+    sentences = _sentences(scope, reviewer_ids, labels, article_ids)
+    width = max(len(labels), -(-len(reviewer_ids) // CHUNK), 1)
+    none: ColumnElement[Any] = literal(None, Integer)
+
+    def pad(values: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
+        return [*values, *([none] * (width - len(values)))]
+
+    keys = [sentences.c[f"p{i}"] for i in range(-(-len(reviewer_ids) // CHUNK))]
+    counts = [sentences.c[f"n{v}"] for v in range(len(labels))]
+    day = _day(session, sentences.c.latest)
+    patterns = (
+        select(literal("p").label("kind"), GoldLabel.label, *pad(keys), func.count(), none, none)
+        .select_from(sentences)
+        .outerjoin(GoldLabel, GoldLabel.sentence_id == sentences.c.sid)
+        .group_by(*keys, GoldLabel.label)
     )
-    return [RankedArticle(str(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]
+    days = select(literal("d"), day, *pad(counts), func.count(), none, none).group_by(day, *counts)
+    ranked = _extremes(sentences, len(labels), each).subquery()
+    extremes = select(
+        literal("a"), ranked.c.article, *pad([]), ranked.c.low, ranked.c.high, ranked.c.total
+    )
+    out = Aggregates([], [], [])
+    for row in session.execute(union_all(patterns, days, extremes)):
+        kind, name, values, number = row[0], row[1], row[2 : 2 + width], int(row[2 + width])
+        if kind == "p":
+            codes = tuple(int(c) for c in values[: len(keys)])
+            out.patterns.append(PatternCount(codes, name, number))
+        elif kind == "d":
+            day_counts = tuple(int(c) for c in values[: len(labels)])
+            out.days.append(ProfileCount(str(name), day_counts, number))
+        else:
+            out.extremes.append(RankedArticle(str(name), number, int(row[-2]), int(row[-1])))
+    out.extremes.sort(key=lambda r: r.low_rank)
+    return out
+
+
+def article_profile_counts(
+    session: Session,
+    *,
+    reviewer_ids: Sequence[int] | None,
+    labels: Sequence[str],
+    article_ids: Sequence[str],
+) -> list[ProfileCount]:
+    """Sentences per (article, label counts) of the given articles (None: every reviewer)."""
+    scope = _Scope(reviewer_ids)
+    sentences = _per_sentence(_counts(scope, labels), scope, article_ids).subquery()
+    counts = [sentences.c[f"n{v}"] for v in range(len(labels))]
+    rows = session.execute(
+        select(Sentence.article_id, *counts, func.count())
+        .join(Sentence, Sentence.id == sentences.c.sid)
+        .group_by(Sentence.article_id, *counts)
+    )
+    return [ProfileCount(str(r[0]), tuple(int(c) for c in r[1:-1]), int(r[-1])) for r in rows]

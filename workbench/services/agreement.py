@@ -121,29 +121,34 @@ def page_agreement(
     who = _reviewer_ids(session, article_id, reviewers)
     ids, names = [uid for uid, _ in who], [name for _, name in who]
     scope = None if article_id is None else [article_id]
-    found_rows = aq.pattern_counts(session, reviewer_ids=ids, labels=LABELS, article_ids=scope)
+    found = aq.database_aggregates(
+        session,
+        reviewer_ids=ids,
+        every_reviewer=reviewers is None,
+        labels=LABELS,
+        each=each,
+        article_ids=scope,
+    )
     matrix = pattern_matrix(
-        [row.codes for row in found_rows],
-        [row.gold for row in found_rows],
-        [row.sentences for row in found_rows],
+        [row.codes for row in found.patterns],
+        [row.gold for row in found.patterns],
+        [row.sentences for row in found.patterns],
         reviewers=names,
         base=aq.BASE,
         chunk=aq.CHUNK,
     )
     coding = Coding.of(matrix)
     report = build_report(matrix, resamples=resamples, seed=seed, coding=coding)
-    ranked = aq.extreme_articles(
-        session, reviewer_ids=ids, labels=LABELS, each=each, article_ids=scope
+    shown = [row.article_id for row in found.extremes]
+    rows = aq.article_profile_counts(
+        session, reviewer_ids=None if reviewers is None else ids, labels=LABELS, article_ids=shown
     )
-    shown = [row.article_id for row in ranked]
-    rows = aq.article_profile_counts(session, reviewer_ids=ids, labels=LABELS, article_ids=shown)
     table = profile_table(coding.found, shown, [(r.group, r.counts, r.sentences) for r in rows])
     report["per_article"] = group_figures(coding.found, table, shown, matrix.labels)
-    days = aq.day_profile_counts(session, reviewer_ids=ids, labels=LABELS, article_ids=scope)
     scores = [{"reviewer": name, **entry} for name, entry in report["per_reviewer"].items()]
-    day_rows = day_frame(coding.found, [(r.group, r.counts, r.sentences) for r in days])
-    total = ranked[0].ranked if ranked else 0
-    return PageAgreement(matrix, report, scores, coding.found, day_rows, total)
+    days = day_frame(coding.found, [(r.group, r.counts, r.sentences) for r in found.days])
+    total = found.extremes[0].ranked if found.extremes else 0
+    return PageAgreement(matrix, report, scores, coding.found, days, total)
 
 
 def agreement_reviewers(session: Session, *, article_id: str | None = None) -> list[str]:

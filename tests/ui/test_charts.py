@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from workbench.ui.charts import (
+    ARTICLE_ROWS,
     agreement_over_time_chart,
     article_alpha_chart,
     confusion_chart,
@@ -58,6 +60,29 @@ def test_article_chart_draws_interval_rules_and_skips_undefined() -> None:
     assert (rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"]) == ("lo", "hi")
     assert point["encoding"]["x"]["field"] == "alpha"
     assert [r["article"] for r in _data(spec)] == ["a1"]
+
+
+def test_article_alpha_chart_caps_rows_at_the_lowest_and_highest() -> None:
+    rng = np.random.default_rng(3)
+    alphas = rng.uniform(-0.5, 1.0, 10_000)
+    articles = pd.DataFrame(
+        {
+            "article": [f"a{i:05d}" for i in range(10_000)],
+            "alpha": alphas,
+            "lo": alphas - 0.1,
+            "hi": alphas + 0.1,
+            "units": 20,
+            "reason": "",
+        }
+    )
+    articles.loc[::7, "alpha"] = None  # undefined ones are never drawn
+    rows = _data(article_alpha_chart(articles).to_dict())
+    assert len(rows) == ARTICLE_ROWS == 30
+    defined = articles.dropna(subset=["alpha"]).sort_values("alpha")
+    expected = [*defined["article"][:15], *defined["article"][-15:]]
+    assert sorted(r["article"] for r in rows) == sorted(expected)
+    few = _data(article_alpha_chart(articles.head(33)).to_dict())
+    assert len(few) == 28  # 33 articles, 5 of them undefined: all drawn
 
 
 def test_label_distribution_uses_label_colours_in_label_order() -> None:

@@ -64,11 +64,19 @@ class LabelMatrix:
         default_factory=lambda: np.zeros(0, dtype="datetime64[s]")
     )
     labels: tuple[str, ...] = LABELS
+    # Sentences each row stands for; empty means one each. A matrix of the distinct label
+    # patterns of a database (one row per pattern) carries its sentence counts here.
+    weights: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def units(self) -> int:
-        """Number of rows (sentences with at least one label)."""
-        return int(self.codes.shape[0])
+        """Number of sentences with at least one label."""
+        return int(self.weights.sum()) if self.weights.size else int(self.codes.shape[0])
+
+    @property
+    def row_weights(self) -> IntArray | None:
+        """Sentences each row stands for, or None when every row is one sentence."""
+        return self.weights if self.weights.size else None
 
 
 def _lookup(values: pd.Series, vocabulary: Sequence[str]) -> IntArray:
@@ -147,10 +155,10 @@ class Coding:
     @classmethod
     def of(cls, matrix: LabelMatrix) -> Coding:
         """Profiles and pairwise confusion tables of a label matrix."""
-        n_values = len(matrix.labels)
-        found, freq, inverse = profiles(matrix.codes, n_values)
+        n_values, weights = len(matrix.labels), matrix.row_weights
+        found, freq, inverse = profiles(matrix.codes, n_values, weights)
         tables = {
-            (i, j): confusion(matrix.codes[:, i], matrix.codes[:, j], n_values)
+            (i, j): confusion(matrix.codes[:, i], matrix.codes[:, j], n_values, weights)
             for i, j in combinations(range(len(matrix.reviewers)), 2)
         }
         return cls(found, freq, inverse, tables)
@@ -230,19 +238,28 @@ def per_label(matrix: LabelMatrix, coding: Coding) -> dict[str, Report]:
 def per_article(matrix: LabelMatrix, coding: Coding) -> dict[str, Report]:
     """Alpha, its jackknife 95% interval and percent agreement of each article."""
     n_groups = len(matrix.articles)
+    if n_groups == 0:  # a matrix of label patterns knows no articles
+        return {}
     table = group_table(coding.inverse, matrix.unit_article, n_groups, coding.found.shape[0])
-    alphas, units = grouped_alpha(coding.found, table)
-    intervals = jackknife_intervals(coding.found, table)
-    shares = np.nan_to_num(unit_agreement(coding.found))
+    return group_figures(coding.found, table, matrix.articles, matrix.labels)
+
+
+def group_figures(
+    found: IntArray, table: IntArray, groups: Sequence[str], names: Sequence[str]
+) -> dict[str, Report]:
+    """Per group (article): alpha, jackknife interval, percent agreement from a profile table."""
+    alphas, units = grouped_alpha(found, table)
+    intervals = jackknife_intervals(found, table)
+    shares = np.nan_to_num(unit_agreement(found))
     share_sum = table @ shares
     values, sizes, shares = alphas.tolist(), units.tolist(), share_sum.tolist()
     out: dict[str, Report] = {}
-    for g, article in enumerate(matrix.articles):
+    for g, article in enumerate(groups):
         entry: Report = {"units": sizes[g], "reasons": {}}
         if sizes[g] == 0:
             alpha = Metric.undefined(NEEDS_PAIRS)
         elif np.isnan(values[g]):
-            alpha = Metric.undefined(no_variation(table[g] @ coding.found, matrix.labels))
+            alpha = Metric.undefined(no_variation(table[g] @ found, names))
         else:
             alpha = Metric(values[g])
         _put(entry, "krippendorff_alpha", alpha)
@@ -263,21 +280,24 @@ def per_reviewer(matrix: LabelMatrix, coding: Coding | None = None) -> list[Repo
     others_table = majority(
         (coding.found[:, np.newaxis, :] - own_onehot[np.newaxis, :, :]).reshape(-1, n_values)
     ).reshape(coding.found.shape[0], n_values + 1)
-    gold = matrix.gold if matrix.gold.size else np.full(matrix.units, MISSING, dtype=np.int64)
+    rows_n = matrix.codes.shape[0]
+    gold = matrix.gold if matrix.gold.size else np.full(rows_n, MISSING, dtype=np.int64)
+    w = matrix.row_weights
+    ones = np.ones(rows_n, dtype=np.int64) if w is None else w
     rows: list[Report] = []
     for i, name in enumerate(matrix.reviewers):
         own = matrix.codes[:, i]
         others_majority = others_table[coding.inverse, own + 1]
-        entry: Report = {"reviewer": name, "labeled": int((own >= 0).sum()), "reasons": {}}
-        entry["majority_units"] = int(((own >= 0) & (others_majority >= 0)).sum())
-        vs_majority = confusion(own, others_majority, n_values)
+        entry: Report = {"reviewer": name, "labeled": int(ones @ (own >= 0)), "reasons": {}}
+        entry["majority_units"] = int(ones @ ((own >= 0) & (others_majority >= 0)))
+        vs_majority = confusion(own, others_majority, n_values, w)
         _put(
             entry,
             "kappa_vs_majority",
             _named(kappa_from_confusion(vs_majority, matrix.labels), "others' majority"),
         )
         _put(entry, "agreement_vs_majority", _rate(vs_majority, "others' majority"))
-        vs_gold = confusion(own, gold, n_values)
+        vs_gold = confusion(own, gold, n_values, w)
         entry["gold_units"] = int(vs_gold.sum())
         _put(
             entry,

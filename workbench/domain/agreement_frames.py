@@ -11,10 +11,11 @@ import pandas as pd
 from workbench.domain.agreement import LabelMatrix
 from workbench.domain.agreement_metrics import (
     NEEDS_PAIRS,
-    cohen_kappa,
+    IntArray,
     confusion,
     group_table,
     grouped_alpha,
+    kappa_from_confusion,
     profiles,
     unit_agreement,
     value_counts,
@@ -26,16 +27,17 @@ PERIODS = {"day": "D", "week": "W-MON"}
 def pairwise_frame(matrix: LabelMatrix) -> pd.DataFrame:
     """Cohen's kappa of every ordered reviewer pair: columns a, b, kappa, units, reason."""
     rows: list[dict[str, Any]] = []
-    n_values = len(matrix.labels)
+    n_values, weights = len(matrix.labels), matrix.row_weights
     for i, j in permutations(range(len(matrix.reviewers)), 2):
         a, b = matrix.codes[:, i], matrix.codes[:, j]
-        metric = cohen_kappa(a, b, n_values, matrix.labels)
+        table = confusion(a, b, n_values, weights)
+        metric = kappa_from_confusion(table, matrix.labels)
         rows.append(
             {
                 "a": matrix.reviewers[i],
                 "b": matrix.reviewers[j],
                 "kappa": metric.value,
-                "units": int(((a >= 0) & (b >= 0)).sum()),
+                "units": int(table.sum()),
                 "reason": metric.reason or "",
             }
         )
@@ -44,8 +46,11 @@ def pairwise_frame(matrix: LabelMatrix) -> pd.DataFrame:
 
 def label_distribution_frame(matrix: LabelMatrix) -> pd.DataFrame:
     """How often each reviewer used each label: columns reviewer, label, count."""
+    weights = np.ones(matrix.codes.shape[0], dtype=np.int64)
+    if matrix.row_weights is not None:
+        weights = matrix.row_weights
     rows = [
-        {"reviewer": name, "label": label, "count": int((matrix.codes[:, i] == v).sum())}
+        {"reviewer": name, "label": label, "count": int(weights @ (matrix.codes[:, i] == v))}
         for i, name in enumerate(matrix.reviewers)
         for v, label in enumerate(matrix.labels)
     ]
@@ -55,7 +60,9 @@ def label_distribution_frame(matrix: LabelMatrix) -> pd.DataFrame:
 def confusion_frame(matrix: LabelMatrix, a: str, b: str) -> pd.DataFrame:
     """Confusion counts of two reviewers on the sentences both labeled: a_label, b_label, count."""
     i, j = matrix.reviewers.index(a), matrix.reviewers.index(b)
-    table = confusion(matrix.codes[:, i], matrix.codes[:, j], len(matrix.labels))
+    table = confusion(
+        matrix.codes[:, i], matrix.codes[:, j], len(matrix.labels), matrix.row_weights
+    )
     rows = [
         {"a_label": la, "b_label": lb, "count": int(table[x, y])}
         for x, la in enumerate(matrix.labels)
@@ -92,6 +99,26 @@ def time_frame(matrix: LabelMatrix, *, period: str = "week") -> pd.DataFrame:
     group = group.astype(np.int64)
     found, _, inverse = profiles(matrix.codes, len(matrix.labels))
     table = group_table(inverse, group, len(periods), found.shape[0])
+    return _period_rows(found, table, periods)
+
+
+def time_frame_from_days(
+    found: IntArray, days: pd.DataFrame, *, period: str = "week"
+) -> pd.DataFrame:
+    """``time_frame`` from day rows (day, profile, count): ``profile`` indexes ``found``."""
+    columns = ["period", "alpha", "percent_agreement", "units", "reason"]
+    if len(days) == 0:
+        return pd.DataFrame(columns=columns)
+    stamps = pd.DatetimeIndex(pd.to_datetime(days["day"]).to_numpy(dtype="datetime64[s]"))
+    starts = stamps.to_period(PERIODS[period]).start_time
+    group, periods = pd.factorize(starts, sort=True)
+    table = np.zeros((len(periods), found.shape[0]), dtype=np.int64)
+    np.add.at(table, (group, days["profile"].to_numpy(dtype=np.int64)), days["count"])
+    return _period_rows(found, table, periods)
+
+
+def _period_rows(found: IntArray, table: IntArray, periods: pd.Index) -> pd.DataFrame:
+    columns = ["period", "alpha", "percent_agreement", "units", "reason"]
     alphas, units = grouped_alpha(found, table)
     share_sum = table @ np.nan_to_num(unit_agreement(found))
     rows = []

@@ -56,17 +56,30 @@ def value_counts(codes: npt.ArrayLike, n_values: int) -> IntArray:
     return counts
 
 
-def profiles(codes: IntArray, n_values: int) -> tuple[IntArray, IntArray, IntArray]:
-    """Distinct count rows of a code matrix: (profiles K x V, frequency K, row -> profile N)."""
+def _counted(values: IntArray, weights: IntArray | None, minlength: int = 0) -> IntArray:
+    """``np.bincount`` of ``values``, each occurrence counted ``weights`` times (exact ints)."""
+    if weights is None:
+        return np.bincount(values, minlength=minlength).astype(np.int64)
+    # Float sums of integer weights stay exact below 2**53.
+    return np.rint(np.bincount(values, weights=weights, minlength=minlength)).astype(np.int64)
+
+
+def profiles(
+    codes: IntArray, n_values: int, weights: IntArray | None = None
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Distinct count rows of a code matrix: (profiles K x V, frequency K, row -> profile N).
+
+    ``weights`` counts each row that many times (rows standing for several sentences).
+    """
     base = codes.shape[1] + 1
     if base**n_values > 1 << 22:  # too many reviewers to encode counts as digits
-        found, inverse, freq = np.unique(
-            value_counts(codes, n_values), axis=0, return_inverse=True, return_counts=True
-        )
-        return found.astype(np.int64), freq.astype(np.int64), inverse.reshape(-1)
+        found, inverse = np.unique(value_counts(codes, n_values), axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        freq = _counted(inverse, weights, found.shape[0])
+        return found.astype(np.int64), freq, inverse
     digits = base ** np.arange(n_values, dtype=np.int64)
     keys = np.append(digits, 0)[codes].sum(axis=1)  # MISSING (-1) picks the trailing 0
-    freq = np.bincount(keys, minlength=base**n_values)
+    freq = _counted(keys, weights, base**n_values)
     present = np.flatnonzero(freq)
     index_of = np.zeros(freq.size, dtype=np.int64)
     index_of[present] = np.arange(present.size)
@@ -254,11 +267,11 @@ def fleiss_kappa(
     return Metric((float(w @ p_unit) / float(units) - p_exp) / (1.0 - p_exp))
 
 
-def confusion(a: IntArray, b: IntArray, n_values: int) -> IntArray:
-    """(V x V) counts of (a's value, b's value) over the units both labeled."""
+def confusion(a: IntArray, b: IntArray, n_values: int, weights: IntArray | None = None) -> IntArray:
+    """(V x V) counts of (a's value, b's value) over the units both labeled (weighted rows)."""
     side = n_values + 1  # shift by one so MISSING lands in row/column 0, then drop it
-    flat = np.bincount((a + 1) * side + (b + 1), minlength=side * side)
-    return flat.reshape(side, side)[1:, 1:].astype(np.int64)
+    flat = _counted((a + 1) * side + (b + 1), weights, side * side)
+    return flat.reshape(side, side)[1:, 1:]
 
 
 def cohen_kappa(

@@ -30,9 +30,17 @@ def kappa_heatmap(pairs: pd.DataFrame) -> alt.LayerChart:
     return alt.LayerChart(layer=[cells, text], title="Pairwise Cohen's kappa")
 
 
-def article_alpha_chart(articles: pd.DataFrame) -> alt.LayerChart:
-    """Alpha per article with its 95% interval (columns article, alpha, lo, hi, units)."""
-    defined = articles.dropna(subset=["alpha"])
+ARTICLE_ROWS = 30  # rows of the per-article chart: what a person reads, whatever the database
+
+
+def article_alpha_chart(articles: pd.DataFrame, *, rows: int = ARTICLE_ROWS) -> alt.LayerChart:
+    """Alpha per article with its 95% interval (columns article, alpha, lo, hi, units).
+
+    At most ``rows`` articles: beyond that, the lowest and the highest alphas, half each.
+    """
+    defined = articles.dropna(subset=["alpha"]).sort_values(["alpha", "article"])
+    if len(defined) > rows:
+        defined = pd.concat([defined.head(rows // 2), defined.tail(rows - rows // 2)])
     base = alt.Chart(defined).encode(y=alt.Y("article:N", title="article", sort="-x"))
     bars = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("lo:Q", title="Krippendorff's alpha", scale=alt.Scale(domain=[-1, 1])),

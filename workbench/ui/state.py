@@ -66,3 +66,4 @@ ADJUDICATE_PAGES = "wb_adjudicate_pages"  # keyset cursors of the queue pages op
 ADJUDICATE_PREVIOUS = "wb_adjudicate_previous"
 ADJUDICATE_NEXT = "wb_adjudicate_next"
 EXPORT_ARTICLES = "wb_export_article_ids"  # export page: article ids typed, comma-separated
+AGREEMENT_SEARCH = "wb_agreement_search"  # text that finds the article of the agreement page

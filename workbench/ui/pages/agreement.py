@@ -1,4 +1,8 @@
-"""Editor: inter-annotator agreement figures and charts, current after every save."""
+"""Editor: inter-annotator agreement figures and charts, current after every save.
+
+Figures of the whole database come from aggregates computed in the database, cached by the
+newest audit id; the per-article chart shows the lowest and highest alphas and a search.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,16 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from workbench.db import labels, queries
+from workbench.db import labels
 from workbench.domain import agreement_frames as frames
 from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
-from workbench.services.agreement import Agreement, compute_agreement
+from workbench.services.agreement import (
+    PageAgreement,
+    agreement_reviewers,
+    find_articles,
+    page_agreement,
+)
 from workbench.ui import charts, runtime, state
 from workbench.ui.components.text import escape_markdown
 
@@ -25,25 +34,39 @@ st.title("Agreement", anchor=False)
 @st.cache_data(max_entries=32, show_spinner="Computing agreement…")
 def _agreement(
     database: str, last_change: int, article: str | None, reviewers: Sequence[str] | None
-) -> Agreement:
+) -> PageAgreement:
     """Figures for one database state: the key changes with every audited save."""
     with runtime.get_db().read() as session:
-        return compute_agreement(session, article_id=article, reviewers=reviewers)
+        return page_agreement(session, article_id=article, reviewers=reviewers)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _reviewers(database: str, last_change: int, article: str | None) -> list[str]:
+    """Reviewers with a label (in the article), for one database state."""
+    with runtime.get_db().read() as session:
+        return agreement_reviewers(session, article_id=article)
 
 
 def _show(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+find = st.text_input("Find an article", placeholder="title or id", key=state.AGREEMENT_SEARCH)
 with db.read() as session:
-    articles = queries.article_ids(session)
+    matches = find_articles(session, text=find)
     last = labels.last_change(session)
 key = db.engine.url.render_as_string(hide_password=True)
+current = state.get(state.AGREEMENT_ARTICLE)
+options = [ALL, *matches]
+if current is not None and current not in options:
+    options.insert(1, current)  # keep the open article while the search changes
+if find.strip() and not matches:
+    st.caption(escape_markdown(f"No article's id or title contains {find.strip()!r}."))
 left, middle, right = st.columns([2, 3, 1])
-article = left.selectbox("Article", [ALL, *articles], key=state.AGREEMENT_ARTICLE)
+article = left.selectbox("Article", options, key=state.AGREEMENT_ARTICLE)
 article_id = None if article == ALL else str(article)
 try:
-    everyone = _agreement(key, last, article_id, None).matrix.reviewers
+    everyone = _reviewers(key, last, article_id)
     chosen = middle.multiselect(
         "Reviewers", list(everyone), placeholder="All reviewers", key=state.AGREEMENT_REVIEWERS
     )
@@ -84,6 +107,11 @@ dist.altair_chart(charts.label_distribution_chart(frames.label_distribution_fram
 by_article = frames.article_frame(report)
 if by_article["alpha"].notna().any():
     st.altair_chart(charts.article_alpha_chart(by_article))
+    if result.articles_ranked > len(by_article):
+        st.caption(
+            f"The {len(by_article) // 2} lowest and highest of {result.articles_ranked} articles"
+            " with an alpha; find any other one above."
+        )
 else:
     st.info("Alpha per article needs an article with two reviewers on the same sentence.")
 
@@ -100,7 +128,7 @@ elif table["count"].sum() == 0:
 else:
     st.altair_chart(charts.confusion_chart(table, str(a), str(b)))
 
-series = frames.time_frame(result.matrix, period=str(period))
+series = frames.time_frame_from_days(result.found, result.days, period=str(period))
 if len(series) > 0:
     st.altair_chart(charts.agreement_over_time_chart(series))
 

@@ -9,47 +9,20 @@ newest audit id. A hook on cursor execution counts the rows each statement retur
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
 
 import pyarrow as pa
 import pytest
 import streamlit as st
-from sqlalchemy import Engine, event
 from streamlit.testing.v1 import AppTest
 
 from tests.services.agreement_corpus import labelled_corpus
+from tests.ui.row_counter import counted_rows
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
 from workbench.ui.charts import ARTICLE_ROWS
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
-
-_COUNTING = "rows_counting"
-
-
-@contextmanager
-def counted_rows() -> Iterator[list[int]]:
-    """Rows returned by every SELECT run meanwhile, counted by running it again inside COUNT."""
-    counts: list[int] = []
-
-    def count(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool):  # type: ignore[no-untyped-def]
-        head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
-        if many or head not in ("SELECT", "WITH") or conn.info.get(_COUNTING):
-            return
-        probe = conn.connection.dbapi_connection.cursor()
-        try:
-            probe.execute(f"SELECT COUNT(*) FROM ({statement}) AS counted", parameters)
-            counts.append(int(probe.fetchone()[0]))
-        finally:
-            probe.close()
-
-    event.listen(Engine, "after_cursor_execute", count)
-    try:
-        yield counts
-    finally:
-        event.remove(Engine, "after_cursor_execute", count)
 
 
 def _article_rows(at: AppTest) -> int:
@@ -77,7 +50,7 @@ def _open_twice(
     with counted_rows() as second:
         at.run()
     assert not at.exception, at.exception
-    return sum(first), sum(second), len(first), at
+    return first.rows, second.rows, len(first.statements), at
 
 
 def test_rows_do_not_grow_with_the_database(db: Database, editor: SignedIn, signed_in_page) -> None:  # type: ignore[no-untyped-def]

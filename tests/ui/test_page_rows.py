@@ -10,21 +10,20 @@ or read the rows once per newest audit id into a cache.
 
 from __future__ import annotations
 
-import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import _pg_admin_url
+from tests.ui.row_counter import RowCounter, counted_rows
 from workbench.config import DATABASE_URL_ENV
 from workbench.db import claims as claim_queries
 from workbench.db import queries
@@ -35,6 +34,7 @@ from workbench.domain.labels import Label, Role
 from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.articles import prepare_article, store_prepared
 from workbench.services.assignments import assign_articles
+from workbench.services.export import KEY_ENV
 from workbench.services.users import create_user
 from workbench.ui.runtime import SignedIn
 
@@ -142,60 +142,11 @@ def databases(
     engine.dispose()
 
 
-# --- counting rows ---------------------------------------------------------------------------
-
-_LOCKING = re.compile(r"\s+FOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE)\b.*$", re.IGNORECASE | re.DOTALL)
-
-
-@dataclass(eq=False)  # listeners are kept by identity
-class RowCounter:
-    """Adds up the rows each SELECT returns while ``counting`` is on (statement by statement)."""
-
-    counting: bool = False
-    statements: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        """Rows returned so far."""
-        return sum(n for n, _ in self.statements)
-
-    def __call__(
-        self,
-        conn: Any,
-        cursor: Any,
-        statement: str,
-        parameters: Any,
-        context: Any,
-        executemany: bool,
-    ) -> None:
-        """``after_cursor_execute`` hook: run the same query again as a COUNT."""
-        if not self.counting or executemany or cursor.description is None:
-            return
-        if statement.lstrip().split(None, 1)[0].upper() not in ("SELECT", "WITH"):
-            self.statements.append((max(cursor.rowcount, 0), statement))  # INSERT ... RETURNING
-            return
-        counter = conn.connection.dbapi_connection.cursor()
-        try:
-            counter.execute(
-                f"SELECT COUNT(*) FROM ({_LOCKING.sub('', statement)}) AS counted", parameters
-            )
-            self.statements.append((int(counter.fetchone()[0]), statement))
-        finally:
-            counter.close()
-
-    def top(self, n: int = 5) -> str:
-        """The statements that returned the most rows, for a failure message."""
-        worst = sorted(self.statements, key=lambda item: -item[0])[:n]
-        return "\n".join(f"{rows:>7} rows: {' '.join(sql.split())[:300]}" for rows, sql in worst)
-
-
 @pytest.fixture
 def counter() -> Iterator[RowCounter]:
     """A row counter listening on every engine for the duration of one test."""
-    hook = RowCounter()
-    event.listen(Engine, "after_cursor_execute", hook)
-    yield hook
-    event.remove(Engine, "after_cursor_execute", hook)
+    with counted_rows(counting=False) as hook:
+        yield hook
 
 
 # --- the cases -------------------------------------------------------------------------------
@@ -223,6 +174,10 @@ def _click(key: str) -> Action:
     return lambda at: at.button(key=key).click().run()
 
 
+def _rerun(at: AppTest) -> AppTest:
+    return at.run()
+
+
 CASES: dict[str, Case] = {
     "articles": Case("articles.py", "r1", Role.REVIEWER),
     "articles filtered": Case("articles.py", "r1", Role.REVIEWER, action=_filter("council")),
@@ -239,12 +194,25 @@ CASES: dict[str, Case] = {
     "users": Case("admin_users.py", "root", Role.ADMIN),
     "assignments": Case("admin_assign.py", "root", Role.ADMIN),
     "ingest": Case("admin_ingest.py", "root", Role.ADMIN),
+    "adjudicate": Case(
+        "adjudicate.py", "ed", Role.EDITOR, note="a keyset page of sentence_label_counts"
+    ),
+    "export preview": Case("export.py", "ed", Role.EDITOR, note="aggregates in SQL"),
+    "agreement": Case("agreement.py", "ed", Role.EDITOR, note="aggregates in SQL"),
+    "agreement cached": Case(
+        "agreement.py",
+        "ed",
+        Role.EDITOR,
+        action=_rerun,
+        note="aggregates in SQL, cached by the newest audit id: a rerun reads a few rows",
+    ),
 }
 
 
 def run_case(case: Case, url: str, counter: RowCounter, monkeypatch: pytest.MonkeyPatch) -> int:
     """Rows returned by the case's measured run on the database at ``url``."""
     monkeypatch.setenv(DATABASE_URL_ENV, url)
+    monkeypatch.setenv(KEY_ENV, "rows-test")  # the export page names reviewers by pseudonym
     st.cache_resource.clear()
     st.cache_data.clear()
     db = Database.from_url(url)

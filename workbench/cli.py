@@ -285,6 +285,14 @@ def export(
             help="Processes for JSON Lines formats (default: one per core, for 200,000+ labels).",
         ),
     ] = None,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv",
+            help="CSV: write cells starting with = + - @ as they are (no ' guard against "
+            "spreadsheet formulas).",
+        ),
+    ] = False,
 ) -> None:
     """Write a gold-standard dataset folder (data files, manifest.json, README.md)."""
     from pathlib import Path
@@ -301,6 +309,7 @@ def export(
         article_ids=tuple(article or ()),
         since=since,
         until=until,
+        raw_csv=raw_csv,
     )
     with tqdm(unit=" labels", file=sys.stderr, disable=None, mininterval=0.5) as bar:
 

@@ -25,21 +25,31 @@ def spreadsheet_cell(value: object) -> object:
 
 
 def _unsafe_in_terminal(char: str) -> bool:
-    # Cc: C0, DEL and C1 (ESC starts every terminal sequence); Cf: zero-width and bidi
+    # Cc: C0, DEL and C1 (ESC and CSI start terminal sequences); Cf: zero-width and bidi
     # controls; Zl/Zp: line and paragraph separators.
     return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
 
 
 def _escape(char: str) -> str:
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    # A surrogate pair, as JSON spells a character beyond the BMP.
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-def terminal_text(text: str) -> str:
-    """``text`` with control, format and separator characters shown as ``\\x1b``-style escapes."""
+def terminal_text(text: str, *, keep: str = "") -> str:
+    """``text`` safe to print: control, format and separator characters become ``\\u001b``.
+
+    The escapes are JSON's, so JSON text stays valid JSON holding the same strings; ``keep``
+    names characters left as they are (the newlines and tabs of the program's own layout).
+    """
     if text.isprintable():
         return text
-    return "".join(_escape(char) if _unsafe_in_terminal(char) else char for char in text)
+    return "".join(
+        _escape(char) if char not in keep and _unsafe_in_terminal(char) else char for char in text
+    )
 
 
 def lookup_name(name: str) -> str:

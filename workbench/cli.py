@@ -13,7 +13,18 @@ from typer.core import TyperGroup
 from workbench import __version__
 from workbench.config import DATABASE_URL_ENV
 from workbench.db.engine import Database
+from workbench.domain.text_safety import terminal_text
 from workbench.errors import WorkbenchError
+
+
+def echo(message: str, *, err: bool = False) -> None:
+    """Print a line with stored text made safe for a terminal (no escape sequences, no bidi)."""
+    typer.echo(terminal_text(message, keep="\n\t"), err=err)
+
+
+def field(value: object) -> str:
+    """Stored text as one field of a line: even its newlines and tabs are escaped."""
+    return terminal_text("" if value is None else str(value))
 
 
 class _ReportingGroup(TyperGroup):
@@ -23,7 +34,7 @@ class _ReportingGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except WorkbenchError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from exc
 
 
@@ -54,7 +65,7 @@ def _database() -> Database:
 
 def fail(message: str, code: int = 1) -> None:
     """Print one error line to stderr and exit with ``code``."""
-    typer.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -65,7 +76,7 @@ def main_options(
 ) -> None:
     """Options that apply to every command."""
     if version:
-        typer.echo(__version__)
+        echo(__version__)
         raise typer.Exit()
     State.db_url = db
 
@@ -77,7 +88,7 @@ def init() -> None:
 
     database = _database()
     upgrade(database.engine)
-    typer.echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
+    echo(f"database ready: {database.engine.url.render_as_string(hide_password=True)}")
 
 
 @app.command()
@@ -99,13 +110,13 @@ def ingest(
     policy = FetchPolicy.from_env(allow_private=allow_private)
     report = ingest_paths(_database(), sources, fetch_policy=policy)
     for error in report.errors:
-        typer.echo(f"error: {error}", err=True)
-    typer.echo(
+        echo(f"error: {error}", err=True)
+    echo(
         f"{len(report.added)} article(s) added, {len(report.duplicates)} already present, "
         f"{len(report.errors)} error(s)"
     )
     if report.unlinked:
-        typer.echo(
+        echo(
             f"note: the database was busy; claim links of {len(report.unlinked)} article(s) "
             "are missing until `workbench relink` runs",
             err=True,
@@ -134,7 +145,7 @@ def users_add(
             fail("passwords do not match")
     with _database().write() as session:
         user = create_user(session, name=name, role=role, password=password, email=email)
-        typer.echo(f"created {user.role} {user.name!r}")
+        echo(f"created {user.role} {user.name!r}")
 
 
 @users_app.command("list")
@@ -145,7 +156,8 @@ def users_list() -> None:
     with _database().read() as session:
         for user in list_users(session):
             state = "active" if user.active else "inactive"
-            typer.echo(f"{user.name}\t{user.role}\t{state}\t{user.email or ''}".rstrip("\t"))
+            line = f"{field(user.name)}\t{user.role}\t{state}\t{field(user.email)}"
+            echo(line.rstrip("\t"))
 
 
 def _new_password(password_stdin: bool) -> str:
@@ -171,7 +183,7 @@ def users_passwd(
     password = _new_password(password_stdin)
     with _database().write() as session:
         user = set_password(session, name=name, password=password)
-        typer.echo(f"password changed for {user.name!r}")
+        echo(f"password changed for {user.name!r}")
 
 
 @users_app.command("deactivate")
@@ -181,7 +193,7 @@ def users_deactivate(name: str) -> None:
 
     with _database().write() as session:
         user = set_active(session, name=name, active=False)
-        typer.echo(f"deactivated {user.name!r}")
+        echo(f"deactivated {user.name!r}")
 
 
 @users_app.command("activate")
@@ -191,7 +203,7 @@ def users_activate(name: str) -> None:
 
     with _database().write() as session:
         user = set_active(session, name=name, active=True)
-        typer.echo(f"activated {user.name!r}")
+        echo(f"activated {user.name!r}")
 
 
 @app.command()
@@ -208,8 +220,8 @@ def assign(
     with _database().write() as session:
         report = assign_articles(session, article_ids=articles, user_names=names)
     for article, user in report.added:
-        typer.echo(f"assigned {article} to {user}")
-    typer.echo(f"{len(report.added)} assignment(s) added, {len(report.already)} already present")
+        echo(f"assigned {article} to {user}")
+    echo(f"{len(report.added)} assignment(s) added, {len(report.already)} already present")
 
 
 @app.command()
@@ -226,9 +238,9 @@ def agreement(
     with _database().read() as session:
         result = compute_agreement(session, article_id=article)
     if as_json:
-        typer.echo(orjson.dumps(result.report, option=orjson.OPT_INDENT_2).decode())
+        echo(orjson.dumps(result.report, option=orjson.OPT_INDENT_2).decode())
     else:
-        typer.echo(format_report(result.report, result.reviewers))
+        echo(format_report(result.report, result.reviewers))
 
 
 @app.command("import-labels")
@@ -245,10 +257,10 @@ def import_labels(
         report = run_import(_database(), Path(file))
     except ImportRejectedError as exc:
         for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         fail(str(exc))
     created = report.created_reviewers
-    typer.echo(
+    echo(
         f"imported {report.labels} label(s); created {len(created)} reviewer account(s)"
         + (f": {', '.join(created)}" if created else "")
     )
@@ -285,6 +297,14 @@ def export(
             help="Processes for JSON Lines formats (default: one per core, for 200,000+ labels).",
         ),
     ] = None,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv",
+            help="CSV: write cells starting with = + - @ as they are (no ' guard against "
+            "spreadsheet formulas).",
+        ),
+    ] = False,
 ) -> None:
     """Write a gold-standard dataset folder (data files, manifest.json, README.md)."""
     from pathlib import Path
@@ -301,6 +321,7 @@ def export(
         article_ids=tuple(article or ()),
         since=since,
         until=until,
+        raw_csv=raw_csv,
     )
     with tqdm(unit=" labels", file=sys.stderr, disable=None, mininterval=0.5) as bar:
 
@@ -313,7 +334,7 @@ def export(
         )
     counts = result.manifest["counts"]
     processes = f" ({result.processes} processes)" if result.processes > 1 else ""
-    typer.echo(
+    echo(
         f"exported {counts['claims']} claim(s), {counts['annotations']} label(s), "
         f"{counts['articles']} article(s) to {result.folder}{processes}"
     )
@@ -331,13 +352,14 @@ def links(
     with _database().read() as session:
         listing = links_listing(session)
     if as_json:
-        typer.echo(orjson.dumps(listing, option=orjson.OPT_INDENT_2).decode())
+        echo(orjson.dumps(listing, option=orjson.OPT_INDENT_2).decode())
         return
     for link in listing:
-        flag = f"  CONFLICT: {link['reason']}" if link["conflict"] else ""
-        typer.echo(f"{link['a']} <-> {link['b']}  similarity {link['similarity']:.2f}{flag}")
-        typer.echo(f"    {link['a_text']}\n    {link['b_text']}")
-    typer.echo(f"{len(listing)} link(s)")
+        flag = f"  CONFLICT: {field(link['reason'])}" if link["conflict"] else ""
+        ids = f"{field(link['a'])} <-> {field(link['b'])}"
+        echo(f"{ids}  similarity {link['similarity']:.2f}{flag}")
+        echo(f"    {field(link['a_text'])}\n    {field(link['b_text'])}")
+    echo(f"{len(listing)} link(s)")
 
 
 @app.command()
@@ -346,7 +368,7 @@ def relink() -> None:
     from workbench.services.linking import relink as relink_articles
 
     report = relink_articles(_database())
-    typer.echo(
+    echo(
         f"{report.articles} article(s) scored and linked "
         f"({report.sentences} sentence(s)), {report.links} link(s) added"
     )
@@ -359,7 +381,7 @@ def retrain() -> None:
 
     report = retrain_scorer(_database(), actor_id=None)
     metrics = report.metrics
-    typer.echo(
+    echo(
         f"trained on {report.trained_on} labeled sentence(s) "
         f"({metrics['claims']} claims, {metrics['not_a_claim']} not_a_claim); "
         f"cross-validated F1 {metrics['cv_f1']}, accuracy {metrics['cv_accuracy']}; "

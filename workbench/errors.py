@@ -40,3 +40,7 @@ class ConflictError(WorkbenchError):
 
 class AlreadyExistsError(WorkbenchError):
     """A record with the same unique name or content already exists."""
+
+
+class DatabaseBusyError(WorkbenchError):
+    """No database connection came free in time (the pool or the server is at its limit)."""

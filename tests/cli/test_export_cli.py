@@ -101,6 +101,43 @@ def test_export_refuses_a_folder_that_is_not_an_export(
     assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
 
 
+def test_export_refuses_a_folder_with_a_foreign_manifest_and_deletes_nothing(
+    corpus: Database,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "manifest.json").write_text('{"project": "thesis"}')
+    (mine / "chapter1.docx").write_text("keep me")
+    result = runner.invoke(app, ["--db", database_url, "export", "--out", str(mine)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {mine} is a folder with other content (its manifest.json was not written by "
+        "factcheck-workbench); nothing was deleted, choose another --out"
+    ]
+    assert sorted(p.name for p in mine.iterdir()) == ["chapter1.docx", "manifest.json"]
+
+
+def test_export_replaces_its_own_earlier_export(
+    corpus: Database,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "dataset"
+    args = ["--db", database_url, "export", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == first
+    (out / "extra.txt").write_text("added by hand")
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1
+    assert "does not list: extra.txt" in refused.stderr
+    assert (out / "extra.txt").read_text() == "added by hand"
+
+
 def test_import_labels_reports_every_bad_line_and_stores_nothing(
     seeded_db: Database, database_url: str, tmp_path: Path
 ) -> None:

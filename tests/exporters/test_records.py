@@ -22,6 +22,9 @@ from workbench.exporters.lines import (
 )
 from workbench.exporters.records import Pseudonyms, observed_agreement
 
+# The manifest of an earlier export whose only file is manifest.json itself.
+EXPORT_MANIFEST = '{"tool": {"name": "factcheck-workbench"}, "files": {}}'
+
 
 def test_observed_agreement_is_the_share_of_agreeing_pairs() -> None:
     assert observed_agreement([]) is None
@@ -69,13 +72,13 @@ def test_fever_evidence_sets() -> None:
 def test_staged_folder_publishes_replaces_and_cleans_up(tmp_path: Path) -> None:
     target = tmp_path / "out"
     with staged_folder(target) as staged:
-        (staged / "manifest.json").write_text("{}")
+        (staged / "manifest.json").write_text(EXPORT_MANIFEST)
         assert not target.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     with pytest.raises(RuntimeError), staged_folder(target) as staged:
         (staged / "manifest.json").write_text('{"half": true}')
         raise RuntimeError("crash")
-    assert (target / "manifest.json").read_text() == "{}"
+    assert (target / "manifest.json").read_text() == EXPORT_MANIFEST
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     with staged_folder(target) as staged:
         (staged / "manifest.json").write_text('{"new": true}')
@@ -91,6 +94,50 @@ def test_stale_work_folders_of_dead_processes_are_removed(tmp_path: Path) -> Non
     mine.mkdir()
     assert remove_stale(target) == [dead]
     assert mine.exists() and not dead.exists()
+
+
+@pytest.mark.parametrize(
+    ("manifest", "others", "problem"),
+    [
+        ('{"files": {}}', {}, "was not written by factcheck-workbench"),
+        ("not json", {}, "is not valid JSON"),
+        (
+            '{"tool": {"name": "factcheck-workbench"}, "files": {"claims.csv": {}}}',
+            {"claims.csv": "x", "thesis.docx": "mine"},
+            "does not list: thesis.docx",
+        ),
+        (
+            '{"tool": {"name": "factcheck-workbench"}, "files": {"claims.csv": {}}}',
+            {},
+            "lists are missing: claims.csv",
+        ),
+    ],
+)
+def test_only_a_folder_an_export_wrote_is_replaced(
+    tmp_path: Path, manifest: str, others: dict[str, str], problem: str
+) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "manifest.json").write_text(manifest)
+    for name, text in others.items():
+        (target / name).write_text(text)
+    before = sorted(p.name for p in target.iterdir())
+    with pytest.raises(InputError, match=problem) as raised, staged_folder(target):
+        pass
+    assert "nothing was deleted" in str(raised.value)
+    assert sorted(p.name for p in target.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_folder_holding_a_subfolder_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    (target / "photos").mkdir(parents=True)
+    (target / "manifest.json").write_text(
+        '{"tool": {"name": "factcheck-workbench"}, "files": {"photos": {}}}'
+    )
+    with pytest.raises(InputError, match="holds folders or links"), staged_folder(target):
+        pass
+    assert (target / "photos").is_dir()
 
 
 def test_a_folder_with_other_content_is_refused(tmp_path: Path) -> None:

@@ -1,22 +1,84 @@
-"""Engine and session scopes; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE writes."""
+"""Engine and session scopes; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE writes.
+
+A PostgreSQL engine has a bounded pool; running out of connections, in the pool or on the
+server, is one DatabaseBusyError with a clear message, never a traceback.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from workbench.config import database_url
 from workbench.db.locks import FairLock
+from workbench.errors import DatabaseBusyError, InputError
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "workbench_write"
+POOL_SIZE_ENV = "WORKBENCH_DB_POOL_SIZE"
+MAX_OVERFLOW_ENV = "WORKBENCH_DB_MAX_OVERFLOW"
+POOL_TIMEOUT_ENV = "WORKBENCH_DB_POOL_TIMEOUT"
+# PostgreSQL's SQLSTATE for "too many clients" / "too many connections for database|role";
+# a refused connection attempt carries only the server's message, not the code.
+TOO_MANY_CONNECTIONS = "53300"
+_OUT_OF_CONNECTIONS = (
+    "too many clients already",
+    "too many connections for",
+    "remaining connection slots are reserved",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSettings:
+    """How many server connections one process holds at most, and how long a session waits."""
+
+    # 8 app processes at the defaults hold at most 80 connections, under PostgreSQL's default
+    # max_connections of 100.
+    size: int = 5
+    max_overflow: int = 5
+    timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> PoolSettings:
+        """Settings from WORKBENCH_DB_POOL_SIZE / _MAX_OVERFLOW / _POOL_TIMEOUT, or InputError."""
+        values = os.environ if env is None else env
+        default = cls()
+        return cls(
+            size=int(_number(values, POOL_SIZE_ENV, default.size, minimum=1)),
+            max_overflow=int(_number(values, MAX_OVERFLOW_ENV, default.max_overflow, minimum=0)),
+            timeout=_number(values, POOL_TIMEOUT_ENV, default.timeout, minimum=0, whole=False),
+        )
+
+    @property
+    def connections(self) -> int:
+        """The most connections the pool opens."""
+        return self.size + self.max_overflow
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: float, *, minimum: float, whole: bool = True
+) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= 10_000:
+        kind = "a whole number" if whole else "a number of seconds"
+        raise InputError(f"{name} must be {kind} from {minimum:g} to 10000, got {raw!r}")
+    return value
 
 
 def _normalise_url(url: str) -> str:
@@ -51,8 +113,11 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """Create an engine for ``url`` (or the configured default) with the project's settings."""
+def make_engine(url: str | None = None, *, pool: PoolSettings | None = None) -> Engine:
+    """Create an engine for ``url`` (or the configured default) with the project's settings.
+
+    ``pool`` bounds a PostgreSQL engine's connections (default: from the environment).
+    """
     resolved = _normalise_url(database_url(url))
     backend = make_url(resolved).get_backend_name()
     if backend == "sqlite":
@@ -61,8 +126,47 @@ def make_engine(url: str | None = None) -> Engine:
         )
         _configure_sqlite(engine)
     else:
-        engine = create_engine(resolved, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        limits = pool or PoolSettings.from_env()
+        engine = create_engine(
+            resolved,
+            pool_pre_ping=True,
+            pool_size=limits.size,
+            max_overflow=limits.max_overflow,
+            pool_timeout=limits.timeout,
+        )
+        _pool_limits[engine] = limits
     return engine
+
+
+_pool_limits: weakref.WeakKeyDictionary[Engine, PoolSettings] = weakref.WeakKeyDictionary()
+
+
+def _out_of_connections(error: BaseException | None) -> bool:
+    if getattr(error, "sqlstate", None) == TOO_MANY_CONNECTIONS:
+        return True
+    message = str(error)
+    return any(phrase in message for phrase in _OUT_OF_CONNECTIONS)
+
+
+@contextmanager
+def reporting_busy(engine: Engine | None = None) -> Iterator[None]:
+    """Turn an exhausted pool or a server without free connections into DatabaseBusyError."""
+    try:
+        yield
+    except sa_exc.TimeoutError as exc:
+        limits = _pool_limits.get(engine, PoolSettings()) if engine else PoolSettings.from_env()
+        raise DatabaseBusyError(
+            f"the database is busy: all {limits.connections} connections of this process are in "
+            f"use and none came free in {limits.timeout:g} s; try again in a moment "
+            f"(an operator can raise {POOL_SIZE_ENV})"
+        ) from exc
+    except sa_exc.OperationalError as exc:
+        if not _out_of_connections(exc.orig):
+            raise
+        raise DatabaseBusyError(
+            "the database server has no free connections (its max_connections is reached); "
+            "try again in a moment"
+        ) from exc
 
 
 class Database:
@@ -88,14 +192,15 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; closing it ends the transaction, loaded objects stay usable."""
-        with self._read() as session:
+        with reporting_busy(self.engine), self._read() as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work commits as one transaction, or rolls back on any error."""
-        with self._write_lock, self._write() as session, session.begin():
-            yield session
+        with reporting_busy(self.engine), self._write_lock, self._write() as session:
+            with session.begin():
+                yield session
 
     def dispose(self) -> None:
         """Close every pooled connection."""

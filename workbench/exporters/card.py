@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
-from workbench.exporters.folder import sha256_of
+from workbench.exporters.folder import TOOL_NAME, sha256_of
 from workbench.exporters.records import SCHEMA_VERSION, ExportStats, Record
-
-TOOL_NAME = "factcheck-workbench"
 
 _POLICY_TEXT = {
     "unanimous": "all of at least {n} reviewers gave the same label",
@@ -31,15 +29,20 @@ class ExportSettings:
     articles: tuple[str, ...]
     since: str | None
     until: str | None
+    raw_csv: bool = False
 
     def as_record(self) -> Record:
         """The manifest's view of the options."""
+        csv_cells: Record = {}
+        if self.format == "csv":
+            csv_cells["csv_formula_cells"] = "raw" if self.raw_csv else "prefixed with '"
         return {
             "format": self.format,
             "policy": self.policy,
             "min_reviewers": self.min_reviewers,
             "anonymized": self.anonymized,
             "filters": {"articles": list(self.articles), "since": self.since, "until": self.until},
+            **csv_cells,
         }
 
 
@@ -86,6 +89,17 @@ def _table(rows: dict[str, int]) -> list[str]:
     return lines
 
 
+def _csv_cells_note(settings: ExportSettings) -> list[str]:
+    if settings.format != "csv":
+        return []
+    if settings.raw_csv:
+        return ["Text cells are written as stored: open claims.csv in a spreadsheet with care."]
+    return [
+        "A text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return has a `'` in",
+        "front, so spreadsheets show it as text instead of running it as a formula.",
+    ]
+
+
 def dataset_card(
     settings: ExportSettings, stats: ExportStats, files: tuple[str, ...], description: str
 ) -> str:
@@ -116,6 +130,7 @@ def dataset_card(
         "Labels: `verified` (evidence supports the claim), `disputed` (evidence contradicts it),",
         "`unsourced` (no attribution, no evidence found), `not_a_claim`.",
         f"Reviewer names are {'replaced by stable pseudonyms' if settings.anonymized else 'kept'}.",
+        *_csv_cells_note(settings),
         f"Filters: articles {filters['articles'] or 'all'}, published from "
         f"{settings.since or 'any date'} to {settings.until or 'any date'}.",
         "",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 
+from workbench.domain.text_safety import spreadsheet_cell
 from workbench.exporters.base import BUFFER_BYTES, DatasetWriter
 from workbench.exporters.records import Record
 
@@ -66,14 +67,19 @@ def csv_row(claim: Record) -> list[object]:
 
 
 class CsvWriter(DatasetWriter):
-    """claims.csv: UTF-8, a header row, ``\\n`` line ends, RFC 4180 quoting."""
+    """claims.csv: UTF-8, a header row, ``\\n`` line ends, RFC 4180 quoting.
+
+    A text cell that starts with ``= + - @``, a tab or a carriage return gets a ``'`` in front
+    (OWASP's advice against CSV injection) unless ``raw_cells`` is set.
+    """
 
     name = "csv"
     description = "CSV: one row per claim; evidence, annotations and related as JSON text"
     files = ("claims.csv",)
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, raw_cells: bool = False):
         super().__init__(folder)
+        self._raw_cells = raw_cells
         self._path = folder / "claims.csv"
         self._handle = open(  # noqa: SIM115
             self._path, "w", encoding="utf-8", newline="", buffering=BUFFER_BYTES
@@ -84,7 +90,8 @@ class CsvWriter(DatasetWriter):
 
     def write_claim(self, record: Record) -> None:
         """Append the row of a claim."""
-        self._writer.writerow(csv_row(record))
+        row = csv_row(record)
+        self._writer.writerow(row if self._raw_cells else [spreadsheet_cell(v) for v in row])
         self._rows += 1
 
     def close(self) -> dict[str, int]:

@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
+
 from workbench.errors import InputError
 
 MANIFEST = "manifest.json"
+TOOL_NAME = "factcheck-workbench"
 
 
 def sha256_of(path: Path) -> str:
@@ -54,14 +57,47 @@ def remove_stale(target: Path) -> list[Path]:
     return removed
 
 
+def _export_problem(target: Path) -> str | None:
+    """Why the non-empty folder ``target`` is not one an earlier export wrote, or None."""
+    manifest = target / MANIFEST
+    if not manifest.is_file() or manifest.is_symlink():
+        return f"no {MANIFEST}"
+    try:
+        record = orjson.loads(manifest.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return f"its {MANIFEST} is not valid JSON"
+    tool = record.get("tool") if isinstance(record, dict) else None
+    if not isinstance(tool, dict) or tool.get("name") != TOOL_NAME:
+        return f"its {MANIFEST} was not written by {TOOL_NAME}"
+    files = record.get("files")
+    listed = set(files) if isinstance(files, dict) else set()
+    present = {entry.name for entry in target.iterdir()} - {MANIFEST}
+    if present != listed:
+        extra = sorted(present - listed)
+        missing = sorted(listed - present)
+        if extra:
+            return f"it holds files its {MANIFEST} does not list: {', '.join(extra[:5])}"
+        return f"files its {MANIFEST} lists are missing: {', '.join(missing[:5])}"
+    if any(not (target / name).is_file() or (target / name).is_symlink() for name in present):
+        return "it holds folders or links"
+    return None
+
+
 def check_target(target: Path) -> None:
-    """Refuse a target that exists and is neither an empty folder nor an earlier export."""
+    """Refuse a target that exists and is neither an empty folder nor an earlier export.
+
+    An earlier export is a folder whose manifest names this tool and lists exactly the files
+    present; anything else is left as it is, with nothing deleted.
+    """
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise InputError(f"{target} exists and is not a folder; choose another --out")
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
-        raise InputError(
-            f"{target} is a folder with other content (no {MANIFEST}); choose another --out"
-        )
+    if target.is_dir() and any(target.iterdir()):
+        problem = _export_problem(target)
+        if problem is not None:
+            raise InputError(
+                f"{target} is a folder with other content ({problem}); nothing was deleted, "
+                "choose another --out"
+            )
 
 
 def _work_folder(target: Path, kind: str) -> Path:

@@ -26,6 +26,7 @@ from workbench.domain.labels import LABELS
 from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
+from workbench.exporters.csv_table import CsvWriter
 from workbench.exporters.folder import MANIFEST, staged_folder
 from workbench.exporters.records import ExportStats, Pseudonyms, Record
 from workbench.services.export_units import ArticleExporter, snapshot_session
@@ -63,6 +64,8 @@ class ExportOptions:
     article_ids: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
+    # CSV cells that a spreadsheet would run as formulas are written without the ' guard.
+    raw_csv: bool = False
 
     def settings(self) -> ExportSettings:
         """Validated options, or InputError naming the bad one."""
@@ -86,6 +89,7 @@ class ExportOptions:
             articles=tuple(sorted(set(self.article_ids))),
             since=since,
             until=until,
+            raw_csv=self.raw_csv,
         )
 
 
@@ -219,6 +223,14 @@ def _write_text(path: Path, text: str | bytes) -> None:
         os.fsync(handle.fileno())
 
 
+def _open_writer(
+    writer_class: type[DatasetWriter], staged: Path, settings: ExportSettings
+) -> DatasetWriter:
+    if issubclass(writer_class, CsvWriter):
+        return writer_class(staged, raw_cells=settings.raw_csv)
+    return writer_class(staged)
+
+
 def preview_export(db: Database, *, options: ExportOptions) -> ExportStats:
     """Counts, label distribution and agreement an export with these options would have.
 
@@ -297,7 +309,7 @@ def export_dataset(
                 total=total,
             )
         else:
-            writer = writer_class(staged)
+            writer = _open_writer(writer_class, staged, settings)
             _export_here(db, settings, Pseudonyms(key), writer, stats, progress, total)
             records, digests = writer.close(), {}
         card = dataset_card(settings, stats, writer_class.files, writer_class.description)

@@ -18,6 +18,7 @@ from workbench.db import accounts, logins, queries
 from workbench.db.engine import Database
 from workbench.db.models import User, utcnow
 from workbench.domain.labels import Role
+from workbench.domain.text_safety import account_name, lookup_name
 from workbench.errors import (
     AccountLockedError,
     AlreadyExistsError,
@@ -70,11 +71,15 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def check_name(name: str) -> str:
-    """A stripped account name, or InputError."""
-    name = name.strip()
-    if not name or len(name) > 100 or any(ch.isspace() or ch in ":|" for ch in name):
-        raise InputError(f"bad account name {name!r}: 1-100 characters, no spaces, no ':' or '|'")
-    return name
+    """The account name ``name`` stands for after NFKC normalisation, or InputError.
+
+    Letters, digits and ``._-`` only, letters of one script, and not a non-Latin name drawn
+    like a Latin one; so NUL, zero-width, bidi-override and look-alike characters are refused.
+    """
+    try:
+        return account_name(name)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def check_password(password: str) -> None:
@@ -102,9 +107,9 @@ def _parse_role(role: Role | str) -> Role:
 
 
 def _user_named(session: Session, name: str) -> User:
-    user = queries.user_by_name(session, name=name.strip())
+    user = queries.user_by_name(session, name=lookup_name(name))
     if user is None:
-        raise NotFoundError(f"no account named {name.strip()!r}")
+        raise NotFoundError(f"no account named {lookup_name(name)!r}")
     return user
 
 
@@ -203,7 +208,8 @@ def _count_attempt(db: Database, *, name: str, now: datetime) -> _Attempt:
     beyond the limit engages the lock at once instead of checking yet another password.
     """
     with db.write() as session:
-        user = queries.user_by_name(session, name=name.strip())
+        # Signing in as "ａｎａ" (full-width) is signing in as "ana", as creating it would be.
+        user = queries.user_by_name(session, name=lookup_name(name))
         if user is None:
             return _Attempt(None, name, None, False, 0)
         attempt = logins.count_attempt(session, user_id=user.id, now=now)
@@ -323,7 +329,7 @@ def admin_set_password(session: Session, *, actor_id: int, name: str, password: 
 def admin_set_active(session: Session, *, actor_id: int, name: str, active: bool) -> Account:
     """Deactivate or reactivate an account (admin only; never one's own)."""
     actor = require_role(session, user_id=actor_id, role=Role.ADMIN)
-    if actor.name == name.strip() and not active:
+    if actor.name == lookup_name(name) and not active:
         raise PermissionDeniedError("you cannot deactivate your own account")
     return Account.of(set_active(session, name=name, active=active))
 

@@ -7,7 +7,9 @@ from typing import NamedTuple
 import streamlit as st
 
 from workbench.db import queries
+from workbench.db.engine import reporting_busy
 from workbench.domain.labels import Role
+from workbench.errors import DatabaseBusyError
 from workbench.ui import auth, runtime
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.pages import PAGES_DIR
@@ -79,6 +81,14 @@ def main() -> None:
     """Configure the page, route, and show sign-in when nobody is signed in."""
     st.set_page_config(page_title="Fact-check workbench", layout="wide")
     st.html(STYLE)
+    try:
+        with reporting_busy():  # also the connections the schema check at start-up opens
+            _route()
+    except DatabaseBusyError as exc:
+        st.error(escape_markdown(str(exc)), icon=":material/hourglass_top:")
+
+
+def _route() -> None:
     db = runtime.get_db()
     pages = {spec: _page(spec, default=i == 0) for i, spec in enumerate(available(PAGES))}
     navigation = st.navigation(list(pages.values()), position="hidden")

@@ -74,6 +74,11 @@ def _evidence(sentence_id: int, gold: GoldState | None) -> list[Evidence]:
     return kept if new is None else [*kept, new]
 
 
+def _retry_key(sentence_id: int) -> str:
+    # The editor's own (label, rationale) kept after another editor saved first.
+    return gold_key(sentence_id, "retry")
+
+
 def _clear(sentence_id: int, gold: GoldState | None) -> None:
     for field in ("url", "quote", "note"):
         st.session_state[gold_key(sentence_id, field)] = ""
@@ -107,6 +112,7 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
         with db.read() as session:
             now = labels.gold_state(session, sentence_id=sentence_id)
         seen[sentence_id] = now.version if now else None
+        state.put(_retry_key(sentence_id), (label, rationale))
         who = f"{now.editor} set {now.label}" if now else "the gold label changed"
         message = (
             f"Someone else adjudicated this sentence meanwhile ({who}); nothing was "
@@ -117,6 +123,7 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
         notify("error", escape_markdown(f"Gold label not saved: {exc}"))
     else:
         seen[sentence_id] = version
+        state.drop(_retry_key(sentence_id))
         _clear(sentence_id, gold)
         notify("success", f"Gold label saved: {label} (version {version}).")
 
@@ -136,15 +143,28 @@ def _existing_evidence(sentence_id: int, gold: GoldState) -> None:
             st.text(item["note"])
 
 
+def _rationale(gold: GoldState | None) -> str:
+    return gold.rationale if gold else ""
+
+
 def gold_form(sentence_id: int, gold: GoldState | None) -> None:
     """The form: gold label, rationale, the evidence to keep and one item to add."""
     key = gold_key
-    with st.form(f"{state.GOLD_FORM}_{sentence_id}"):
-        start = LABELS.index(gold.label) if gold else 0
-        st.radio("Gold label", LABELS, index=start, horizontal=True, key=key(sentence_id, "label"))
-        st.text_area(
-            "Rationale", value=gold.rationale if gold else "", key=key(sentence_id, "rationale")
+    # After a conflict the form starts from this editor's own choice, not the winner's label,
+    # and says what the other editor decided.
+    retry = state.get(_retry_key(sentence_id))
+    label, rationale = retry if retry else (gold.label if gold else LABELS[0], _rationale(gold))
+    if retry and gold is not None:
+        st.info(
+            escape_markdown(
+                f"Stored now: {gold.label} by {gold.editor} (rationale: {gold.rationale or '-'}). "
+                f"Your choice, {label}, is kept below; save to replace theirs."
+            )
         )
+    with st.form(f"{state.GOLD_FORM}_{sentence_id}"):
+        start = LABELS.index(label) if label in LABELS else 0
+        st.radio("Gold label", LABELS, index=start, horizontal=True, key=key(sentence_id, "label"))
+        st.text_area("Rationale", value=rationale, key=key(sentence_id, "rationale"))
         if gold is not None and gold.evidence:
             _existing_evidence(sentence_id, gold)
         st.markdown("**Add evidence** (optional)")

@@ -60,7 +60,7 @@ def test_build_step_makes_a_cached_database_through_the_command_line(
         assert session.scalar(select(func.count()).select_from(Article)) == 20
         sentences = session.scalar(select(func.count()).select_from(Sentence))
         labels = session.scalar(select(func.count()).select_from(Annotation))
-        roles = dict(session.execute(select(User.name, User.role)).tuples().all())
+        roles = dict(session.execute(select(User.name, User.role)).all())
     db.dispose()
     assert labels == built.info["labels"] == 5 * sentences
     assert roles == {"editor": "editor", "admin": "admin"} | dict.fromkeys(

@@ -245,7 +245,9 @@ def agreement(
 
 @app.command("import-labels")
 def import_labels(
-    file: Annotated[str, typer.Argument(help="JSON Lines file of reviewer labels.")],
+    file: Annotated[
+        str, typer.Argument(help="JSON Lines file of reviewer labels ('-' reads standard input).")
+    ],
 ) -> None:
     """Load reviewer labels (one JSON object a line), all or nothing."""
     from pathlib import Path
@@ -254,7 +256,7 @@ def import_labels(
     from workbench.services.importer import import_labels as run_import
 
     try:
-        report = run_import(_database(), Path(file))
+        report = run_import(_database(), Path("/dev/stdin" if file == "-" else file))
     except ImportRejectedError as exc:
         for problem in exc.problems:
             echo(str(problem), err=True)

@@ -6,6 +6,8 @@ command sees (stderr line for line, empty stdout) and cover paths that are not f
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -121,3 +123,34 @@ def test_folder_instead_of_file(one_article: Database, database_url: str, tmp_pa
     assert result.exit_code == 1
     assert result.stderr == f"error: {tmp_path}: cannot read file: Is a directory\n"
     assert counts(one_article) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("source", ["-", "/dev/stdin"])
+def test_labels_are_read_from_a_pipe(one_article: Database, database_url: str, source: str) -> None:
+    """``import-labels -`` (or /dev/stdin) reads a pipe, which cannot seek back."""
+    command = [sys.executable, "-c", "from workbench.cli import main; main()"]
+    done = subprocess.run(
+        [*command, "--db", database_url, "import-labels", source],
+        input=line(**ok()) + line(**ok(reviewer="ben", label="not_a_claim")),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().startswith("imported 2 label(s)")
+    assert counts(one_article)[0] == 2
+
+
+def test_an_empty_pipe_is_named_empty(one_article: Database, database_url: str) -> None:
+    """An empty pipe is refused as an empty file, nothing stored."""
+    command = [sys.executable, "-c", "from workbench.cli import main; main()"]
+    done = subprocess.run(
+        [*command, "--db", database_url, "import-labels", "-"],
+        input=b"",
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "/dev/stdin: file is empty" in done.stderr.decode()
+    assert counts(one_article)[0] == 0

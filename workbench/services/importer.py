@@ -162,12 +162,13 @@ def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, An
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from exc
     with handle:
-        if b"\x00" in handle.read(8192):
+        if b"\x00" in handle.peek(8192)[:8192]:  # peek, not read + seek: pipes cannot seek
             checker.problem(None, "binary file (NUL bytes); expected UTF-8 JSON Lines")
             return
-        handle.seek(0)
         blank = True
+        size = 0
         for number, raw in enumerate(handle, 1):
+            size += len(raw)
             if number == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             if b"\x00" in raw:
@@ -191,7 +192,7 @@ def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, An
                 continue
             yield number, data
         if blank and not checker.problems:
-            what = "is empty" if path.stat().st_size == 0 else "holds no label lines"
+            what = "is empty" if size == 0 else "holds no label lines"
             checker.problem(None, f"file {what}")
 
 

@@ -113,6 +113,21 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _create_private(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (it holds password hashes).
+
+    SQLite gives the -wal and -shm files the database file's permissions.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return
+    except OSError:
+        return  # a missing folder or no right to create: SQLite's own error names it
+
+
 def make_engine(url: str | None = None, *, pool: PoolSettings | None = None) -> Engine:
     """Create an engine for ``url`` (or the configured default) with the project's settings.
 
@@ -121,6 +136,7 @@ def make_engine(url: str | None = None, *, pool: PoolSettings | None = None) -> 
     resolved = _normalise_url(database_url(url))
     backend = make_url(resolved).get_backend_name()
     if backend == "sqlite":
+        _create_private(make_url(resolved).database)
         engine = create_engine(
             resolved, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         )

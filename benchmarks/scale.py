@@ -104,7 +104,7 @@ def _open_checked(tab: web.Tab, url: str, ready: str, what: str) -> float:
 def _filter(tab: web.Tab, url: str, term: str) -> float:
     """Open the article list, type ``term`` into its filter, press Enter; seconds until idle."""
     tab.open(url, MAIN_TITLE)
-    box = tab.page.get_by_placeholder("title, outlet or id")
+    box = tab.page.get_by_placeholder("title, outlet, id or words of the text")
     box.fill(term)
     started = time.perf_counter()
     tab.last_frame = started

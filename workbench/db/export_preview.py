@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, String, exists, func, literal, select
 from sqlalchemy.orm import Session
 
-from workbench.db.export_queries import ArticleFilter
+from workbench.db.export_queries import ArticleFilter, filtered
 from workbench.db.label_counts import SentenceLabelCount as Counts
 from workbench.db.label_counts import count_column
 from workbench.db.models import Annotation, Article, GoldLabel, Sentence, User
@@ -34,18 +34,6 @@ class PreviewFigures:
     combinations: list[LabelCombination]
 
 
-def _where(
-    stmt: Select[*tuple[Any, ...]], article_filter: ArticleFilter
-) -> Select[*tuple[Any, ...]]:
-    if article_filter.article_ids:
-        stmt = stmt.where(Article.id.in_(article_filter.article_ids))
-    if article_filter.since:
-        stmt = stmt.where(Article.published >= article_filter.since)
-    if article_filter.until:
-        stmt = stmt.where(Article.published <= article_filter.until)
-    return stmt
-
-
 def _count(stmt: Select[*tuple[Any, ...]], session: Session) -> int:
     return int(session.scalar(stmt) or 0)
 
@@ -58,7 +46,7 @@ def article_count(session: Session) -> int:
 def preview_figures(session: Session, *, article_filter: ArticleFilter) -> PreviewFigures:
     """Articles, sentences, reviewers and label combinations of the covered articles."""
     everything = article_filter == ArticleFilter()
-    articles = _count(_where(select(func.count()).select_from(Article), article_filter), session)
+    articles = _count(filtered(select(func.count()).select_from(Article), article_filter), session)
     sentences_stmt = select(func.count()).select_from(Sentence)
     labelled = (
         select(Annotation.id).where(Annotation.user_id == User.id)
@@ -86,14 +74,14 @@ def preview_figures(session: Session, *, article_filter: ArticleFilter) -> Previ
             )
             for stmt in (open_combos, settled_combos)
         )
-    sentences = _count(_where(sentences_stmt, article_filter), session)
+    sentences = _count(filtered(sentences_stmt, article_filter), session)
     reviewers = session.scalars(
-        select(User.name).where(exists(_where(labelled, article_filter))).order_by(User.name)
+        select(User.name).where(exists(filtered(labelled, article_filter))).order_by(User.name)
     )
     grouped: list[Any] = []
     for stmt, extra in ((open_combos, []), (settled_combos, [GoldLabel.label])):
         grouped.extend(
-            session.execute(_where(stmt, article_filter).group_by(*per_label, *extra)).all()
+            session.execute(filtered(stmt, article_filter).group_by(*per_label, *extra)).all()
         )
     combinations = [
         LabelCombination(tuple(int(n) for n in row[:-2]), row[-2], int(row[-1])) for row in grouped

@@ -101,7 +101,8 @@ def _fetch(session: Session, stmt: ClauseElement) -> list[Any]:
         cursor.close()
 
 
-def _filtered(stmt: _S, article_filter: ArticleFilter) -> _S:
+def filtered(stmt: _S, article_filter: ArticleFilter) -> _S:
+    """``stmt`` restricted to the articles ``article_filter`` selects (ids, published range)."""
     if article_filter.article_ids:
         stmt = stmt.where(Article.id.in_(article_filter.article_ids))
     if article_filter.since:
@@ -113,7 +114,7 @@ def _filtered(stmt: _S, article_filter: ArticleFilter) -> _S:
 
 def article_ids(session: Session, *, article_filter: ArticleFilter) -> list[str]:
     """The ids of the articles an export covers, in id order (the order of every file)."""
-    stmt = _filtered(select(Article.id), article_filter).order_by(Article.id)
+    stmt = filtered(select(Article.id), article_filter).order_by(Article.id)
     return list(session.scalars(stmt))
 
 
@@ -176,7 +177,7 @@ def count_annotations(session: Session, *, article_filter: ArticleFilter) -> int
     if article_filter == ArticleFilter():
         # Every label belongs to a sentence of an article: no join needed to count them all.
         return session.scalar(select(func.count()).select_from(Annotation)) or 0
-    stmt = _filtered(
+    stmt = filtered(
         select(func.count(Annotation.id))
         .join(Sentence, Sentence.id == Annotation.sentence_id)
         .join(Article, Article.id == Sentence.article_id),

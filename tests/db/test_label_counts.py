@@ -87,6 +87,30 @@ def test_counts_follow_label_relabel_clear_gold_and_import(
     assert row.per_label == (0, 2, 0, 1) and row.adjudicated and row.contested
 
 
+def test_pattern_latest_and_article_follow_notes_and_users(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+) -> None:
+    ana, ben = make_user("ana", password=None), make_user("ben", password=None)
+    s0 = _sid(seeded_db, 0)
+    with seeded_db.write() as session:
+        record_label(session, user_id=ben, sentence_id=s0, label="not_a_claim")
+        record_label(session, user_id=ana, sentence_id=s0, label="unsourced")
+    with seeded_db.read() as session:
+        (row,) = stored_counts(session, sentence_ids=[s0])
+    first, second = sorted((ana, ben))
+    mine = {ana: "u", ben: "n"}
+    assert row.pattern == f"{first}{mine[first]},{second}{mine[second]}"
+    assert row.article_id == ARTICLE and row.latest is not None
+    with seeded_db.write() as session:  # a note alone moves the newest change
+        record_label(session, user_id=ana, sentence_id=s0, label="unsourced", note="checked")
+    _assert_true(seeded_db)
+    with seeded_db.read() as session:
+        (later,) = stored_counts(session, sentence_ids=[s0])
+    assert later.latest is not None and later.latest > row.latest
+    assert later.pattern == row.pattern
+
+
 def test_deleting_an_article_and_its_labels_removes_its_rows(
     seeded_db: Database,
     make_user,  # type: ignore[no-untyped-def]
@@ -151,7 +175,7 @@ def test_no_table_without_triggers(db: Database) -> None:
                 text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
             ).scalars()
         found = {name for name in names if name.startswith("sentence_label_counts")}
-    assert len(found) == (5 if db.is_sqlite else 2)
+    assert len(found) == (6 if db.is_sqlite else 2)
 
 
 def test_concurrent_reviewers_on_one_sentence_lose_no_count(

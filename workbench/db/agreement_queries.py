@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Subquery,
     case,
     cast,
     func,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from workbench.db.label_counts import SentenceLabelCount, count_column
 from workbench.db.models import Annotation, Article, GoldLabel, Sentence, User
 
 BASE = 5  # one digit per reviewer in a pattern code: 0 = no label, 1..4 = the label
@@ -175,7 +177,7 @@ def _sentences(
     return _per_sentence(columns, scope, article_ids).cte("per_sentence")
 
 
-def _extremes(sentences: CTE, n_labels: int, each: int) -> Select[Any]:
+def _extremes(sentences: CTE | Subquery, n_labels: int, each: int) -> Select[Any]:
     n = [sentences.c[f"n{v}"] for v in range(n_labels)]
     m = sentences.c.m
     same = sum((c * (c - 1) for c in n), literal(0))
@@ -185,13 +187,16 @@ def _extremes(sentences: CTE, n_labels: int, each: int) -> Select[Any]:
         pairable * pairable - sum((func.sum(c) * func.sum(c) for c in n), literal(0)), Float
     )
     alpha = 1.0 - cast(pairable - 1, Float) * (cast(pairable, Float) - agree) / expected
+    if "article" in sentences.c:  # kept on the row: no look-up of the sentence
+        article: ColumnElement[Any] = sentences.c.article
+        per_sentence = select(article.label("article"), alpha.label("alpha"))
+    else:
+        article = Sentence.article_id
+        per_sentence = select(article.label("article"), alpha.label("alpha")).join(
+            Sentence, Sentence.id == sentences.c.sid
+        )
     per_article = (
-        select(Sentence.article_id.label("article"), alpha.label("alpha"))
-        .join(Sentence, Sentence.id == sentences.c.sid)
-        .where(m >= 2)
-        .group_by(Sentence.article_id)
-        .having(pairable >= 2, expected > 0)
-        .subquery()
+        per_sentence.where(m >= 2).group_by(article).having(pairable >= 2, expected > 0).subquery()
     )
     a = per_article.c
     low = func.row_number().over(order_by=(a.alpha, a.article))
@@ -218,6 +223,8 @@ def database_aggregates(
     undefined alpha are not ranked; ties go by id. One pass over the labels: the branches
     share the per-sentence rows and come back as one result, told apart by ``kind``.
     """
+    if every_reviewer and article_ids is None:
+        return _maintained_aggregates(session, reviewer_ids=reviewer_ids, labels=labels, each=each)
     scope = _Scope(None if every_reviewer else list(reviewer_ids))
     sentences = _sentences(scope, reviewer_ids, labels, article_ids)
     width = max(len(labels), -(-len(reviewer_ids) // CHUNK), 1)
@@ -241,7 +248,7 @@ def database_aggregates(
         literal("a"), ranked.c.article, *pad([]), ranked.c.low, ranked.c.high, ranked.c.total
     )
     out = Aggregates([], [], [])
-    for row in session.execute(union_all(patterns, days, extremes)):
+    for row in session.execute(union_all(patterns, days, extremes)):  # one pass: shared rows
         kind, name, values, number = row[0], row[1], row[2 : 2 + width], int(row[2 + width])
         if kind == "p":
             codes = tuple(int(c) for c in values[: len(keys)])
@@ -251,6 +258,60 @@ def database_aggregates(
             out.days.append(ProfileCount(str(name), day_counts, number))
         else:
             out.extremes.append(RankedArticle(str(name), number, int(row[-2]), int(row[-1])))
+    out.extremes.sort(key=lambda r: r.low_rank)
+    return out
+
+
+def _pattern_codes(
+    pattern: str, reviewer_ids: Sequence[int], labels: Sequence[str]
+) -> tuple[int, ...]:
+    """A stored pattern ("1v,2d") as the pattern columns of ``database_aggregates``."""
+    place = {uid: k for k, uid in enumerate(reviewer_ids)}
+    initials = {label[0]: v + 1 for v, label in enumerate(labels)}
+    codes = [0] * -(-len(reviewer_ids) // CHUNK)
+    for item in filter(None, pattern.split(",")):
+        k = place[int(item[:-1])]
+        codes[k // CHUNK] += initials[item[-1]] * BASE ** (k % CHUNK)
+    return tuple(codes)
+
+
+def _maintained_aggregates(
+    session: Session, *, reviewer_ids: Sequence[int], labels: Sequence[str], each: int
+) -> Aggregates:
+    """``database_aggregates`` of every reviewer and article from ``sentence_label_counts``.
+
+    The maintained rows hold each sentence's counts, pattern, newest change and article, so
+    these statements group one row per labeled sentence instead of every annotation.
+    """
+    if len({label[0] for label in labels}) != len(labels):
+        raise ValueError(f"label codes must start with different letters: {list(labels)}")
+    table = SentenceLabelCount
+    counts = [count_column(label) for label in labels]
+    labeled = table.n_labels > 0
+    rows = select(
+        *(column.label(f"n{v}") for v, column in enumerate(counts)),
+        table.n_labels.label("m"),
+        table.article_id.label("article"),
+    ).where(labeled)
+    out = Aggregates([], [], [])
+    merged: dict[tuple[tuple[int, ...], str | None], int] = {}
+    for pattern, gold, number in session.execute(
+        select(table.pattern, GoldLabel.label, func.count())
+        .outerjoin(GoldLabel, GoldLabel.sentence_id == table.sentence_id)
+        .where(labeled)
+        .group_by(table.pattern, GoldLabel.label)
+    ):
+        key = (_pattern_codes(str(pattern), reviewer_ids, labels), gold)
+        merged[key] = merged.get(key, 0) + int(number)  # one pattern written two ways
+    out.patterns.extend(PatternCount(codes, gold, n) for (codes, gold), n in merged.items())
+    day = _day(session, table.latest)
+    for row in session.execute(
+        select(day, *counts, func.count()).where(labeled).group_by(day, *counts)
+    ):
+        out.days.append(ProfileCount(str(row[0]), tuple(int(c) for c in row[1:-1]), int(row[-1])))
+    ranked = _extremes(rows.subquery(), len(labels), each).subquery()
+    for article, low, high, total in session.execute(select(ranked)):
+        out.extremes.append(RankedArticle(str(article), int(low), int(high), int(total)))
     out.extremes.sort(key=lambda r: r.low_rank)
     return out
 

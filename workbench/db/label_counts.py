@@ -1,16 +1,18 @@
 """Each sentence's label counts (table ``sentence_label_counts``, kept true by triggers).
 
-The triggers live in migration 0006; this module maps the table and recounts it for checks.
+The triggers live in migrations 0006 and 0008; this module maps the table, reads its label
+patterns and recounts it for checks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, case, func, select
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
-from workbench.db.models import Annotation, Base, GoldLabel
+from workbench.db.models import Annotation, Base, GoldLabel, Sentence
 from workbench.domain.labels import LABELS
 
 
@@ -36,6 +38,11 @@ class SentenceLabelCount(Base):
     minus_labels: Mapped[int] = mapped_column(Integer, default=0)
     contested: Mapped[int] = mapped_column(Integer, default=0)
     adjudicated: Mapped[int] = mapped_column(Integer, default=0)
+    # Who said what: "<user id><first letter of the label>" per reviewer, comma-joined in user
+    # id order ("1v,2d,5n"); the newest label change; the sentence's article.
+    pattern: Mapped[str] = mapped_column(Text, default="")
+    latest: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    article_id: Mapped[str | None] = mapped_column(String(200), default=None)  # indexed by 0008
 
 
 def count_column(label: str) -> InstrumentedAttribute[int]:
@@ -58,6 +65,9 @@ class Counts:
     share: float
     contested: bool
     adjudicated: bool
+    pattern: str = ""
+    latest: datetime | None = None
+    article_id: str | None = None
 
 
 def stored_counts(session: Session, *, sentence_ids: list[int] | None = None) -> list[Counts]:
@@ -76,6 +86,9 @@ def stored_counts(session: Session, *, sentence_ids: list[int] | None = None) ->
             row.share,
             bool(row.contested),
             bool(row.adjudicated),
+            row.pattern,
+            row.latest,
+            row.article_id,
         )
         for row in session.scalars(query)
     ]
@@ -87,10 +100,19 @@ def recount(session: Session) -> list[Counts]:
         func.sum(case((Annotation.label == label, 1), else_=0)).label(label) for label in LABELS
     ]
     rows = session.execute(
-        select(Annotation.sentence_id, *per_label).group_by(Annotation.sentence_id)
+        select(Annotation.sentence_id, *per_label, func.max(Annotation.updated_at)).group_by(
+            Annotation.sentence_id
+        )
     ).all()
-    labelled = {int(row[0]): tuple(int(v) for v in row[1:]) for row in rows}
+    labelled = {int(row[0]): tuple(int(v) for v in row[1:-1]) for row in rows}
+    latest = {int(row[0]): row[-1] for row in rows}
     gold = set(session.scalars(select(GoldLabel.sentence_id)))
+    patterns: dict[int, list[str]] = {}
+    owners = select(Annotation.sentence_id, Annotation.user_id, Annotation.label)
+    for sentence_id, user_id, label in session.execute(owners.order_by(Annotation.user_id)):
+        patterns.setdefault(sentence_id, []).append(f"{user_id}{label[0]}")
+    shown = select(Sentence.id, Sentence.article_id).where(Sentence.id.in_(set(labelled) | gold))
+    articles = {int(sid): str(article) for sid, article in session.execute(shown)}
     result = []
     for sentence_id in sorted(set(labelled) | gold):
         counts = labelled.get(sentence_id, (0,) * len(LABELS))
@@ -99,7 +121,17 @@ def recount(session: Session) -> list[Counts]:
         share = top / total if total else 0.0
         result.append(
             Counts(
-                sentence_id, counts, total, distinct, top, share, distinct > 1, sentence_id in gold
+                sentence_id,
+                counts,
+                total,
+                distinct,
+                top,
+                share,
+                distinct > 1,
+                sentence_id in gold,
+                ",".join(patterns.get(sentence_id, [])),
+                latest.get(sentence_id),
+                articles[sentence_id],
             )
         )
     return result

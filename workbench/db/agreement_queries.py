@@ -191,7 +191,7 @@ def _extremes(sentences: CTE | Subquery, n_labels: int, each: int) -> Select[Any
         article: ColumnElement[Any] = sentences.c.article
         per_sentence = select(article.label("article"), alpha.label("alpha"))
     else:
-        article = Sentence.article_id
+        article = Sentence.article_id.expression
         per_sentence = select(article.label("article"), alpha.label("alpha")).join(
             Sentence, Sentence.id == sentences.c.sid
         )
@@ -304,7 +304,7 @@ def _maintained_aggregates(
         key = (_pattern_codes(str(pattern), reviewer_ids, labels), gold)
         merged[key] = merged.get(key, 0) + int(number)  # one pattern written two ways
     out.patterns.extend(PatternCount(codes, gold, n) for (codes, gold), n in merged.items())
-    day = _day(session, table.latest)
+    day = _day(session, table.latest.expression)
     for row in session.execute(
         select(day, *counts, func.count()).where(labeled).group_by(day, *counts)
     ):

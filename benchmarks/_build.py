@@ -3,8 +3,11 @@
 A database is built with ``workbench init``, ``workbench ingest`` of the generated corpus in
 chunks of ``CHUNK`` articles (each chunk timed), ``workbench import-labels`` and
 ``workbench users add``. A finished build writes ``build.json`` in its cache folder
-(``db/bench-cache/<key>/``, the key naming backend, corpus size, seed and schema head); a
-folder without it is a build that did not finish and is wiped and built again.
+(``db/bench-cache/<key>/``, the key naming backend, corpus size, seed and corpus version); a
+folder without it is a build that did not finish and is wiped and built again. A cached
+database built at an older schema is upgraded with ``workbench init``, as a desk's database is,
+and its record says at which revision it was built (``schema``) and to which it was upgraded
+(``upgraded_to``); its ingest figures are those of the build.
 """
 
 from __future__ import annotations
@@ -171,6 +174,17 @@ def _prepare(backend: str, key: str) -> tuple[Path, str, dict[str, Any] | None]:
     return folder, url, None
 
 
+def _reuse(folder: Path, url: str, name: str, info: dict[str, Any], log: Any) -> Built:
+    """A cached database, upgraded to the package's schema first when it was built at an older."""
+    head = schema_head()
+    if info.get("upgraded_to", info.get("schema")) != head:
+        seconds = run_cli(url, "init")
+        log(f"  upgraded from schema {info.get('schema')} to {head} in {seconds:.1f} s")
+        info = {**info, "upgraded_to": head, "upgrade_seconds": round(seconds, 3)}
+        (folder / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return Built(name=name, url=url, folder=folder, info=info)
+
+
 def _finish(folder: Path, url: str, name: str, info: dict[str, Any]) -> Built:
     for account, role in ACCOUNTS.items():
         run_cli(url, "users", "add", account, "--role", role, "--password-stdin", stdin=PASSWORD)
@@ -184,11 +198,11 @@ def build_large(backend: str, n_articles: int, seed: int = 13, log: Any = print)
         raise BuildError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
     if n_articles < 1:
         raise BuildError(f"the corpus needs at least one article, not {n_articles}")
-    key = f"{backend}-{n_articles}-s{seed}-{schema_head()}-c{CORPUS_VERSION}"
+    key = f"{backend}-{n_articles}-s{seed}-c{CORPUS_VERSION}"
     folder, url, info = _prepare(backend, key)
     if info is not None:
         log(f"{backend}: cached database {key}")
-        return Built(name="large", url=url, folder=folder, info=info)
+        return _reuse(folder, url, "large", info, log)
     log(f"{backend}: building {n_articles} articles in {folder}")
     run_cli(url, "init")
     chunks: list[dict[str, float]] = []
@@ -217,7 +231,14 @@ def build_large(backend: str, n_articles: int, seed: int = 13, log: Any = print)
             f"  articles {start}-{start + size - 1}: ingest {seconds:.1f} s "
             f"({chars / seconds:,.0f} chars/s), labels {label_seconds:.1f} s"
         )
-    info = {"key": key, "articles": n_articles, "seed": seed, "labels": labels, "chunks": chunks}
+    info = {
+        "key": key,
+        "schema": schema_head(),
+        "articles": n_articles,
+        "seed": seed,
+        "labels": labels,
+        "chunks": chunks,
+    }
     return _finish(folder, url, "large", info)
 
 
@@ -235,16 +256,22 @@ def demo_labels(path: Path, seed: int = 13) -> int:
 
 def build_demo(backend: str, seed: int = 13, log: Any = print) -> Built:
     """The five demo articles (seeds/) with five reviewers' labels (cached)."""
-    key = f"{backend}-demo-s{seed}-{schema_head()}-c{CORPUS_VERSION}"
+    key = f"{backend}-demo-s{seed}-c{CORPUS_VERSION}"
     folder, url, info = _prepare(backend, key)
     if info is not None:
         log(f"{backend}: cached demo database {key}")
-        return Built(name="demo", url=url, folder=folder, info=info)
+        return _reuse(folder, url, "demo", info, log)
     run_cli(url, "init")
     seconds = run_cli(url, "ingest", str(SEEDS))
     labels_file = folder / "labels.jsonl"
     labels = demo_labels(labels_file, seed)
     run_cli(url, "import-labels", str(labels_file))
     labels_file.unlink()
-    info = {"key": key, "articles": 5, "labels": labels, "ingest_seconds": round(seconds, 3)}
+    info = {
+        "key": key,
+        "schema": schema_head(),
+        "articles": 5,
+        "labels": labels,
+        "ingest_seconds": round(seconds, 3),
+    }
     return _finish(folder, url, "demo", info)

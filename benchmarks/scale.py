@@ -222,6 +222,8 @@ def run_backend(backend: str, n_articles: int) -> dict[str, Any]:
     return {
         "articles": n_articles,
         "labels": large_db.info["labels"],
+        "built_at_schema": large_db.info.get("schema"),
+        "upgraded_to": large_db.info.get("upgraded_to"),
         "rounds": ROUNDS,
         "figures": rows,
         "ingest": ingest,

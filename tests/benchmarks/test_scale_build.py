@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from benchmarks import _build, corpus
 from workbench.db.engine import Database
@@ -71,6 +71,38 @@ def test_build_step_makes_a_cached_database_through_the_command_line(
     logged: list[str] = []
     again = _build.build_large("sqlite", 20, log=logged.append)
     assert again.info == built.info and logged == [f"sqlite: cached database {built.info['key']}"]
+
+
+def test_a_cached_database_of_an_older_schema_is_upgraded_before_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic import command
+
+    from workbench.db.migrate import alembic_config
+
+    monkeypatch.setattr(_build, "CACHE", tmp_path / "cache")
+    built = _build.build_large("sqlite", 3, log=lambda _line: None)
+    head = built.info["schema"]
+    db = Database.from_url(built.url)
+    config = alembic_config(db.engine)
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+    db.dispose()
+    (built.folder / "build.json").write_text(
+        json.dumps({**built.info, "schema": "0007"}), encoding="utf-8"
+    )
+    logged: list[str] = []
+    again = _build.build_large("sqlite", 3, log=logged.append)
+    assert logged[1].startswith(f"  upgraded from schema 0007 to {head} in ")
+    assert again.info["upgraded_to"] == head and again.info["schema"] == "0007"
+    db = Database.from_url(again.url)
+    with db.read() as session:
+        assert session.scalar(text("SELECT version_num FROM alembic_version")) == head
+    db.dispose()
+    logged.clear()
+    assert _build.build_large("sqlite", 3, log=logged.append).info == again.info
+    assert len(logged) == 1  # upgraded once, then used as it is
 
 
 def test_build_refuses_bad_settings_with_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,8 @@ if __name__ == "__main__":
 
     main()
 else:
-    from workbench.ui import server
+    from workbench.ui import server, warmup
 
-    app = st.App(__file__, routes=server.routes(), middleware=server.middleware())
+    app = st.App(
+        __file__, routes=server.routes(), middleware=server.middleware(), lifespan=warmup.lifespan
+    )

@@ -87,10 +87,16 @@ def test_counts_follow_label_relabel_clear_gold_and_import(
     assert row.per_label == (0, 2, 0, 1) and row.adjudicated and row.contested
 
 
-def test_pattern_latest_and_article_follow_notes_and_users(
+def test_pattern_day_and_article_follow_labels_and_their_times(
     seeded_db: Database,
     make_user,  # type: ignore[no-untyped-def]
 ) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from workbench.db.models import Annotation
+
     ana, ben = make_user("ana", password=None), make_user("ben", password=None)
     s0 = _sid(seeded_db, 0)
     with seeded_db.write() as session:
@@ -101,14 +107,22 @@ def test_pattern_latest_and_article_follow_notes_and_users(
     first, second = sorted((ana, ben))
     mine = {ana: "u", ben: "n"}
     assert row.pattern == f"{first}{mine[first]},{second}{mine[second]}"
-    assert row.article_id == ARTICLE and row.latest is not None
-    with seeded_db.write() as session:  # a note alone moves the newest change
-        record_label(session, user_id=ana, sentence_id=s0, label="unsourced", note="checked")
+    assert row.article_id == ARTICLE
+    assert row.latest_day == datetime.now(UTC).date().isoformat()
+    later = datetime(2031, 3, 4, 23, 30, tzinfo=UTC)
+    with seeded_db.write() as session:  # a change of the time alone moves the day
+        session.execute(
+            update(Annotation)
+            .where(Annotation.sentence_id == s0, Annotation.user_id == ana)
+            .values(updated_at=later)
+        )
     _assert_true(seeded_db)
     with seeded_db.read() as session:
-        (later,) = stored_counts(session, sentence_ids=[s0])
-    assert later.latest is not None and later.latest > row.latest
-    assert later.pattern == row.pattern
+        (moved,) = stored_counts(session, sentence_ids=[s0])
+    assert moved.latest_day == "2031-03-04" and moved.pattern == row.pattern
+    with seeded_db.write() as session:  # a note edit is a change of the sentence too
+        record_label(session, user_id=ben, sentence_id=s0, label="not_a_claim", note="seen")
+    _assert_true(seeded_db)
 
 
 def test_deleting_an_article_and_its_labels_removes_its_rows(

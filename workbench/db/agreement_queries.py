@@ -295,20 +295,30 @@ def _maintained_aggregates(
     ).where(labeled)
     out = Aggregates([], [], [])
     merged: dict[tuple[tuple[int, ...], str | None], int] = {}
-    for pattern, gold, number in session.execute(
+    open_patterns = (
+        select(table.pattern, literal(None, String), func.count())
+        .where(labeled, table.adjudicated == 0)
+        .group_by(table.pattern)
+    )
+    settled_patterns = (
         select(table.pattern, GoldLabel.label, func.count())
-        .outerjoin(GoldLabel, GoldLabel.sentence_id == table.sentence_id)
-        .where(labeled)
+        .join(GoldLabel, GoldLabel.sentence_id == table.sentence_id)
+        .where(labeled, table.adjudicated == 1)
         .group_by(table.pattern, GoldLabel.label)
-    ):
-        key = (_pattern_codes(str(pattern), reviewer_ids, labels), gold)
-        merged[key] = merged.get(key, 0) + int(number)  # one pattern written two ways
+    )
+    for stmt in (open_patterns, settled_patterns):
+        for pattern, gold, number in session.execute(stmt):
+            key = (_pattern_codes(str(pattern), reviewer_ids, labels), gold)
+            merged[key] = merged.get(key, 0) + int(number)  # one pattern written two ways
     out.patterns.extend(PatternCount(codes, gold, n) for (codes, gold), n in merged.items())
-    day = _day(session, table.latest.expression)
+    day = table.latest_day
     for row in session.execute(
         select(day, *counts, func.count()).where(labeled).group_by(day, *counts)
     ):
-        out.days.append(ProfileCount(str(row[0]), tuple(int(c) for c in row[1:-1]), int(row[-1])))
+        values: list[Any] = list(row)
+        out.days.append(
+            ProfileCount(str(values[0]), tuple(map(int, values[1:-1])), int(values[-1]))
+        )
     ranked = _extremes(rows.subquery(), len(labels), each).subquery()
     for article, low, high, total in session.execute(select(ranked)):
         out.extremes.append(RankedArticle(str(article), int(low), int(high), int(total)))

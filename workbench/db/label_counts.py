@@ -7,9 +7,9 @@ patterns and recounts it for checks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, case, func, select
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
 from workbench.db.models import Annotation, Base, GoldLabel, Sentence
@@ -39,9 +39,9 @@ class SentenceLabelCount(Base):
     contested: Mapped[int] = mapped_column(Integer, default=0)
     adjudicated: Mapped[int] = mapped_column(Integer, default=0)
     # Who said what: "<user id><first letter of the label>" per reviewer, comma-joined in user
-    # id order ("1v,2d,5n"); the newest label change; the sentence's article.
+    # id order ("1v,2d,5n"); the UTC day of the newest change (YYYY-MM-DD); the article.
     pattern: Mapped[str] = mapped_column(Text, default="")
-    latest: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    latest_day: Mapped[str | None] = mapped_column(String(10), default=None)
     article_id: Mapped[str | None] = mapped_column(String(200), default=None)  # indexed by 0008
 
 
@@ -66,7 +66,7 @@ class Counts:
     contested: bool
     adjudicated: bool
     pattern: str = ""
-    latest: datetime | None = None
+    latest_day: str | None = None
     article_id: str | None = None
 
 
@@ -87,11 +87,19 @@ def stored_counts(session: Session, *, sentence_ids: list[int] | None = None) ->
             bool(row.contested),
             bool(row.adjudicated),
             row.pattern,
-            row.latest,
+            row.latest_day,
             row.article_id,
         )
         for row in session.scalars(query)
     ]
+
+
+def _utc_day(stamp: datetime | None) -> str | None:
+    if stamp is None:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC)
+    return stamp.date().isoformat()
 
 
 def recount(session: Session) -> list[Counts]:
@@ -105,7 +113,7 @@ def recount(session: Session) -> list[Counts]:
         )
     ).all()
     labelled = {int(row[0]): tuple(int(v) for v in row[1:-1]) for row in rows}
-    latest = {int(row[0]): row[-1] for row in rows}
+    latest = {int(row[0]): _utc_day(row[-1]) for row in rows}
     gold = set(session.scalars(select(GoldLabel.sentence_id)))
     patterns: dict[int, list[str]] = {}
     owners = select(Annotation.sentence_id, Annotation.user_id, Annotation.label)

@@ -1,11 +1,12 @@
-"""sentence_label_counts also keeps who said what, when, and the sentence's article
+"""sentence_label_counts also keeps who said what, on which day, and the sentence's article
 
 Three columns more on each row of ``sentence_label_counts``: ``pattern``, every reviewer's label
 of the sentence as ``<user id><first letter of the label>`` joined by commas in user id order
-(``"1v,2d,5n"``); ``latest``, the newest ``updated_at`` of its annotations; ``article_id``. The
-Agreement page groups these rows instead of every annotation. The triggers of 0006 are replaced
-by ones that also refresh the new columns, and fire on a change of ``updated_at`` and of a gold
-label too.
+(``"1v,2d,5n"``); ``latest_day``, the UTC day (``YYYY-MM-DD``) of the newest ``updated_at`` of
+its annotations; ``article_id``. The Agreement page groups these rows instead of every
+annotation, each grouping along an index of its own so no statement sorts the table. The
+triggers of 0006 are replaced by ones that also refresh the new columns, and fire on a change of
+``updated_at`` and of a gold label too.
 
 Revision ID: 0008
 Revises: 0007
@@ -25,6 +26,12 @@ depends_on: str | Sequence[str] | None = None
 TABLE = "sentence_label_counts"
 LABELS = ("verified", "disputed", "unsourced", "not_a_claim")
 RAW = [f"n_{label}" for label in LABELS]
+# The Agreement page's three groupings, each read along a covering index in group order.
+INDEXES = (
+    ("days", ["latest_day", *RAW, "n_labels"]),
+    ("patterns", ["adjudicated", "pattern", "n_labels"]),
+    ("articles", ["article_id", "n_labels", *RAW]),
+)
 
 
 def _raw_values(target: str) -> str:
@@ -66,10 +73,18 @@ def _pattern(target: str, postgresql: bool) -> str:
     )
 
 
+def _day(stamp: str, postgresql: bool) -> str:
+    """The UTC day of a stored time as YYYY-MM-DD (SQLite stores UTC wall time as text)."""
+    if postgresql:
+        return f"to_char({stamp} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+    return f"date({stamp})"
+
+
 def _columns(target: str, postgresql: bool) -> str:
-    latest = f"(SELECT MAX(updated_at) FROM annotations WHERE sentence_id = {target})"
+    newest = _day("MAX(updated_at)", postgresql)
+    day = f"(SELECT {newest} FROM annotations WHERE sentence_id = {target})"
     article = f"(SELECT article_id FROM sentences WHERE id = {target})"
-    return f"pattern = {_pattern(target, postgresql)}, latest = {latest}, article_id = {article}"
+    return f"pattern = {_pattern(target, postgresql)}, latest_day = {day}, article_id = {article}"
 
 
 def _refresh(target: str, greatest: str, real: str, postgresql: bool) -> list[str]:
@@ -140,7 +155,7 @@ def _drop_sqlite_triggers(bind: sa.Connection) -> None:
 def upgrade() -> None:
     with op.batch_alter_table(TABLE) as batch:
         batch.add_column(sa.Column("pattern", sa.Text, nullable=False, server_default=""))
-        batch.add_column(sa.Column("latest", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("latest_day", sa.String(10), nullable=True))
         batch.add_column(sa.Column("article_id", sa.String(200), nullable=True))
     bind = op.get_bind()
     postgresql = bind.dialect.name == "postgresql"
@@ -148,9 +163,9 @@ def upgrade() -> None:
     if postgresql:
         bind.execute(
             sa.text(
-                f"UPDATE {TABLE} AS c SET pattern = a.pattern, latest = a.latest FROM ("
+                f"UPDATE {TABLE} AS c SET pattern = a.pattern, latest_day = a.day FROM ("
                 "SELECT sentence_id, string_agg(user_id::text || substr(label, 1, 1), ',' "
-                "ORDER BY user_id) AS pattern, MAX(updated_at) AS latest "
+                f"ORDER BY user_id) AS pattern, {_day('MAX(updated_at)', True)} AS day "
                 "FROM annotations GROUP BY sentence_id) AS a WHERE a.sentence_id = c.sentence_id"
             )
         )
@@ -162,7 +177,8 @@ def upgrade() -> None:
         )
     else:
         bind.execute(sa.text(f"UPDATE {TABLE} SET {_columns(f'{TABLE}.sentence_id', False)}"))
-    op.create_index(f"ix_{TABLE}_article", TABLE, ["article_id"])
+    for name, columns in INDEXES:
+        op.create_index(f"ix_{TABLE}_{name}", TABLE, columns)
     if postgresql:
         bind.execute(sa.text(_postgresql_refresh("GREATEST", "double precision", True)))
         for statement in _postgresql_triggers(
@@ -184,10 +200,11 @@ def downgrade() -> None:
             bind.execute(sa.text(statement))
     else:
         _drop_sqlite_triggers(bind)
-    op.drop_index(f"ix_{TABLE}_article", TABLE)
+    for name, _columns_of in INDEXES:
+        op.drop_index(f"ix_{TABLE}_{name}", TABLE)
     with op.batch_alter_table(TABLE) as batch:
         batch.drop_column("article_id")
-        batch.drop_column("latest")
+        batch.drop_column("latest_day")
         batch.drop_column("pattern")
     if not postgresql:  # the 0006 triggers, without the new columns
         for statement in _sqlite_triggers("label, sentence_id"):

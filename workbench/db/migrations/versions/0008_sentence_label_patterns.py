@@ -4,7 +4,8 @@ Three columns more on each row of ``sentence_label_counts``: ``pattern``, every 
 of the sentence as ``<user id><first letter of the label>`` joined by commas in user id order
 (``"1v,2d,5n"``); ``latest_day``, the UTC day (``YYYY-MM-DD``) of the newest ``updated_at`` of
 its annotations; ``article_id``. The Agreement page groups these rows instead of every
-annotation, each grouping along an index of its own so no statement sorts the table. The
+annotation, each grouping along an index of its own so no statement sorts the table (the
+Export preview's label combinations get one too). The
 triggers of 0006 are replaced by ones that also refresh the new columns, and fire on a change of
 ``updated_at`` and of a gold label too.
 
@@ -26,11 +27,13 @@ depends_on: str | Sequence[str] | None = None
 TABLE = "sentence_label_counts"
 LABELS = ("verified", "disputed", "unsourced", "not_a_claim")
 RAW = [f"n_{label}" for label in LABELS]
-# The Agreement page's three groupings, each read along a covering index in group order.
+# The Agreement page's three groupings and the Export preview's label combinations, each read
+# along a covering index in group order.
 INDEXES = (
     ("days", ["latest_day", *RAW, "n_labels"]),
     ("patterns", ["adjudicated", "pattern", "n_labels"]),
     ("articles", ["article_id", "n_labels", *RAW]),
+    ("combinations", ["adjudicated", *RAW]),
 )
 
 

@@ -333,13 +333,26 @@ def article_profile_counts(
     labels: Sequence[str],
     article_ids: Sequence[str],
 ) -> list[ProfileCount]:
-    """Sentences per (article, label counts) of the given articles (None: every reviewer)."""
-    scope = _Scope(reviewer_ids)
-    sentences = _per_sentence(_counts(scope, labels), scope, article_ids).subquery()
-    counts = [sentences.c[f"n{v}"] for v in range(len(labels))]
-    rows = session.execute(
-        select(Sentence.article_id, *counts, func.count())
-        .join(Sentence, Sentence.id == sentences.c.sid)
-        .group_by(Sentence.article_id, *counts)
-    )
-    return [ProfileCount(str(r[0]), tuple(int(c) for c in r[1:-1]), int(r[-1])) for r in rows]
+    """Sentences per (article, label counts) of the given articles (None: every reviewer).
+
+    Every reviewer's counts are read from ``sentence_label_counts`` along its article index.
+    """
+    if reviewer_ids is None:
+        table = SentenceLabelCount
+        kept = [count_column(label) for label in labels]
+        stmt = (
+            select(table.article_id, *kept, func.count())
+            .where(table.article_id.in_(article_ids), table.n_labels > 0)
+            .group_by(table.article_id, *kept)
+        )
+    else:
+        scope = _Scope(reviewer_ids)
+        sentences = _per_sentence(_counts(scope, labels), scope, article_ids).subquery()
+        counts = [sentences.c[f"n{v}"] for v in range(len(labels))]
+        stmt = (
+            select(Sentence.article_id, *counts, func.count())
+            .join(Sentence, Sentence.id == sentences.c.sid)
+            .group_by(Sentence.article_id, *counts)
+        )
+    rows: list[list[Any]] = [list(row) for row in session.execute(stmt)]
+    return [ProfileCount(str(r[0]), tuple(map(int, r[1:-1])), int(r[-1])) for r in rows]

@@ -183,6 +183,8 @@ def upgrade() -> None:
     for name, columns in INDEXES:
         op.create_index(f"ix_{TABLE}_{name}", TABLE, columns)
     if postgresql:
+        # Every row was rewritten: fresh statistics, or the planner expects a few hundred rows.
+        bind.execute(sa.text(f"ANALYZE {TABLE}"))
         bind.execute(sa.text(_postgresql_refresh("GREATEST", "double precision", True)))
         for statement in _postgresql_triggers(
             "label, sentence_id, updated_at", " OR UPDATE OF label"

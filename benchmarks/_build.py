@@ -275,3 +275,81 @@ def build_demo(backend: str, seed: int = 13, log: Any = print) -> Built:
         "ingest_seconds": round(seconds, 3),
     }
     return _finish(folder, url, "demo", info)
+
+
+def _copy_database(built: Built, name: str) -> str:
+    """A scratch copy of a built database; its URL (SQLite: a file copy; PostgreSQL: TEMPLATE)."""
+    if built.url.startswith("sqlite"):
+        target = built.folder.parent / f"{name}.db"
+        shutil.copyfile(built.folder / "workbench.db", target)
+        return f"sqlite:///{target}"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    source = make_url(built.url).database
+    engine = create_engine(make_url(pg_admin_url()), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+    finally:
+        engine.dispose()
+    return pg_url(name)
+
+
+def _drop_copy(url: str, name: str) -> None:
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            engine.dispose()
+
+
+def retime_ingest(built: Built, seed: int = 13, log: Any = print) -> dict[str, Any]:
+    """Ingest throughput measured again, side by side, on whatever the machine is doing now.
+
+    The first 1,000 articles into an empty database against the 1,000 articles after the
+    corpus into a scratch copy of the built one (so a database one chunk larger than the last
+    chunk of the build saw). Each is one ``workbench ingest`` run; chars per wall second.
+    """
+    n_articles = int(built.info["articles"])
+    size = min(CHUNK, n_articles)
+    figures: dict[str, Any] = {}
+    backend = "sqlite" if built.url.startswith("sqlite") else "postgresql"
+    for which, start in (("first", 0), ("last", n_articles)):
+        name = f"wb_bench_retime_{backend}_{which}"
+        if which == "first":
+            url = (
+                f"sqlite:///{built.folder.parent / (name + '.db')}"
+                if backend == "sqlite"
+                else pg_url(name)
+            )
+            if backend == "postgresql":
+                pg_database(name, fresh=True)
+            run_cli(url, "init")
+        else:
+            url = _copy_database(built, name)
+        articles_file = built.folder.parent / f"{name}.jsonl"
+        try:
+            chars = corpus.write_corpus(articles_file, size, seed, start)
+            seconds = run_cli(url, "ingest", str(articles_file))
+        finally:
+            articles_file.unlink(missing_ok=True)
+            _drop_copy(url, name)
+        figures[which] = {
+            "first_article": start,
+            "articles": size,
+            "chars": chars,
+            "ingest_seconds": round(seconds, 3),
+            "chars_per_second": round(chars / seconds, 1),
+        }
+        rate = chars / seconds
+        log(f"  re-timed ingest, articles {start}-{start + size - 1}: {rate:,.0f} chars/s")
+    return figures

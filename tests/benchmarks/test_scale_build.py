@@ -114,3 +114,27 @@ def test_build_refuses_bad_settings_with_one_clear_line(monkeypatch: pytest.Monk
         _build.pg_admin_url()
     with pytest.raises(_build.BuildError, match="unknown backend 'oracle'"):
         _build.build_large("oracle", 10)
+
+
+def test_ingest_is_retimed_on_scratch_databases_that_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks import scale
+
+    monkeypatch.setattr(_build, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(_build, "CHUNK", 2)
+    built = _build.build_large("sqlite", 4, log=lambda _line: None)
+    logged: list[str] = []
+    figures = _build.retime_ingest(built, log=logged.append)
+    assert [figures[w]["first_article"] for w in ("first", "last")] == [0, 4]
+    assert all(figures[w]["articles"] == 2 and figures[w]["chars_per_second"] > 0 for w in figures)
+    assert len(logged) == 2 and logged[1].startswith("  re-timed ingest, articles 4-5: ")
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [built.folder.name]
+    db = Database.from_url(built.url)
+    with db.read() as session:  # the cached database itself is untouched
+        assert session.scalar(select(func.count()).select_from(Article)) == 4
+    db.dispose()
+    judged = scale.ingest_figures(built.info, figures)
+    assert judged["measured"] == "re-timed side by side"
+    assert judged["first_chunk_chars_per_second"] == figures["first"]["chars_per_second"]
+    assert judged["during_build"]["first"] == built.info["chunks"][0]["chars_per_second"]

@@ -35,7 +35,7 @@ ARTICLES = (
     "003_12a4aa04524d7b45",
     "004_2be8afc61ee91103",
 )
-SENTENCES = 20  # each reviewer cycles over the first sentences of one article
+SENTENCES = 20  # each reviewer cycles over the first sentences of one article (or all it has)
 
 
 def _clicks() -> int:
@@ -60,33 +60,89 @@ def build(folder: Path) -> str:
     return url
 
 
+def sentence_counts(url: str) -> dict[str, int]:
+    """How many sentences each benchmark article has in the database at ``url``."""
+    from sqlalchemy import func, select
+
+    from workbench.db.engine import Database
+    from workbench.db.models import Sentence
+
+    db = Database.from_url(url)
+    try:
+        with db.read() as session:
+            counts = dict(
+                session.execute(
+                    select(Sentence.article_id, func.count())
+                    .where(Sentence.article_id.in_(ARTICLES))
+                    .group_by(Sentence.article_id)
+                ).all()
+            )
+    finally:
+        db.dispose()
+    missing = [article for article in ARTICLES if not counts.get(article)]
+    if missing:
+        raise BuildError(f"the ingested demo has no sentences for {', '.join(missing)}")
+    return counts
+
+
+def assignments(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(reviewer, article, sentences it cycles over) for each reviewer, from the sentence counts.
+
+    A reviewer never waits for a sentence its article does not have: the shortest demo article
+    has 13 sentences, fewer than ``SENTENCES``.
+    """
+    plan = []
+    for i, name in enumerate(REVIEWERS):
+        article = ARTICLES[i % len(ARTICLES)]
+        plan.append((name, article, min(SENTENCES, counts[article])))
+    return plan
+
+
 def reviewer(
-    base: str, name: str, article: str, clicks: int, start: Any, out: dict[str, Any]
+    base: str, name: str, article: str, clicks: int, start: Any, out: dict[str, Any], cycle: int
 ) -> None:
-    """One reviewer's browser: sign in, open ``article``, press ``clicks`` label keys."""
+    """One reviewer's browser: sign in, open ``article``, press ``clicks`` label keys.
+
+    The keys go to sentences 0, 1, ... ``cycle - 1`` in turn, then round again.
+    """
     from playwright.sync_api import sync_playwright
 
     times: list[float] = []
     pressed: dict[int, str] = {}
     errors: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = web.launch(playwright)
+    details = ""
+    with sync_playwright() as playwright:
+        browser = web.launch(playwright)
+        tab: web.Tab | None = None
+        step = "sign in"
+        try:
             # eight browsers start at once on a small machine: actions wait as long as pages
             tab = web.signed_in(browser, base, name, web.page_timeout() * 1000)
+            step = "open the article"
             tab.open(f"{base}/annotate?article={article}", ".wb-s")
+            step = "wait for the others"
             start.wait()
             for click in range(clicks):
-                index = click % SENTENCES
+                step = f"click {click + 1}"
+                index = click % cycle
                 highlighted, _idle, code = web.keypress(tab, index)
                 times.append(highlighted)
                 pressed[index] = LABELS[code]
                 tab.check_errors(f"{name} click {click + 1}")
+        except (*web.FAILURES, threading.BrokenBarrierError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            errors.append(f"{name} ({step}): {first}")
+            details = f"{exc}\n{tab.describe() if tab else ''}"
+            start.abort()
+        finally:
             browser.close()
-    except (*web.FAILURES, threading.BrokenBarrierError) as exc:
-        errors.append(f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
-        start.abort()
-    out[name] = {"times": times, "pressed": pressed, "errors": errors, "article": article}
+    out[name] = {
+        "times": times,
+        "pressed": pressed,
+        "errors": errors,
+        "details": details,
+        "article": article,
+    }
 
 
 def check_database(url: str, results: dict[str, Any]) -> list[str]:
@@ -134,6 +190,7 @@ def main() -> bool:
         with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
             folder = Path(tmp)
             url = build(folder)
+            counts = sentence_counts(url)
             key_file = folder / "session.key"  # both servers sign and check cookies with it
             bases = [
                 stack.enter_context(web.serve(url, key_file, folder / f"server{i}.log"))
@@ -144,22 +201,22 @@ def main() -> bool:
             threads = [
                 threading.Thread(
                     target=reviewer,
-                    args=(
-                        bases[i % SERVERS],
-                        name,
-                        ARTICLES[i % len(ARTICLES)],
-                        clicks,
-                        start,
-                        results,
-                    ),
+                    args=(bases[i % SERVERS], name, article, clicks, start, results, cycle),
                 )
-                for i, name in enumerate(REVIEWERS)
+                for i, (name, article, cycle) in enumerate(assignments(counts))
             ]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
-        errors = [e for result in results.values() for e in result["errors"]]
+            errors = [e for result in results.values() for e in result["errors"]]
+            if errors:  # what the failing pages showed, and what the servers logged
+                for name, result in results.items():
+                    if result["details"]:
+                        print(f"--- {name}\n{result['details']}")
+                for i in range(SERVERS):
+                    log = (folder / f"server{i}.log").read_text(errors="replace")
+                    print(f"--- server{i}.log (last 4000 characters)\n{log[-4000:]}")
         problems = errors or check_database(url, results)
     except (BuildError, *web.FAILURES) as exc:
         print(f"error: {exc}")

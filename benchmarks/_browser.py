@@ -29,7 +29,7 @@ PAGE_TIMEOUT_ENV = "WORKBENCH_SCALE_PAGE_TIMEOUT"
 NOT_RUNNING = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ERRORS = (
     '[data-testid="stException"], [data-testid="stAlertContentError"], '
-    '[role="dialog"]:has-text("Page not found")'
+    '[role="dialog"]:has-text("Page not found"), .wb-status.wb-error'
 )
 ACTION_TIMEOUT_MS = 30_000  # a click or a fill; waits for idle have their own limit
 
@@ -140,6 +140,8 @@ class Tab:
                 raise BrowserError(f"not idle within {page_timeout():.0f} s")
             running = page.locator(NOT_RUNNING).count() == 0
             missing = ready is not None and page.locator(ready).count() == 0
+            if missing and page.locator(ERRORS).count():  # it will not come: say why now
+                raise BrowserError(f"{ready} missing: {page.locator(ERRORS).first.inner_text()}")
             if running or missing:
                 ended_at = None
             elif ended_at is None:

@@ -29,7 +29,7 @@ PAGE_TIMEOUT_ENV = "WORKBENCH_SCALE_PAGE_TIMEOUT"
 NOT_RUNNING = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ERRORS = (
     '[data-testid="stException"], [data-testid="stAlertContentError"], '
-    '[role="dialog"]:has-text("Page not found")'
+    '[role="dialog"]:has-text("Page not found"), .wb-status.wb-error'
 )
 ACTION_TIMEOUT_MS = 30_000  # a click or a fill; waits for idle have their own limit
 
@@ -105,10 +105,22 @@ class Tab:
     page: Any
     last_frame: float = field(default_factory=time.perf_counter)
     errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.page.on("websocket", self._watch)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.page.on("console", self._log)
+        self.page.on("requestfailed", lambda r: self.console.append(f"request failed: {r.url}"))
+        self.page.on("response", self._response)
+
+    def _log(self, message: Any) -> None:
+        if message.type in ("error", "warning"):
+            self.console.append(f"console {message.type}: {message.text[:300]}")
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.console.append(f"HTTP {response.status}: {response.url}")
 
     def _watch(self, socket_: Any) -> None:
         def seen(_payload: Any) -> None:
@@ -128,6 +140,8 @@ class Tab:
                 raise BrowserError(f"not idle within {page_timeout():.0f} s")
             running = page.locator(NOT_RUNNING).count() == 0
             missing = ready is not None and page.locator(ready).count() == 0
+            if missing and page.locator(ERRORS).count():  # it will not come: say why now
+                raise BrowserError(f"{ready} missing: {page.locator(ERRORS).first.inner_text()}")
             if running or missing:
                 ended_at = None
             elif ended_at is None:
@@ -143,6 +157,21 @@ class Tab:
             self.errors.append(f"{what}: {shown.first.inner_text()[:300]}")
         if self.errors:
             raise BrowserError("; ".join(self.errors))
+
+    def describe(self) -> str:
+        """What the page shows and logged, for a failure report (never raises)."""
+        lines = [*self.console[-20:]]
+        try:
+            lines.append(f"url: {self.page.url}")
+            lines.append(f"spans: {self.page.locator('.wb-s').count()}")
+            status = self.page.locator(".wb-status")
+            if status.count():
+                lines.append(f"text status: {status.first.inner_text()!r}")
+            body = self.page.locator("body").inner_text(timeout=5000)
+            lines.append("page text: " + " | ".join(body.split("\n")[:30])[:1500])
+        except PlaywrightError as exc:
+            lines.append(f"(page not readable: {str(exc).splitlines()[0]})")
+        return "\n".join(lines)
 
     def open(self, url: str, ready: str | None = None) -> float:
         """Navigate to ``url``; seconds until idle."""

@@ -3,10 +3,11 @@
 Builds a fresh PostgreSQL database (server from WORKBENCH_SCALE_POSTGRES_URL) with the five demo
 articles and eight reviewer accounts, through the command line; starts two ``workbench serve``
 processes on it sharing one session key file; eight browsers (own Chromium each, four per
-server) sign in and each presses WORKBENCH_TEAM_CLICKS label keys (default 50), every press
-changing a sentence's label, all at the same time. Checks: no error on any page, every
-reviewer's last label of every sentence is in the database, and the audit table holds exactly
-one row per save. Reports p50 and p95 keypress-to-highlight time.
+server) sign in and each presses WORKBENCH_TEAM_CLICKS label keys (default 50) on the first 20
+sentences of its article in turn (all 13 of the shortest), every press changing a sentence's
+label, all at the same time. Checks: no error on any page, every reviewer's last label of every
+sentence is in the database, and the audit table holds exactly one row per save. Reports p50
+and p95 keypress-to-highlight time, the labels compared and the audit rows.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ ARTICLES = (
     "003_12a4aa04524d7b45",
     "004_2be8afc61ee91103",
 )
-SENTENCES = 20  # each reviewer cycles over the first sentences of one article
+SENTENCES = 20  # each reviewer cycles over the first sentences of one article (or all it has)
 
 
 def _clicks() -> int:
@@ -60,43 +61,101 @@ def build(folder: Path) -> str:
     return url
 
 
+def sentence_counts(url: str) -> dict[str, int]:
+    """How many sentences each benchmark article has in the database at ``url``."""
+    from sqlalchemy import func, select
+
+    from workbench.db.engine import Database
+    from workbench.db.models import Sentence
+
+    db = Database.from_url(url)
+    try:
+        with db.read() as session:
+            counts = dict(
+                session.execute(
+                    select(Sentence.article_id, func.count())
+                    .where(Sentence.article_id.in_(ARTICLES))
+                    .group_by(Sentence.article_id)
+                ).all()
+            )
+    finally:
+        db.dispose()
+    missing = [article for article in ARTICLES if not counts.get(article)]
+    if missing:
+        raise BuildError(f"the ingested demo has no sentences for {', '.join(missing)}")
+    return counts
+
+
+def assignments(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(reviewer, article, sentences it cycles over) for each reviewer, from the sentence counts.
+
+    A reviewer never waits for a sentence its article does not have: the shortest demo article
+    has 13 sentences, fewer than ``SENTENCES``.
+    """
+    plan = []
+    for i, name in enumerate(REVIEWERS):
+        article = ARTICLES[i % len(ARTICLES)]
+        plan.append((name, article, min(SENTENCES, counts[article])))
+    return plan
+
+
 def reviewer(
-    base: str, name: str, article: str, clicks: int, start: Any, out: dict[str, Any]
+    base: str, name: str, article: str, clicks: int, start: Any, out: dict[str, Any], cycle: int
 ) -> None:
-    """One reviewer's browser: sign in, open ``article``, press ``clicks`` label keys."""
+    """One reviewer's browser: sign in, open ``article``, press ``clicks`` label keys.
+
+    The keys go to sentences 0, 1, ... ``cycle - 1`` in turn, then round again.
+    """
     from playwright.sync_api import sync_playwright
 
     times: list[float] = []
     pressed: dict[int, str] = {}
     errors: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = web.launch(playwright)
+    details = ""
+    with sync_playwright() as playwright:
+        browser = web.launch(playwright)
+        tab: web.Tab | None = None
+        step = "sign in"
+        try:
             # eight browsers start at once on a small machine: actions wait as long as pages
             tab = web.signed_in(browser, base, name, web.page_timeout() * 1000)
+            step = "open the article"
             tab.open(f"{base}/annotate?article={article}", ".wb-s")
+            step = "wait for the others"
             start.wait()
             for click in range(clicks):
-                index = click % SENTENCES
+                step = f"click {click + 1}"
+                index = click % cycle
                 highlighted, _idle, code = web.keypress(tab, index)
                 times.append(highlighted)
                 pressed[index] = LABELS[code]
                 tab.check_errors(f"{name} click {click + 1}")
+        except (*web.FAILURES, threading.BrokenBarrierError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            errors.append(f"{name} ({step}): {first}")
+            details = f"{exc}\n{tab.describe() if tab else ''}"
+            start.abort()
+        finally:
             browser.close()
-    except (*web.FAILURES, threading.BrokenBarrierError) as exc:
-        errors.append(f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
-        start.abort()
-    out[name] = {"times": times, "pressed": pressed, "errors": errors, "article": article}
+    out[name] = {
+        "times": times,
+        "pressed": pressed,
+        "errors": errors,
+        "details": details,
+        "article": article,
+    }
 
 
-def check_database(url: str, results: dict[str, Any]) -> list[str]:
-    """Problems found: a pressed label missing from the database, audit rows unlike saves."""
+def check_database(url: str, results: dict[str, Any]) -> tuple[list[str], dict[str, int]]:
+    """Problems found (a pressed label missing from the database, audit rows unlike saves) and
+    the figures checked: labels compared, audit rows."""
     from sqlalchemy import func, select
 
     from workbench.db.engine import Database
     from workbench.db.models import Annotation, AuditEntry, Sentence, User
 
     problems = []
+    compared = 0
     db = Database.from_url(url)
     try:
         with db.read() as session:
@@ -112,6 +171,7 @@ def check_database(url: str, results: dict[str, Any]) -> list[str]:
                     .tuples()
                     .all()
                 )
+                compared += len(result["pressed"])
                 if stored != result["pressed"]:
                     problems.append(f"{name}: database has {stored}, pressed {result['pressed']}")
             audit = session.scalar(
@@ -124,7 +184,7 @@ def check_database(url: str, results: dict[str, Any]) -> list[str]:
     saves = sum(len(result["times"]) for result in results.values())
     if audit != saves:
         problems.append(f"audit rows {audit} != saves {saves}")
-    return problems
+    return problems, {"labels_checked": compared, "audit_rows": int(audit or 0)}
 
 
 def main() -> bool:
@@ -134,6 +194,7 @@ def main() -> bool:
         with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
             folder = Path(tmp)
             url = build(folder)
+            counts = sentence_counts(url)
             key_file = folder / "session.key"  # both servers sign and check cookies with it
             bases = [
                 stack.enter_context(web.serve(url, key_file, folder / f"server{i}.log"))
@@ -144,23 +205,23 @@ def main() -> bool:
             threads = [
                 threading.Thread(
                     target=reviewer,
-                    args=(
-                        bases[i % SERVERS],
-                        name,
-                        ARTICLES[i % len(ARTICLES)],
-                        clicks,
-                        start,
-                        results,
-                    ),
+                    args=(bases[i % SERVERS], name, article, clicks, start, results, cycle),
                 )
-                for i, name in enumerate(REVIEWERS)
+                for i, (name, article, cycle) in enumerate(assignments(counts))
             ]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
-        errors = [e for result in results.values() for e in result["errors"]]
-        problems = errors or check_database(url, results)
+            errors = [e for result in results.values() for e in result["errors"]]
+            if errors:  # what the failing pages showed, and what the servers logged
+                for name, result in results.items():
+                    if result["details"]:
+                        print(f"--- {name}\n{result['details']}")
+                for i in range(SERVERS):
+                    log = (folder / f"server{i}.log").read_text(errors="replace")
+                    print(f"--- server{i}.log (last 4000 characters)\n{log[-4000:]}")
+        problems, checked = (errors, {}) if errors else check_database(url, results)
     except (BuildError, *web.FAILURES) as exc:
         print(f"error: {exc}")
         return False
@@ -174,6 +235,7 @@ def main() -> bool:
         "saves": len(samples),
         "keypress_to_highlight_p50_seconds": None if p50 is None else round(p50, 3),
         "keypress_to_highlight_p95_seconds": None if p95 is None else round(p95, 3),
+        **checked,
         "problems": problems,
         "met": not problems,
         "database": "postgresql",
@@ -183,6 +245,11 @@ def main() -> bool:
         f"{SERVERS} servers, {len(REVIEWERS)} reviewers x {clicks} clicks = {len(samples)} saves; "
         f"keypress to highlight p50 {p50 or 0:.3f} s, p95 {p95 or 0:.3f} s"
     )
+    if checked:
+        print(
+            f"{checked['labels_checked']} reviewer/sentence labels compared with the database, "
+            f"{checked['audit_rows']} audit rows"
+        )
     for problem in problems:
         print(f"problem: {problem}")
     return not problems

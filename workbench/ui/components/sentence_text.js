@@ -36,15 +36,32 @@ const LEGEND = [
 
 // One fetch per article text version for the life of the page, shared by every render.
 const texts = new Map();
-const RETRY_MS = [300, 1000, 2500]; // a sign-in's cookie may land just after the first render
+// A refusal that may pass is asked again, waiting 250 ms, 500 ms, ... up to 4 s between tries,
+// until 30 s after the first try: a sign-in's cookie may land just after the first render (401),
+// a busy server or its proxy may drop or refuse a request (no answer, 502, 503, 504).
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 4000;
+const RETRY_DEADLINE_MS = 30000;
+const RETRIED = new Set([401, 502, 503, 504]);
+
+async function tryFetch(src) {
+  let response;
+  try {
+    response = await fetch(src, { credentials: "same-origin" });
+  } catch {
+    return { retry: true, reason: "no answer from the server" };
+  }
+  if (response.ok) return { text: await response.json() };
+  return { retry: RETRIED.has(response.status), reason: "HTTP " + response.status };
+}
 
 async function fetchText(src) {
-  for (let attempt = 0; ; attempt++) {
-    const response = await fetch(src, { credentials: "same-origin" });
-    if (response.ok) return response.json();
-    const retry = response.status === 401 && attempt < RETRY_MS.length;
-    if (!retry) throw new Error(String(response.status));
-    await new Promise((done) => setTimeout(done, RETRY_MS[attempt]));
+  const deadline = Date.now() + RETRY_DEADLINE_MS;
+  for (let wait = RETRY_FIRST_MS; ; wait = Math.min(2 * wait, RETRY_MAX_MS)) {
+    const result = await tryFetch(src);
+    if (result.text) return result.text;
+    if (!result.retry || Date.now() + wait > deadline) throw new Error(result.reason);
+    await new Promise((done) => setTimeout(done, wait));
   }
 }
 
@@ -159,8 +176,8 @@ export default async function render(component) {
   let root = shownFor(parent, view);
   if (!root) {
     const old = parent.querySelector(".wb-text");
-    if (old && old.dataset.article !== view.article) {
-      old.remove();
+    if (old && old.dataset.article !== view.article) old.remove();
+    if (!old || old.dataset.article !== view.article) {
       showStatus(parent, "Loading the article text…", false);
     }
     let text;

@@ -135,9 +135,3 @@ def label_map(session: Session, *, user_id: int, article_id: str) -> dict[int, s
         .where(Sentence.article_id == article_id, Annotation.user_id == user_id)
     )
     return dict(rows.all())
-
-
-def first_sentences(session: Session) -> dict[str, str]:
-    """The first sentence of every article, by article id (a stand-in for a missing title)."""
-    rows = session.execute(select(Sentence.article_id, Sentence.text).where(Sentence.index == 0))
-    return dict(rows.all())

@@ -15,7 +15,7 @@ from workbench.db import claims as claim_queries
 from workbench.db import queries
 from workbench.db.claims import RelatedSentence
 from workbench.db.engine import Database
-from workbench.db.models import Article, ScorerModel, Sentence
+from workbench.db.models import ScorerModel, Sentence
 from workbench.domain.checkworthiness import score_sentence
 from workbench.domain.checkworthiness_model import (
     MIN_LABELS,
@@ -138,11 +138,6 @@ def _score(session: Session, sentences: list[Sentence]) -> None:
     for sentence, (value, reasons) in zip(sentences, scored, strict=True):
         sentence.checkworthiness = value
         sentence.check_reasons = reasons
-
-
-def score_article(session: Session, article: Article) -> None:
-    """Score a just-stored article's sentences (cheap: runs inside the file's transaction)."""
-    _score(session, list(article.sentences))
 
 
 def score_articles(session: Session, article_ids: list[str]) -> int:

@@ -287,7 +287,7 @@ def can_retrain(status: ScorerStatus) -> bool:
 
 
 def links_listing(session: Session) -> list[dict[str, object]]:
-    """Every cross-article link in DESIGN.md's ``links --json`` format, sorted."""
+    """Every cross-article link as ``workbench links --json`` prints it, sorted."""
     return [
         {
             "a": row.a,

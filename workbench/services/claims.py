@@ -270,12 +270,6 @@ def scorer_status(session: Session) -> ScorerStatus:
     )
 
 
-def active_scorer(session: Session) -> str:
-    """ "rules" or "model trained on N labels at T": what ranks sentences right now."""
-    status = scorer_status(session)
-    return RULES if status.name == RULES else status.description
-
-
 def can_retrain(status: ScorerStatus) -> bool:
     """Whether the gold labels suffice to train: enough of them, of both classes."""
     others = status.usable_labels - status.usable_claims
@@ -300,14 +294,6 @@ def links_listing(session: Session) -> list[dict[str, object]]:
         }
         for row in claim_queries.all_links(session)
     ]
-
-
-def related_for(session: Session, *, article_id: str, index: int) -> list[RelatedSentence]:
-    """Sentences of other articles that report the claim of ``article_id:index``."""
-    sentence = queries.sentence_at(session, article_id=article_id, index=index)
-    if sentence is None:
-        raise NotFoundError(f"no sentence {article_id}:{index}")
-    return claim_queries.related_sentences(session, sentence_id=sentence.id)
 
 
 def related_panel(session: Session, *, user_id: int, article_id: str, index: int) -> RelatedPanel:

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from workbench.config import DATABASE_URL_ENV
-from workbench.db import queries
+from workbench.db import article_list, queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
 from workbench.services.annotate import record_label
@@ -170,7 +170,7 @@ def test_assigned_articles_come_first_with_a_badge(seeded_db: Database, make_use
     with seeded_db.write() as session:
         assign_articles(session, article_ids=["003_12a4aa04524d7b45"], user_names=["ana"])
     with seeded_db.read() as session:
-        ids = [row.id for row in queries.articles_with_progress(session, user_id=ana)]
+        ids = [row.id for row in article_list.article_page(session, user_id=ana, limit=10)[0]]
     assert ids[0] == "003_12a4aa04524d7b45"
     at = app(SignedIn(ana, "ana", Role.REVIEWER))
     links = [p.proto.query_string for p in at.main.get("page_link")]

@@ -45,17 +45,6 @@ def remove_assignment(session: Session, *, article_id: str, user_id: int) -> boo
     return bool(deleted)
 
 
-def all_assignments(session: Session) -> list[AssignmentRow]:
-    """Every assignment, by account name then article id."""
-    rows = session.execute(
-        select(Assignment.article_id, Article.title, User.name, Assignment.created_at)
-        .join(Article, Article.id == Assignment.article_id)
-        .join(User, User.id == Assignment.user_id)
-        .order_by(User.name, Assignment.article_id)
-    )
-    return [AssignmentRow(*row) for row in rows]
-
-
 def assignment_page(session: Session, *, limit: int, offset: int = 0) -> list[AssignmentRow]:
     """At most ``limit`` assignments from ``offset``, by account name then article id."""
     rows = session.execute(

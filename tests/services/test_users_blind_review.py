@@ -62,7 +62,7 @@ def test_reviewers_are_refused_every_view_of_other_labels(
     ana = make_user("ana", password=None)
     with seeded_db.read() as session:
         with pytest.raises(PermissionDeniedError):
-            history.label_history(session, actor_id=ana, article_id=A0, index=0)
+            history.label_history_page(session, actor_id=ana, article_id=A0, index=0, limit=100)
         with pytest.raises(PermissionDeniedError):
             users.account_page(session, actor_id=ana, limit=1)
         with pytest.raises(PermissionDeniedError):

@@ -33,7 +33,7 @@ KEYS = [
     "per_article",
     "claim_detection",
     "verdict",
-    "per_reviewer",  # one key beyond DESIGN.md's, before the reasons
+    "per_reviewer",
     "reasons",
 ]
 DAY1 = datetime(2025, 6, 2, 9, tzinfo=UTC)

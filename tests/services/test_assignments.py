@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
-from workbench.db import queries
+from workbench.db import article_list, queries
 from workbench.db.engine import Database
 from workbench.db.models import Assignment
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
@@ -44,7 +44,7 @@ def test_assign_is_idempotent_and_reports_pairs(seeded_db: Database, make_user: 
     assert (again.added, again.already) == ([(A1, "ana")], [(A0, "ana")])
     assert _count(seeded_db) == 5
     with seeded_db.read() as session:
-        rows = assignments.list_assignments(session, actor_id=admin)
+        rows = assignments.assignment_page(session, actor_id=admin, limit=100).rows
     assert [(r.user_name, r.article_id) for r in rows] == [
         ("ana", A0),
         ("ana", A1),
@@ -85,7 +85,7 @@ def test_assigning_needs_the_admin_role(
     with pytest.raises(PermissionDeniedError), seeded_db.write() as session:
         assignments.admin_assign(session, actor_id=actor, article_ids=[A0], user_names=["ana"])
     with pytest.raises(PermissionDeniedError), seeded_db.read() as session:
-        assignments.list_assignments(session, actor_id=actor)
+        assignments.assignment_page(session, actor_id=actor, limit=1)
     with pytest.raises(PermissionDeniedError), seeded_db.write() as session:
         assignments.admin_unassign(session, actor_id=actor, article_id=A0, user_name="ana")
     assert _count(seeded_db) == 0
@@ -107,7 +107,7 @@ def test_queue_puts_own_assignments_first_with_own_progress(
         assert sentence is not None
         record_label(session, user_id=ana, sentence_id=sentence.id, label="not_a_claim")
     with seeded_db.read() as session:
-        queue = assignments.my_queue(session, user_id=ana)
+        queue, _ = article_list.article_page(session, user_id=ana, limit=100)
     assert [(p.id, p.assigned) for p in queue][:3] == [(A1, True), (A3, True), (A0, False)]
     assert len(queue) == 5
     progress = {p.id: p.labeled for p in queue}

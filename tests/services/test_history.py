@@ -12,7 +12,7 @@ from workbench.domain.labels import Evidence
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import clear_label, record_label
-from workbench.services.history import changed_sentences, label_history, label_history_page
+from workbench.services.history import changed_sentences, label_history_page
 
 MakeUser = Callable[..., int]
 A0 = "000_b5ddb462525d61c6"
@@ -46,7 +46,9 @@ def test_history_lists_every_change_in_order(seeded_db: Database, make_user: Mak
         with seeded_db.write() as session:
             step(session)
     with seeded_db.read() as session:
-        changes = label_history(session, actor_id=editor, article_id=A0, index=3)
+        changes = label_history_page(
+            session, actor_id=editor, article_id=A0, index=3, limit=100
+        ).changes
     assert [(c.who, c.kind, c.action, c.from_label, c.to_label) for c in changes] == [
         ("ana", "reviewer label", "create", None, "unsourced"),
         ("ben", "reviewer label", "create", None, "not_a_claim"),
@@ -72,9 +74,10 @@ def test_history_lists_every_change_in_order(seeded_db: Database, make_user: Mak
     assert (gold.total, [c.kind for c in gold.changes]) == (1, ["gold label"])
     with seeded_db.read() as session:
         assert changed_sentences(session, actor_id=editor, article_id=A0) == [3]
-        assert label_history(session, actor_id=editor, article_id=A0, index=4) == []
+        page = label_history_page(session, actor_id=editor, article_id=A0, index=4, limit=100)
+        assert (page.total, page.changes) == (0, [])
         with pytest.raises(NotFoundError, match=f"no sentence {A0}:9999"):
-            label_history(session, actor_id=editor, article_id=A0, index=9999)
+            label_history_page(session, actor_id=editor, article_id=A0, index=9999, limit=100)
 
 
 def test_reviewers_cannot_read_history(seeded_db: Database, make_user: MakeUser) -> None:
@@ -85,7 +88,7 @@ def test_reviewers_cannot_read_history(seeded_db: Database, make_user: MakeUser)
         record_label(session, user_id=ben, sentence_id=sid, label="unsourced")
     with pytest.raises(PermissionDeniedError, match="needs the editor role"):
         with seeded_db.read() as session:
-            label_history(session, actor_id=ana, article_id=A0, index=0)
+            label_history_page(session, actor_id=ana, article_id=A0, index=0, limit=100)
     with pytest.raises(PermissionDeniedError, match="needs the editor role"):
         with seeded_db.read() as session:
             changed_sentences(session, actor_id=ana, article_id=A0)

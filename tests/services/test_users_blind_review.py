@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from workbench.db import queries
+from workbench.db import article_list, queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Evidence
 from workbench.errors import PermissionDeniedError
@@ -39,10 +39,6 @@ def test_reviewer_queries_return_only_own_labels_notes_and_evidence(
         )
         record_label(session, user_id=ben, sentence_id=s1.id, label="not_a_claim", note="ben 2")
     with seeded_db.read() as session:
-        own = queries.user_annotations(session, user_id=ana, article_id=A0)
-        assert {i: (a.label, a.note, list(a.evidence)) for i, a in own.items()} == {
-            0: ("unsourced", "ana note", [])
-        }
         assert queries.label_map(session, user_id=ana, article_id=A0) == {0: "unsourced"}
         mine = queries.annotation_for(session, sentence_id=s0.id, user_id=ana)
         assert mine is not None and (mine.note, mine.evidence) == ("ana note", [])
@@ -50,9 +46,13 @@ def test_reviewer_queries_return_only_own_labels_notes_and_evidence(
         state = labeling.label_state(session, user_id=ana, sentence_id=s0.id)
         assert state is not None and (state.note, state.evidence) == ("ana note", ())
         assert labeling.label_state(session, user_id=ana, sentence_id=s1.id) is None
-        progress = {p.id: p.labeled for p in assignments.my_queue(session, user_id=ana)}
+        progress = {
+            p.id: p.labeled for p in article_list.article_page(session, user_id=ana, limit=100)[0]
+        }
         assert progress[A0] == 1 and sum(progress.values()) == 1
-        ben_progress = {p.id: p.labeled for p in assignments.my_queue(session, user_id=ben)}
+        ben_progress = {
+            p.id: p.labeled for p in article_list.article_page(session, user_id=ben, limit=100)[0]
+        }
         assert ben_progress[A0] == 2
 
 
@@ -62,8 +62,8 @@ def test_reviewers_are_refused_every_view_of_other_labels(
     ana = make_user("ana", password=None)
     with seeded_db.read() as session:
         with pytest.raises(PermissionDeniedError):
-            history.label_history(session, actor_id=ana, article_id=A0, index=0)
+            history.label_history_page(session, actor_id=ana, article_id=A0, index=0, limit=100)
         with pytest.raises(PermissionDeniedError):
-            users.list_accounts(session, actor_id=ana)
+            users.account_page(session, actor_id=ana, limit=1)
         with pytest.raises(PermissionDeniedError):
-            assignments.list_assignments(session, actor_id=ana)
+            assignments.assignment_page(session, actor_id=ana, limit=1)

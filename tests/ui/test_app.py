@@ -10,11 +10,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from workbench.config import DATABASE_URL_ENV
-from workbench.db import queries
+from workbench.db import article_list, queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
 from workbench.services.annotate import record_label
-from workbench.ui.app import PAGES_DIR, PageSpec, available
+from workbench.ui.app import PAGES_DIR, PageSpec, checked
 from workbench.ui.runtime import SignedIn
 
 PASSWORD = "correct horse battery"
@@ -94,7 +94,7 @@ def test_reviewer_is_refused_on_every_editor_and_admin_page(db: Database, make_u
     from workbench.ui.app import PAGES
 
     ana = SignedIn(make_user("ana"), "ana", Role.REVIEWER)
-    higher = [spec for spec in available(PAGES) if spec.role is not Role.REVIEWER]
+    higher = [spec for spec in checked(PAGES) if spec.role is not Role.REVIEWER]
     assert higher, "no editor or admin page is registered"
     for spec in higher:
         at = app(ana, page=f"ui/pages/{spec.file}")
@@ -108,7 +108,7 @@ def test_admin_menu_lists_every_section(db: Database, make_user, app) -> None:  
 
     boss = SignedIn(make_user("boss", role="admin"), "boss", Role.ADMIN)
     at = app(boss)
-    expected = [s.title for s in available(PAGES) if s.file != "annotate.py"]
+    expected = [s.title for s in checked(PAGES) if s.file != "annotate.py"]
     assert sorted(_links(at.sidebar)) == sorted(expected)
     captions = [c.value for c in at.sidebar.caption]
     assert "Review" in captions and "Administration" in captions
@@ -135,15 +135,32 @@ def test_a_page_url_asks_for_sign_in_first(db: Database, make_user, app) -> None
     assert not at.error and not at.get("bidi_component")
 
 
-def test_registry_skips_missing_files_and_duplicates() -> None:
-    specs = [
-        PageSpec("articles.py", "Articles", ":material/list:", "articles", Role.REVIEWER),
-        PageSpec("not_written_yet.py", "Later", ":material/list:", "later", Role.EDITOR),
-        PageSpec("articles.py", "Again", ":material/list:", "again", Role.REVIEWER),
-        PageSpec("annotate.py", "Clash", ":material/list:", "articles", Role.REVIEWER),
-    ]
+def test_registry_refuses_a_missing_page_file_or_a_repeat() -> None:
+    articles = PageSpec("articles.py", "Articles", ":material/list:", "articles", Role.REVIEWER)
     assert (PAGES_DIR / "articles.py").is_file()
-    assert [s.title for s in available(specs)] == ["Articles"]
+    assert checked([articles]) == [articles]
+    later = PageSpec("not_written_yet.py", "Later", ":material/list:", "later", Role.EDITOR)
+    with pytest.raises(FileNotFoundError) as missing:
+        checked([articles, later])
+    assert str(missing.value) == (
+        f"page 'Later' is registered but {PAGES_DIR / 'not_written_yet.py'} does not exist"
+    )
+    again = PageSpec("articles.py", "Again", ":material/list:", "again", Role.REVIEWER)
+    clash = PageSpec("annotate.py", "Clash", ":material/list:", "articles", Role.REVIEWER)
+    with pytest.raises(ValueError, match="page 'Again' repeats 'articles.py' of an earlier page"):
+        checked([articles, again])
+    with pytest.raises(ValueError, match="page 'Clash' repeats 'articles' of an earlier page"):
+        checked([articles, clash])
+
+
+def test_the_app_stops_on_a_missing_page_file(db: Database, make_user, app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from workbench.ui import app as router
+
+    gone = PageSpec("not_written_yet.py", "Later", ":material/list:", "later", Role.EDITOR)
+    monkeypatch.setattr(router, "PAGES", [*router.PAGES, gone])
+    at = app(SignedIn(make_user("ana"), "ana", Role.REVIEWER))
+    assert at.exception, "the router ran with a missing page file"
+    assert "not_written_yet.py does not exist" in at.exception[0].message
 
 
 def test_assigned_articles_come_first_with_a_badge(seeded_db: Database, make_user, app) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +170,7 @@ def test_assigned_articles_come_first_with_a_badge(seeded_db: Database, make_use
     with seeded_db.write() as session:
         assign_articles(session, article_ids=["003_12a4aa04524d7b45"], user_names=["ana"])
     with seeded_db.read() as session:
-        ids = [row.id for row in queries.articles_with_progress(session, user_id=ana)]
+        ids = [row.id for row in article_list.article_page(session, user_id=ana, limit=10)[0]]
     assert ids[0] == "003_12a4aa04524d7b45"
     at = app(SignedIn(ana, "ana", Role.REVIEWER))
     links = [p.proto.query_string for p in at.main.get("page_link")]

@@ -2,8 +2,8 @@
 
 A refused item shows one ``st.error`` naming what was wrong and writes nothing: no evidence
 row, no audit row, the label as it was. Markup typed into quote or note is not refused: it is
-stored character for character and shown as text (DESIGN.md: what came from a reviewer is
-shown as text, never as HTML).
+stored character for character and shown as text (what came from a reviewer is shown as
+text, never as HTML).
 """
 
 from __future__ import annotations

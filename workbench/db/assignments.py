@@ -45,28 +45,6 @@ def remove_assignment(session: Session, *, article_id: str, user_id: int) -> boo
     return bool(deleted)
 
 
-def assigned_article_ids(session: Session, *, user_id: int) -> list[str]:
-    """The article ids in one account's queue, sorted."""
-    return list(
-        session.scalars(
-            select(Assignment.article_id)
-            .where(Assignment.user_id == user_id)
-            .order_by(Assignment.article_id)
-        )
-    )
-
-
-def all_assignments(session: Session) -> list[AssignmentRow]:
-    """Every assignment, by account name then article id."""
-    rows = session.execute(
-        select(Assignment.article_id, Article.title, User.name, Assignment.created_at)
-        .join(Article, Article.id == Assignment.article_id)
-        .join(User, User.id == Assignment.user_id)
-        .order_by(User.name, Assignment.article_id)
-    )
-    return [AssignmentRow(*row) for row in rows]
-
-
 def assignment_page(session: Session, *, limit: int, offset: int = 0) -> list[AssignmentRow]:
     """At most ``limit`` assignments from ``offset``, by account name then article id."""
     rows = session.execute(
@@ -83,9 +61,3 @@ def assignment_page(session: Session, *, limit: int, offset: int = 0) -> list[As
 def count_assignments(session: Session) -> int:
     """Number of assignments."""
     return session.scalar(select(func.count(Assignment.id))) or 0
-
-
-def article_titles(session: Session) -> dict[str, str]:
-    """Every article id with its title, by id."""
-    rows = session.execute(select(Article.id, Article.title).order_by(Article.id))
-    return dict(rows.all())

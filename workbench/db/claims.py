@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -268,27 +268,6 @@ def related_sentences(
             )
     found.sort(key=lambda r: (not r.conflict, -r.similarity, r.article_id, r.index))
     return found[:limit]
-
-
-def related_refs(
-    session: Session, *, sentence_ids: Iterable[int] | None = None
-) -> dict[int, list[str]]:
-    """Linked sentence ids (``"<article>:<index>"``, sorted) of each sentence that has links."""
-    a, b = aliased(Sentence), aliased(Sentence)
-    query = (
-        select(a.id, a.article_id, a.index, b.id, b.article_id, b.index)
-        .select_from(ClaimLink)
-        .join(a, a.id == ClaimLink.a_sentence_id)
-        .join(b, b.id == ClaimLink.b_sentence_id)
-    )
-    wanted = None if sentence_ids is None else set(sentence_ids)
-    refs: dict[int, set[tuple[str, int]]] = {}
-    for a_id, a_article, a_index, b_id, b_article, b_index in session.execute(query):
-        if wanted is None or a_id in wanted:
-            refs.setdefault(a_id, set()).add((b_article, b_index))
-        if wanted is None or b_id in wanted:
-            refs.setdefault(b_id, set()).add((a_article, a_index))
-    return {key: [f"{art}:{idx}" for art, idx in sorted(value)] for key, value in refs.items()}
 
 
 def set_score_values(session: Session, *, scores: Mapping[int, float]) -> None:

@@ -64,14 +64,6 @@ def sentence_audit_count(session: Session, *, sentence_id: int, entity: str | No
     return session.scalar(query) or 0
 
 
-def audit_count(session: Session, *, entity: str | None = None) -> int:
-    """Number of audit rows, optionally of one entity kind ("annotation", "gold")."""
-    query = select(func.count()).select_from(AuditEntry)
-    if entity is not None:
-        query = query.where(AuditEntry.entity == entity)
-    return session.scalar(query) or 0
-
-
 def audited_indices(session: Session, *, article_id: str) -> list[int]:
     """Indices of an article's sentences that have at least one audited label change."""
     return list(

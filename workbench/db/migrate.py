@@ -28,11 +28,3 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()

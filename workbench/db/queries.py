@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from workbench.db.models import Annotation, Article, Assignment, Sentence, User
+from workbench.db.models import Annotation, Article, Sentence, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,62 +62,6 @@ def sentence_at(session: Session, *, article_id: str, index: int) -> Sentence | 
     )
 
 
-def articles_with_progress(session: Session, *, user_id: int) -> list[ArticleProgress]:
-    """Every article with its sentence count, this reviewer's labeled count; own queue first."""
-    labeled = (
-        select(Sentence.article_id, func.count(Annotation.id).label("n"))
-        .join(Annotation, Annotation.sentence_id == Sentence.id)
-        .where(Annotation.user_id == user_id)
-        .group_by(Sentence.article_id)
-        .subquery()
-    )
-    totals = (
-        select(Sentence.article_id, func.count(Sentence.id).label("n"))
-        .group_by(Sentence.article_id)
-        .subquery()
-    )
-    queue = select(Assignment.article_id).where(Assignment.user_id == user_id).subquery()
-    assigned = queue.c.article_id.is_not(None)
-    rows = session.execute(
-        select(
-            Article.id,
-            Article.title,
-            Article.outlet,
-            Article.published,
-            func.coalesce(totals.c.n, 0),
-            func.coalesce(labeled.c.n, 0),
-            assigned,
-        )
-        .outerjoin(totals, totals.c.article_id == Article.id)
-        .outerjoin(labeled, labeled.c.article_id == Article.id)
-        .outerjoin(queue, queue.c.article_id == Article.id)
-        .order_by(assigned.desc(), Article.id)
-    )
-    return [
-        ArticleProgress(
-            id=row[0],
-            title=row[1],
-            outlet=row[2],
-            published=row[3],
-            sentences=row[4],
-            labeled=row[5],
-            assigned=bool(row[6]),
-        )
-        for row in rows
-    ]
-
-
-def user_annotations(session: Session, *, user_id: int, article_id: str) -> dict[int, Annotation]:
-    """This reviewer's annotations on one article, keyed by sentence index."""
-    rows = session.execute(
-        select(Sentence.index, Annotation)
-        .join(Annotation, Annotation.sentence_id == Sentence.id)
-        .where(Sentence.article_id == article_id, Annotation.user_id == user_id)
-        .options(selectinload(Annotation.evidence))
-    )
-    return dict(rows.all())
-
-
 def annotation_for(session: Session, *, sentence_id: int, user_id: int) -> Annotation | None:
     """One reviewer's annotation on one sentence, with evidence, or None."""
     return session.scalar(
@@ -134,10 +78,4 @@ def label_map(session: Session, *, user_id: int, article_id: str) -> dict[int, s
         .join(Annotation, Annotation.sentence_id == Sentence.id)
         .where(Sentence.article_id == article_id, Annotation.user_id == user_id)
     )
-    return dict(rows.all())
-
-
-def first_sentences(session: Session) -> dict[str, str]:
-    """The first sentence of every article, by article id (a stand-in for a missing title)."""
-    rows = session.execute(select(Sentence.article_id, Sentence.text).where(Sentence.index == 0))
     return dict(rows.all())

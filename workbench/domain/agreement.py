@@ -329,7 +329,7 @@ def agreement_report(
     seed: int = SEED,
     coding: Coding | None = None,
 ) -> Report:
-    """Every figure of ``agreement --json``: DESIGN.md's keys, ``per_reviewer``, ``reasons``.
+    """Every figure of ``agreement --json``: the metrics, ``per_reviewer`` and ``reasons``.
 
     ``per_reviewer`` maps each reviewer's name to their scores against the others' strict
     majority and against adjudicated gold (see ``per_reviewer``).

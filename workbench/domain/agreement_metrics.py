@@ -293,14 +293,6 @@ def kappa_from_confusion(table: IntArray, names: Sequence[str] | None = None) ->
     return Metric((observed - expected) / (1.0 - expected))
 
 
-def agreement_rate(a: IntArray, b: IntArray) -> Metric:
-    """Share of the units both labeled on which the two labels are equal."""
-    both = (a >= 0) & (b >= 0)
-    if not both.any():
-        return Metric.undefined("no sentence labeled by both")
-    return Metric(float((a[both] == b[both]).mean()))
-
-
 def majority(counts: IntArray) -> IntArray:
     """Per unit: the label held by a strict majority of its labels, else MISSING."""
     m = counts.sum(axis=1)

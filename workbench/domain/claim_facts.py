@@ -7,120 +7,32 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from workbench.domain.claim_words import load_claim_words
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 WEEKDAYS = tuple(day.lower() for day in calendar.day_name)
 
-NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "fifty": 50,
-    "hundred": 100,
-}
+_WORDS = load_claim_words()
+NUMBER_WORDS = _WORDS.number_words
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
-# Head nouns of counted things, mapped to the category a reason names.
-UNITS = {
-    "jet": "fighter jets",
-    "jets": "fighter jets",
-    "aircraft": "aircraft",
-    "plane": "aircraft",
-    "planes": "aircraft",
-    "drone": "drones",
-    "drones": "drones",
-    "ucavs": "drones",
-    "missile": "missiles",
-    "missiles": "missiles",
-    "civilian": "people",
-    "civilians": "people",
-    "tourist": "people",
-    "tourists": "people",
-    "people": "people",
-    "person": "people",
-    "persons": "people",
-    "lives": "people",
-    "soldier": "soldiers",
-    "soldiers": "soldiers",
-    "troops": "soldiers",
-    "hour": "hours",
-    "hours": "hours",
-    "day": "days",
-    "days": "days",
-    "member": "members",
-    "members": "members",
-    "percent": "percent",
-    "%": "percent",
-}
-_CASUALTY = re.compile(
-    r"\b(?:kill(?:ed|ing|s)?|claimed|dead|deaths?|died|lives|massacre[d]?|slain)\b", re.I
-)
-_LOWER_BOUND = re.compile(r"\b(?:over|more than|at least|above|upwards of)\s*$", re.I)
-_UPPER_BOUND = re.compile(r"\b(?:under|less than|fewer than|at most|up to|nearly|almost)\s*$", re.I)
+UNITS = _WORDS.units
+"""Head nouns of counted things, mapped to the category a reason names."""
+_CASUALTY = re.compile(r"\b(?:" + "|".join(_WORDS.casualty_patterns) + r")\b", re.I)
+_LOWER_BOUND = re.compile(r"\b(?:" + "|".join(_WORDS.lower_bound_patterns) + r")\s*$", re.I)
+_UPPER_BOUND = re.compile(r"\b(?:" + "|".join(_WORDS.upper_bound_patterns) + r")\s*$", re.I)
 
-# Who a figure belongs to: words naming a country or its forces, inside the counted phrase.
-OWNERS = {
-    "pakistan": "Pakistan",
-    "pakistani": "Pakistan",
-    "paf": "Pakistan",
-    "india": "India",
-    "indian": "India",
-    "iaf": "India",
-    "us": "the US",
-    "american": "the US",
-    "russia": "Russia",
-    "russian": "Russia",
-    "china": "China",
-    "chinese": "China",
-    "israel": "Israel",
-    "israeli": "Israel",
-    "iran": "Iran",
-    "iranian": "Iran",
-    "ukraine": "Ukraine",
-    "ukrainian": "Ukraine",
-}
+OWNERS = _WORDS.owners
+"""Who a figure belongs to: words naming a country or its forces, inside the counted phrase."""
 # Who is credited with an agreement: a mediator, or the two sides talking directly.
 _CREDIT_CUE = re.compile(
-    r"(?:\b(?:brokered|mediated|facilitated)\s+by|\b(?:involvement|intervention|mediation)\s+of"
-    r"|\brole played by)\b(?=([^.;]{0,120}))",
-    re.I,
+    r"(?:\b(?:" + "|".join(_WORDS.credit_cue_patterns) + r"))\b(?=([^.;]{0,120}))", re.I
 )
 _BROKERED = re.compile(r"\b([A-Z][A-Za-z.]*)-(?:brokered|mediated)\b")
-_DIRECT = re.compile(
-    r"\b(?:direct (?:communication|talks|contact)|bilateral(?:ly)? (?:talks|agreement)|"
-    r"military-level talks|dgs?mo|between the two dgs?mo)\b",
-    re.I,
-)
-MEDIATORS = {
-    "us": "the US",
-    "u.s": "the US",
-    "u.s.": "the US",
-    "united states": "the US",
-    "washington": "the US",
-    "trump": "the US",
-    "rubio": "the US",
-    "russia": "Russia",
-    "putin": "Russia",
-    "china": "China",
-    "saudi": "Saudi Arabia",
-    "qatar": "Qatar",
-    "un": "the UN",
-    "united nations": "the UN",
-}
+_DIRECT = re.compile(r"\b(?:" + "|".join(_WORDS.direct_talks_patterns) + r")\b", re.I)
+MEDIATORS = _WORDS.mediators
 DIRECT_TALKS = "direct talks"
 _MEDIATOR_NAMES = tuple(
     (re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])"), mediator)

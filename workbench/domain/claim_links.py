@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from workbench.domain.char_tfidf import char_tfidf
 from workbench.domain.checkworthiness import FEATURE_NAMES, features
 from workbench.domain.claim_facts import MONTHS, NUMBER_WORDS, extract_facts, find_conflict
+from workbench.domain.claim_words import load_claim_words
 
 LINK_THRESHOLD = 0.16
 """Combined similarity at or above which two sentences are linked (see benchmarks/links.py)."""
@@ -34,73 +35,16 @@ COMMON_TERM_SENTENCES = 5_000
 MAX_TERM_LENGTH = 64
 WEIGHTS = (0.5, 0.5)  # claimed words, character n-grams
 
-# Multi-word names and phrasings first, so the token synonyms below see one token.
-_PHRASES: tuple[tuple[str, str], ...] = (
-    (r"\bu\.s\.(?=\W|$)|\bunited states\b|\bamerica\b", " us "),
-    (r"\bunited nations\b", " un "),
-    (r"\binter-services intelligence\b", " isi "),
-    (r"\bresearch and analysis wing\b", " raw "),
-    (r"\bwork together\b|\bjoin hands\b", " cooperate "),
-    (r"\bsit down\b", " "),
-    (r"\bpress (?:conference|briefing|event)\b|\bnews conference\b", " press_event "),
-    (r"\bintel(?:ligence)?\b", " intelligence "),
-    (r"\bshot down\b|\bdowning\b|\bdowned\b", " destroy "),
-    (r"\bclaimed (\d+|\w+) lives\b", r" kill \1 "),
-    (r"\bde-escalat\w*|\bhostilities subsided\b|\bhalted\b|\btruce\b", " ceasefire "),
-    (r"\bdgs?mo\b|\bdirector generals? of military operations\b", " dgmo "),
-    (r"\bmilitary-level talks\b|\bdirect communication\b", " direct_talks broker "),
-    (r"(\w)-(?:brokered|mediated)\b", r"\1 broker "),
-    (r"\bnuclear-armed\b", " nuclear "),
-)
-_PHRASE_PATTERNS = tuple((re.compile(p, re.I), r) for p, r in _PHRASES)
-
+_WORDS = load_claim_words()
+# Multi-word names and phrasings first, so the token synonyms see one token.
+_PHRASE_PATTERNS = tuple((re.compile(p, re.I), r) for p, r in _WORDS.phrases)
 SYNONYMS: dict[str, str] = {
-    **dict.fromkeys("says said saying stated states told asserted added noted".split(), "say"),
-    **dict.fromkeys("cooperation cooperating collaboration collaborate".split(), "cooperate"),
-    **dict.fromkeys("collaborative coordination coordinate partnership".split(), "cooperate"),
-    **dict.fromkeys("decrease decreased reduced reduces curb curbing lower cut".split(), "reduce"),
-    **dict.fromkeys("killed killing kills dead deaths died lives slain".split(), "kill"),
-    **dict.fromkeys("confrontation hostilities war fighting clashes".split(), "conflict"),
-    **dict.fromkeys("brokered mediated mediation intervention involvement".split(), "broker"),
-    **dict.fromkeys("destroyed downed".split(), "destroy"),
-    **dict.fromkeys("strikes airstrikes airstrike struck".split(), "strike"),
-    **dict.fromkeys("attacks attacked terrorist terror".split(), "attack"),
-    **dict.fromkeys("urged urges calls called appeal appealed plea".split(), "urge"),
-    **dict.fromkeys("delegations".split(), "delegation"),
-    **dict.fromkeys("arrived arriving reached".split(), "arrive"),
-    **dict.fromkeys("led leading leads headed".split(), "lead"),
-    "neighbours": "neighbor",
-    "neighbors": "neighbor",
-    "jets": "jet",
-    "aircraft": "jet",
-    "civilians": "people",
-    "tourists": "people",
-    "agreement": "agree",
-    "agreed": "agree",
-    "dialogue": "talks",
-    "propose": "propose",
-    "proposal": "propose",
-    "proposed": "propose",
-    "pakistani": "pakistan",
-    "indian": "india",
+    **_WORDS.synonyms,
+    **{word: str(value) for word, value in NUMBER_WORDS.items()},
 }
-SYNONYMS.update({word: str(value) for word, value in NUMBER_WORDS.items()})
-STOPWORDS = frozenset(
-    """a an the and or but of to in on at for with by from as is are was were be been being
-    that this these those it its he she they them his her their we our you your i me my
-    has have had do does did not no so than then there here which who whom whose what when
-    where why how all any both each few more most other some such only own same too very
-    can will just also into over after before about against between through during above
-    below up down out off again further once while amid would could should may might must
-    said say upon""".split()
-)
-# Titles and roles say who someone is, not what they claim; two sentences that share only
-# "former foreign minister and party chairman" are not reporting the same thing.
-ROLE_WORDS = frozenset(
-    """chairman chairperson chair former foreign minister president secretary party peoples
-    leader mp chief gen general ambassador spokesperson spokesman aide official officials
-    prime deputy member members senator congressman governor director""".split()
-)
+STOPWORDS = _WORDS.stopwords
+ROLE_WORDS = _WORDS.role_words
+"""Titles and roles say who someone is, not what they claim (they are not compared)."""
 _MONTH_DAY = re.compile(
     r"\b("
     + "|".join(sorted((m.title() for m in MONTHS), key=len, reverse=True))

@@ -34,13 +34,6 @@ class JsonLinesFile:
         self._handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
         self.records += 1
 
-    def write_many(self, records: list[Record]) -> None:
-        """Append several records, one line each."""
-        write, dumps, option = self._handle.write, orjson.dumps, orjson.OPT_APPEND_NEWLINE
-        for record in records:
-            write(dumps(record, option=option))
-        self.records += len(records)
-
     def write_lines(self, lines: bytes, count: int) -> None:
         """Append ``count`` records already encoded as JSON lines (each ending in a newline)."""
         self._handle.write(lines)

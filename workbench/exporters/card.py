@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from workbench import __version__
 from workbench.exporters.folder import TOOL_NAME, sha256_of
@@ -51,7 +50,6 @@ def build_manifest(
     settings: ExportSettings,
     stats: ExportStats,
     records: dict[str, int],
-    extra_agreement: dict[str, Any] | None = None,
     digests: Mapping[str, str] | None = None,
 ) -> Record:
     """manifest.json: options, counts, label distribution, agreement and every file's hash.
@@ -60,8 +58,6 @@ def build_manifest(
     """
     known = digests or {}
     agreement: Record = stats.agreement()
-    if extra_agreement is not None:
-        agreement["report"] = extra_agreement
     files: Record = {}
     for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
         path = folder / name

@@ -34,11 +34,6 @@ class Pseudonyms:
         self._key = key
         self._cache: dict[str, str] = {}
 
-    @property
-    def enabled(self) -> bool:
-        """True when names are replaced."""
-        return self._key is not None
-
     def __call__(self, name: str) -> str:
         """The pseudonym of ``name`` (or the name itself when disabled)."""
         if self._key is None:

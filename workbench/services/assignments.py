@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from workbench.db import assignments, queries
 from workbench.db.assignments import AssignmentRow
 from workbench.db.models import Article, User
-from workbench.db.queries import ArticleProgress
 from workbench.domain.labels import Role
 from workbench.errors import InputError, NotFoundError
 from workbench.services.permissions import require_role
@@ -87,12 +86,6 @@ def admin_unassign(session: Session, *, actor_id: int, article_id: str, user_nam
     return unassign_article(session, article_id=article_id, user_name=user_name)
 
 
-def list_assignments(session: Session, *, actor_id: int) -> list[AssignmentRow]:
-    """Every assignment (admin only)."""
-    require_role(session, user_id=actor_id, role=Role.ADMIN)
-    return assignments.all_assignments(session)
-
-
 @dataclass(frozen=True, slots=True)
 class AssignmentPage:
     """One page of assignments and how many there are in all."""
@@ -108,9 +101,3 @@ def assignment_page(
     require_role(session, user_id=actor_id, role=Role.ADMIN)
     rows = assignments.assignment_page(session, limit=limit, offset=offset)
     return AssignmentPage(rows, assignments.count_assignments(session))
-
-
-def my_queue(session: Session, *, user_id: int) -> list[ArticleProgress]:
-    """The caller's articles with the caller's own progress, assigned ones first."""
-    require_role(session, user_id=user_id, role=Role.REVIEWER)
-    return queries.articles_with_progress(session, user_id=user_id)

@@ -15,7 +15,7 @@ from workbench.db import claims as claim_queries
 from workbench.db import queries
 from workbench.db.claims import RelatedSentence
 from workbench.db.engine import Database
-from workbench.db.models import Article, ScorerModel, Sentence
+from workbench.db.models import ScorerModel, Sentence
 from workbench.domain.checkworthiness import score_sentence
 from workbench.domain.checkworthiness_model import (
     MIN_LABELS,
@@ -138,11 +138,6 @@ def _score(session: Session, sentences: list[Sentence]) -> None:
     for sentence, (value, reasons) in zip(sentences, scored, strict=True):
         sentence.checkworthiness = value
         sentence.check_reasons = reasons
-
-
-def score_article(session: Session, article: Article) -> None:
-    """Score a just-stored article's sentences (cheap: runs inside the file's transaction)."""
-    _score(session, list(article.sentences))
 
 
 def score_articles(session: Session, article_ids: list[str]) -> int:
@@ -275,12 +270,6 @@ def scorer_status(session: Session) -> ScorerStatus:
     )
 
 
-def active_scorer(session: Session) -> str:
-    """ "rules" or "model trained on N labels at T": what ranks sentences right now."""
-    status = scorer_status(session)
-    return RULES if status.name == RULES else status.description
-
-
 def can_retrain(status: ScorerStatus) -> bool:
     """Whether the gold labels suffice to train: enough of them, of both classes."""
     others = status.usable_labels - status.usable_claims
@@ -292,7 +281,7 @@ def can_retrain(status: ScorerStatus) -> bool:
 
 
 def links_listing(session: Session) -> list[dict[str, object]]:
-    """Every cross-article link in DESIGN.md's ``links --json`` format, sorted."""
+    """Every cross-article link as ``workbench links --json`` prints it, sorted."""
     return [
         {
             "a": row.a,
@@ -305,14 +294,6 @@ def links_listing(session: Session) -> list[dict[str, object]]:
         }
         for row in claim_queries.all_links(session)
     ]
-
-
-def related_for(session: Session, *, article_id: str, index: int) -> list[RelatedSentence]:
-    """Sentences of other articles that report the claim of ``article_id:index``."""
-    sentence = queries.sentence_at(session, article_id=article_id, index=index)
-    if sentence is None:
-        raise NotFoundError(f"no sentence {article_id}:{index}")
-    return claim_queries.related_sentences(session, sentence_id=sentence.id)
 
 
 def related_panel(session: Session, *, user_id: int, article_id: str, index: int) -> RelatedPanel:

@@ -83,15 +83,6 @@ def _entity(kind: str | None) -> str | None:
     raise InputError(f"bad kind {kind!r}; expected one of {', '.join(KINDS.values())}")
 
 
-def label_history(
-    session: Session, *, actor_id: int, article_id: str, index: int
-) -> list[LabelChange]:
-    """Every recorded change to the labels of one sentence, oldest first (editor only)."""
-    require_role(session, user_id=actor_id, role=Role.EDITOR)
-    sentence_id = _sentence_id(session, article_id=article_id, index=index)
-    return [_change(row) for row in history.sentence_audit(session, sentence_id=sentence_id)]
-
-
 def label_history_page(
     session: Session,
     *,

@@ -274,12 +274,6 @@ def account_for_email(session: Session, *, email: str) -> Account:
     return Account.of(user)
 
 
-def list_accounts(session: Session, *, actor_id: int) -> list[Account]:
-    """Every account (admin only)."""
-    require_role(session, user_id=actor_id, role=Role.ADMIN)
-    return [Account.of(user) for user in queries.list_users(session)]
-
-
 @dataclass(frozen=True, slots=True)
 class AccountPage:
     """One page of accounts and how many match in all."""

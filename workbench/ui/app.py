@@ -25,7 +25,7 @@ class PageSpec(NamedTuple):
     role: Role
 
 
-# The one registry of pages. A page whose file does not exist (yet) is simply not registered.
+# The one registry of pages; the router refuses to start if a file is missing or listed twice.
 PAGES: list[PageSpec] = [
     PageSpec("articles.py", "Articles", ":material/library_books:", "articles", Role.REVIEWER),
     PageSpec("annotate.py", "Annotate", ":material/edit_note:", "annotate", Role.REVIEWER),
@@ -43,15 +43,18 @@ STYLE = "<style>.stMain:focus::before { box-shadow: none !important; }</style>"
 SECTIONS = {Role.REVIEWER: "Review", Role.EDITOR: "Editing", Role.ADMIN: "Administration"}
 
 
-def available(specs: list[PageSpec]) -> list[PageSpec]:
-    """The specs whose page file exists, first of each file and URL path only."""
+def checked(specs: list[PageSpec]) -> list[PageSpec]:
+    """The specs as given, once each page file is known to exist and no file or path repeats."""
     seen: set[str] = set()
-    found = []
     for spec in specs:
-        if (PAGES_DIR / spec.file).is_file() and not {spec.file, spec.url_path} & seen:
-            seen |= {spec.file, spec.url_path}
-            found.append(spec)
-    return found
+        path = PAGES_DIR / spec.file
+        if not path.is_file():
+            raise FileNotFoundError(f"page {spec.title!r} is registered but {path} does not exist")
+        repeated = sorted({spec.file, spec.url_path} & seen)
+        if repeated:
+            raise ValueError(f"page {spec.title!r} repeats {repeated[0]!r} of an earlier page")
+        seen |= {spec.file, spec.url_path}
+    return list(specs)
 
 
 def _page(spec: PageSpec, default: bool) -> st.Page:
@@ -90,7 +93,7 @@ def main() -> None:
 
 def _route() -> None:
     db = runtime.get_db()
-    pages = {spec: _page(spec, default=i == 0) for i, spec in enumerate(available(PAGES))}
+    pages = {spec: _page(spec, default=i == 0) for i, spec in enumerate(checked(PAGES))}
     navigation = st.navigation(list(pages.values()), position="hidden")
     auth.restore_session(db)  # a reload keeps the reviewer signed in (signed cookie)
     auth.write_cookie()

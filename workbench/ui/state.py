@@ -7,7 +7,6 @@ from typing import Any
 import streamlit as st
 
 USER = "wb_user"
-ARTICLE = "wb_article"
 SENTENCE = "wb_sentence"
 SIGNED_IN_AT = "wb_signed_in_at"
 SIGN_IN_NOTICE = "wb_sign_in_notice"

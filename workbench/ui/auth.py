@@ -8,6 +8,7 @@ import time
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from workbench import config
 from workbench.db.engine import Database
 from workbench.errors import AuthenticationError, WorkbenchError
 from workbench.keyfile import read_or_create
@@ -26,7 +27,7 @@ def sso_configured() -> bool:
 
 @st.cache_resource
 def _file_secret(url: str) -> bytes:
-    return read_or_create(sessions.key_file_for(url))
+    return read_or_create(config.session_key_file(url))
 
 
 def session_secret(db: Database) -> bytes:
@@ -74,7 +75,7 @@ def restore_session(db: Database) -> bool:
             secret=session_secret(db),
             token=token,
             now=now,
-            max_age=runtime.SESSION_LIFETIME_SECONDS,
+            max_age=config.SESSION_LIFETIME_SECONDS,
         )
     if restored is None:  # forged, expired, password reset or account deactivated
         state.put(state.COOKIE_REFUSED, token)
@@ -89,7 +90,7 @@ def restore_session(db: Database) -> bool:
 
 def cookie_script(token: str) -> str:
     """The script that stores ``token`` as the session cookie ("" deletes the cookie)."""
-    age = runtime.SESSION_LIFETIME_SECONDS if token else 0
+    age = config.SESSION_LIFETIME_SECONDS if token else 0
     cookie = f"{sessions.COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict"
     return (
         f"<script>document.cookie = {json.dumps(cookie)}"

@@ -10,10 +10,10 @@ from streamlit.delta_generator import DeltaGenerator
 
 from workbench import config
 from workbench.db.engine import Database
-from workbench.errors import AuthenticationError, WorkbenchError
+from workbench.errors import AuthenticationError
 from workbench.keyfile import read_or_create
 from workbench.services import sessions, users
-from workbench.ui import runtime, state
+from workbench.ui import feedback, runtime, state
 from workbench.ui.components.text import escape_markdown
 
 
@@ -144,12 +144,9 @@ def _first_admin_form(db: Database) -> users.Account | None:
     if password != repeat:
         st.error("The two passwords differ.")
         return None
-    try:
-        with db.write() as session:
-            return users.Account.of(users.create_first_admin(session, name=name, password=password))
-    except WorkbenchError as exc:
-        st.error(escape_markdown(str(exc)))
-        return None
+    with feedback.show_errors(), db.write() as session:
+        return users.Account.of(users.create_first_admin(session, name=name, password=password))
+    return None
 
 
 def _single_sign_on(db: Database) -> users.Account | None:
@@ -189,8 +186,6 @@ def _sign_in_form(db: Database) -> users.Account | None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return None
-    try:
+    with feedback.show_errors():
         return users.sign_in(db, name=name, password=password)
-    except WorkbenchError as exc:
-        st.error(escape_markdown(str(exc)))
-        return None
+    return None

@@ -33,7 +33,8 @@ CLICK_SCRIPT = """
 import time
 import streamlit as st
 from workbench.ui import state
-from workbench.ui.components import annotate_state as act
+from workbench.ui.components import annotate_callbacks as act
+from workbench.ui.components import annotate_state
 from workbench.ui.components.article_text import load_article
 from workbench.ui.components.workspace import workspace
 
@@ -42,9 +43,9 @@ state.put(state.USER, user)
 article = load_article(st.session_state["bench_article"])
 step = st.session_state.get("bench_step", 0)
 if step == 0:
-    act.load_labels(article.id, user.id)
+    annotate_state.load_labels(article.id, user.id)
 row = article.sentences[step % 50]
-act.select(article.id, row.index)  # selecting is its own click; not timed here
+annotate_state.select(article.id, row.index)  # selecting is its own click; not timed here
 label = ("verified", "unsourced", "disputed")[(step // 50) % 3]
 started = time.perf_counter()
 act.on_label(article.id, row.index, row.id, label)  # the button's callback: the save

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench import config
 from workbench.errors import WorkbenchError
 from workbench.keyfile import MIN_KEY_CHARS, read_or_create
 from workbench.services.export_workers import _bare_main
@@ -27,7 +28,7 @@ def _race_worker(folders: list[str], use_export: bool, start: Barrier, out: obje
         path = Path(folder) / ("pseudonym.key" if use_export else "session.key")
         start.wait()
         if use_export:
-            os.environ[export.KEY_FILE_ENV] = str(path)
+            os.environ[config.PSEUDONYM_KEY_FILE_ENV] = str(path)
             keys.append(export.pseudonym_key().decode())
         else:
             keys.append(read_or_create(path).decode())
@@ -38,9 +39,8 @@ def _race_worker(folders: list[str], use_export: bool, start: Barrier, out: obje
 def test_four_processes_making_a_key_at_once_all_read_the_same_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_export: bool
 ) -> None:
-    from workbench.services import export
 
-    monkeypatch.delenv(export.KEY_ENV, raising=False)
+    monkeypatch.delenv(config.PSEUDONYM_KEY_ENV, raising=False)
     folders = [str(tmp_path / f"trial{i:03d}" / "db") for i in range(TRIALS)]
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(PROCESSES, timeout=60)  # a worker that died fails the others

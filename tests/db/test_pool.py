@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import ROOT
 from workbench.cli import app
-from workbench.config import DATABASE_URL_ENV
-from workbench.db.engine import Database, PoolSettings, make_engine
+from workbench.config import DATABASE_URL_ENV, PoolSettings
+from workbench.db.engine import Database, make_engine
 from workbench.errors import DatabaseBusyError, InputError
 from workbench.ui.components.text import escape_markdown
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from workbench import config
 from workbench.cli import app
 from workbench.db.engine import Database
 from workbench.db.models import Article
@@ -98,7 +99,7 @@ def closed_port() -> int:
 
 @pytest.fixture(autouse=True)
 def _no_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(fetch.ALLOW_PRIVATE_ENV, raising=False)
+    monkeypatch.delenv(config.ALLOW_PRIVATE_FETCH_ENV, raising=False)
     _Handler.requests.clear()
 
 
@@ -164,7 +165,7 @@ def test_the_setting_or_the_policy_allows_loopback(
         "Talks resume after the ceasefire",
         f"http://127.1:{port}/plain",
     )
-    monkeypatch.setenv(fetch.ALLOW_PRIVATE_ENV, "1")
+    monkeypatch.setenv(config.ALLOW_PRIVATE_FETCH_ENV, "1")
     [draft] = fetch_url(f"{server}/plain")
     assert draft.body == PLAIN.decode()
 
@@ -277,7 +278,7 @@ def test_cli_allow_private_and_setting(
         0,
         "1 article(s) added, 0 already present, 0 error(s)\n",
     )
-    monkeypatch.setenv(fetch.ALLOW_PRIVATE_ENV, "1")
+    monkeypatch.setenv(config.ALLOW_PRIVATE_FETCH_ENV, "1")
     assert cli_ingest(database_url, url)[:2] == (
         0,
         "0 article(s) added, 1 already present, 0 error(s)\n",

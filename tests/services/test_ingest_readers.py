@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench import config
 from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
 from workbench.services import fetch, readers
@@ -263,7 +264,7 @@ class _QuietServer(ThreadingHTTPServer):
 @pytest.fixture(autouse=True)
 def _loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The test server is on loopback, which a fetch refuses unless the setting allows it."""
-    monkeypatch.setenv(fetch.ALLOW_PRIVATE_ENV, "1")
+    monkeypatch.setenv(config.ALLOW_PRIVATE_FETCH_ENV, "1")
 
 
 @pytest.fixture(scope="module")

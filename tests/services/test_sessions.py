@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench import config
 from workbench.db.engine import Database
 from workbench.keyfile import read_or_create
 from workbench.services import sessions
@@ -95,9 +96,9 @@ def test_key_file_is_created_once_and_private(tmp_path: Path) -> None:
 def test_key_file_lives_next_to_the_sqlite_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(sessions.KEY_FILE_ENV, raising=False)
+    monkeypatch.delenv(config.SESSION_KEY_FILE_ENV, raising=False)
     url = f"sqlite:///{tmp_path / 'data' / 'workbench.db'}"
-    assert sessions.key_file_for(url) == tmp_path / "data" / "session.key"
-    assert sessions.key_file_for("postgresql+psycopg://u@h/db") == Path("db") / "session.key"
-    monkeypatch.setenv(sessions.KEY_FILE_ENV, str(tmp_path / "elsewhere.key"))
-    assert sessions.key_file_for(url) == tmp_path / "elsewhere.key"
+    assert config.session_key_file(url) == tmp_path / "data" / "session.key"
+    assert config.session_key_file("postgresql+psycopg://u@h/db") == Path("db") / "session.key"
+    monkeypatch.setenv(config.SESSION_KEY_FILE_ENV, str(tmp_path / "elsewhere.key"))
+    assert config.session_key_file(url) == tmp_path / "elsewhere.key"

@@ -13,12 +13,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.exporters.labeled import B
+from workbench.config import EXPORTS_DIR_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
 from workbench.services import export
 from workbench.services.annotate import record_label
-from workbench.services.export import EXPORTS_ENV, ExportOptions
+from workbench.services.export import ExportOptions
 from workbench.ui.runtime import SignedIn
 
 
@@ -29,7 +30,7 @@ def open_page(
     tmp_path: Path,
 ) -> Callable[[SignedIn], AppTest]:
     """Factory: the export page signed in as the given account, exports under tmp_path."""
-    monkeypatch.setenv(EXPORTS_ENV, str(tmp_path / "exports"))
+    monkeypatch.setenv(EXPORTS_DIR_ENV, str(tmp_path / "exports"))
     monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "page-test")
     return partial(signed_in_page, "export.py")
 

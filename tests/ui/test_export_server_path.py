@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import insert, select
 from streamlit.testing.v1 import AppTest
 
+from workbench.config import EXPORTS_DIR_ENV
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, Article, Sentence
 from workbench.domain.labels import LABELS, Role
-from workbench.services.export import EXPORTS_ENV
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
@@ -72,7 +72,7 @@ def open_page(
     tmp_path: Path,
 ) -> Callable[[str, SignedIn], AppTest]:
     """Factory: run a page as an account, exports under tmp_path."""
-    monkeypatch.setenv(EXPORTS_ENV, str(tmp_path / "exports"))
+    monkeypatch.setenv(EXPORTS_DIR_ENV, str(tmp_path / "exports"))
     monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "rows-test")
     return signed_in_page
 

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import _pg_admin_url
 from tests.ui.row_counter import RowCounter, counted_rows
-from workbench.config import DATABASE_URL_ENV
+from workbench.config import DATABASE_URL_ENV, PSEUDONYM_KEY_ENV
 from workbench.db import claims as claim_queries
 from workbench.db import queries
 from workbench.db.engine import Database
@@ -34,7 +34,6 @@ from workbench.domain.labels import Label, Role
 from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.articles import prepare_article, store_prepared
 from workbench.services.assignments import assign_articles
-from workbench.services.export import KEY_ENV
 from workbench.services.users import create_user
 from workbench.ui.runtime import SignedIn
 
@@ -212,7 +211,8 @@ CASES: dict[str, Case] = {
 def run_case(case: Case, url: str, counter: RowCounter, monkeypatch: pytest.MonkeyPatch) -> int:
     """Rows returned by the case's measured run on the database at ``url``."""
     monkeypatch.setenv(DATABASE_URL_ENV, url)
-    monkeypatch.setenv(KEY_ENV, "rows-test")  # the export page names reviewers by pseudonym
+    # The export page names reviewers by pseudonym.
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, "rows-test")
     st.cache_resource.clear()
     st.cache_data.clear()
     db = Database.from_url(url)

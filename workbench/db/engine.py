@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,12 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from workbench.config import database_url
+from workbench.config import POOL_SIZE_ENV, PoolSettings, database_url
 from workbench.db.locks import FairLock
-from workbench.errors import DatabaseBusyError, InputError
+from workbench.errors import DatabaseBusyError
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "workbench_write"
-POOL_SIZE_ENV = "WORKBENCH_DB_POOL_SIZE"
-MAX_OVERFLOW_ENV = "WORKBENCH_DB_MAX_OVERFLOW"
-POOL_TIMEOUT_ENV = "WORKBENCH_DB_POOL_TIMEOUT"
 # PostgreSQL's SQLSTATE for "too many clients" / "too many connections for database|role";
 # a refused connection attempt carries only the server's message, not the code.
 TOO_MANY_CONNECTIONS = "53300"
@@ -36,49 +32,6 @@ _OUT_OF_CONNECTIONS = (
     "too many connections for",
     "remaining connection slots are reserved",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class PoolSettings:
-    """How many server connections one process holds at most, and how long a session waits."""
-
-    # 8 app processes at the defaults hold at most 80 connections, under PostgreSQL's default
-    # max_connections of 100.
-    size: int = 5
-    max_overflow: int = 5
-    timeout: float = 10.0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> PoolSettings:
-        """Settings from WORKBENCH_DB_POOL_SIZE / _MAX_OVERFLOW / _POOL_TIMEOUT, or InputError."""
-        values = os.environ if env is None else env
-        default = cls()
-        return cls(
-            size=int(_number(values, POOL_SIZE_ENV, default.size, minimum=1)),
-            max_overflow=int(_number(values, MAX_OVERFLOW_ENV, default.max_overflow, minimum=0)),
-            timeout=_number(values, POOL_TIMEOUT_ENV, default.timeout, minimum=0, whole=False),
-        )
-
-    @property
-    def connections(self) -> int:
-        """The most connections the pool opens."""
-        return self.size + self.max_overflow
-
-
-def _number(
-    env: Mapping[str, str], name: str, default: float, *, minimum: float, whole: bool = True
-) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw) if whole else float(raw)
-    except ValueError:
-        value = None
-    if value is None or not minimum <= value <= 10_000:
-        kind = "a whole number" if whole else "a number of seconds"
-        raise InputError(f"{name} must be {kind} from {minimum:g} to 10000, got {raw!r}")
-    return value
 
 
 def _normalise_url(url: str) -> str:

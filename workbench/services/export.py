@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 from sqlalchemy.orm import Session
 
-from workbench import keyfile
+from workbench import config, keyfile
 from workbench.db import export_preview, labels
 from workbench.db import export_queries as eq
 from workbench.db.engine import Database, sqlite_path
@@ -32,10 +32,6 @@ from workbench.exporters.records import ExportStats, Pseudonyms, Record
 from workbench.services.export_units import ArticleExporter, snapshot_session
 from workbench.services.export_workers import export_in_processes
 
-KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
-KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
-DEFAULT_KEY_FILE = Path("db") / "pseudonym.key"
-EXPORTS_ENV = "WORKBENCH_EXPORTS_DIR"
 ARTICLE_BATCH = 500
 # Below this many labels, starting worker processes costs more than they save.
 PARALLEL_FROM = 200_000
@@ -105,7 +101,7 @@ class ExportResult:
 
 def exports_dir() -> Path:
     """Where the app puts exports: $WORKBENCH_EXPORTS_DIR or ``exports/``."""
-    return Path(os.environ.get(EXPORTS_ENV) or "exports")
+    return config.exports_dir()
 
 
 def folder_name(options: ExportOptions) -> str:
@@ -120,10 +116,7 @@ def folder_name(options: ExportOptions) -> str:
 
 def pseudonym_key() -> bytes:
     """The secret behind reviewer pseudonyms: $WORKBENCH_PSEUDONYM_KEY or a key file (created)."""
-    explicit = os.environ.get(KEY_ENV)
-    if explicit:
-        return explicit.encode("utf-8")
-    return keyfile.read_or_create(Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE))
+    return config.pseudonym_key() or keyfile.read_or_create(config.pseudonym_key_file())
 
 
 def _slices(session: Session, settings: ExportSettings) -> list[list[str]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
-import os
 import socket
 import ssl
 import threading
@@ -21,26 +20,21 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from workbench.config import ALLOW_PRIVATE_FETCH_ENV, allow_private_fetch
 from workbench.errors import InputError
 
-ALLOW_PRIVATE_ENV = "WORKBENCH_ALLOW_PRIVATE_FETCH"
 FETCH_DEADLINE_S = 20.0
 MAX_PAGE_BYTES = 10_000_000
 MAX_REDIRECTS = 5
 USER_AGENT = "factcheck-workbench/0.1 (article ingest)"
 REFUSED = (
     "refused: the address is not a public internet address (loopback, private, link-local, "
-    f"multicast or reserved); --allow-private or {ALLOW_PRIVATE_ENV}=1 allows it"
+    f"multicast or reserved); --allow-private or {ALLOW_PRIVATE_FETCH_ENV}=1 allows it"
 )
 _REDIRECTS = (301, 302, 303, 307, 308)
 _READ_BYTES = 65_536
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def allow_private_from_env() -> bool:
-    """True when the environment allows fetching non-public addresses."""
-    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +47,7 @@ class FetchPolicy:
     @classmethod
     def from_env(cls, *, allow_private: bool = False) -> FetchPolicy:
         """The policy of ``allow_private`` or the environment's setting."""
-        return cls(allow_private=allow_private or allow_private_from_env())
+        return cls(allow_private=allow_private or allow_private_fetch())
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,30 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-from pathlib import Path
 
-from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from workbench.db.models import User
 from workbench.services.users import Account
 
 COOKIE_NAME = "wb_session"
-KEY_FILE_ENV = "WORKBENCH_SESSION_KEY_FILE"
-KEY_FILE_NAME = "session.key"
-DEFAULT_KEY_DIR = Path("db")
-
-
-def key_file_for(url: str | URL) -> Path:
-    """Where the session secret lives: $WORKBENCH_SESSION_KEY_FILE, else next to the database."""
-    explicit = os.environ.get(KEY_FILE_ENV)
-    if explicit:
-        return Path(explicit)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return Path(str(parsed.database)).parent / KEY_FILE_NAME
-    return DEFAULT_KEY_DIR / KEY_FILE_NAME
 
 
 def password_stamp(password_hash: str | None) -> str:

@@ -8,11 +8,12 @@ import time
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from workbench import config
 from workbench.db.engine import Database
-from workbench.errors import AuthenticationError, WorkbenchError
+from workbench.errors import AuthenticationError
 from workbench.keyfile import read_or_create
 from workbench.services import sessions, users
-from workbench.ui import runtime, state
+from workbench.ui import feedback, runtime, state
 from workbench.ui.components.text import escape_markdown
 
 
@@ -26,7 +27,7 @@ def sso_configured() -> bool:
 
 @st.cache_resource
 def _file_secret(url: str) -> bytes:
-    return read_or_create(sessions.key_file_for(url))
+    return read_or_create(config.session_key_file(url))
 
 
 def session_secret(db: Database) -> bytes:
@@ -74,7 +75,7 @@ def restore_session(db: Database) -> bool:
             secret=session_secret(db),
             token=token,
             now=now,
-            max_age=runtime.SESSION_LIFETIME_SECONDS,
+            max_age=config.SESSION_LIFETIME_SECONDS,
         )
     if restored is None:  # forged, expired, password reset or account deactivated
         state.put(state.COOKIE_REFUSED, token)
@@ -89,7 +90,7 @@ def restore_session(db: Database) -> bool:
 
 def cookie_script(token: str) -> str:
     """The script that stores ``token`` as the session cookie ("" deletes the cookie)."""
-    age = runtime.SESSION_LIFETIME_SECONDS if token else 0
+    age = config.SESSION_LIFETIME_SECONDS if token else 0
     cookie = f"{sessions.COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict"
     return (
         f"<script>document.cookie = {json.dumps(cookie)}"
@@ -143,12 +144,9 @@ def _first_admin_form(db: Database) -> users.Account | None:
     if password != repeat:
         st.error("The two passwords differ.")
         return None
-    try:
-        with db.write() as session:
-            return users.Account.of(users.create_first_admin(session, name=name, password=password))
-    except WorkbenchError as exc:
-        st.error(escape_markdown(str(exc)))
-        return None
+    with feedback.show_errors(), db.write() as session:
+        return users.Account.of(users.create_first_admin(session, name=name, password=password))
+    return None
 
 
 def _single_sign_on(db: Database) -> users.Account | None:
@@ -188,8 +186,6 @@ def _sign_in_form(db: Database) -> users.Account | None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return None
-    try:
+    with feedback.show_errors():
         return users.sign_in(db, name=name, password=password)
-    except WorkbenchError as exc:
-        st.error(escape_markdown(str(exc)))
-        return None
+    return None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from workbench import config
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
 from workbench.services.users import live_account
@@ -32,7 +33,7 @@ def get_db() -> Database:
     return database
 
 
-SESSION_LIFETIME_SECONDS = 8 * 60 * 60
+SESSION_LIFETIME_SECONDS = config.SESSION_LIFETIME_SECONDS  # ui/server.py reads it here
 ACCOUNT_RECHECK_SECONDS = 60
 
 
@@ -56,7 +57,7 @@ def current_user() -> SignedIn | None:
     signed_in_at = state.get(state.SIGNED_IN_AT)
     if not isinstance(signed_in_at, int | float):
         state.put(state.SIGNED_IN_AT, now)
-    elif now - signed_in_at > SESSION_LIFETIME_SECONDS:
+    elif now - signed_in_at > config.SESSION_LIFETIME_SECONDS:
         _end_session("Your session has expired; please sign in again.")
         return None
     checked = state.get(state.ACCOUNT_CHECKED_AT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.db import article_list
-from workbench.ui import runtime
+from workbench.ui import runtime, state
 
 SEARCH_HELP = "Part of the id, title, outlet or text; the first 50 matches are listed."
 
@@ -21,7 +21,7 @@ def matches(key: str, *, initial: str | None = None) -> dict[str, str]:
     """A search box and its at most 50 matches (id -> label); ``initial`` leads while blank."""
     needle = st.text_input(
         "Find an article",
-        key=f"{key}_search",
+        key=state.search_key(key),
         placeholder="id, title, outlet or text",
         help=SEARCH_HELP,
     ).strip()[:200]
@@ -37,7 +37,7 @@ def pick_article(key: str, *, initial: str | None = None) -> str | None:
     """One article chosen by search; ``initial`` (e.g. from the URL) is preselected if it exists."""
     found = matches(key, initial=initial)
     if not found:
-        searched = str(st.session_state.get(f"{key}_search") or "").strip()
+        searched = str(state.get(state.search_key(key)) or "").strip()
         st.info("No article matches the search." if searched else "No articles yet.")
         return None
     ids = list(found)

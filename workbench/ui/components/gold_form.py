@@ -13,7 +13,7 @@ from workbench.db.labels import GoldState
 from workbench.domain.labels import LABELS, STANCES, Evidence, parse_evidence
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.adjudicate import adjudicate
-from workbench.ui import runtime, state
+from workbench.ui import feedback, runtime, state
 from workbench.ui.components.text import escape_markdown
 
 NEW_FIELDS = ("url", "quote", "stance", "note")
@@ -26,20 +26,6 @@ def gold_key(sentence_id: int, field: str) -> str:
 
 def _keep_key(sentence_id: int, position: int) -> str:
     return gold_key(sentence_id, f"keep{position}")
-
-
-def notify(kind: str, message: str) -> None:
-    """Leave a message (success, warning or error) for the page's next render."""
-    state.put(state.ADJUDICATE_NOTICE, (kind, message))
-
-
-def show_notice() -> None:
-    """Show and forget the message the last save left."""
-    notice = state.get(state.ADJUDICATE_NOTICE)
-    state.drop(state.ADJUDICATE_NOTICE)
-    if isinstance(notice, tuple):
-        kind, message = notice
-        {"success": st.success, "warning": st.warning}.get(kind, st.error)(message)
 
 
 def seen_versions() -> dict[int, int | None]:
@@ -90,7 +76,9 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
     """Callback of Save: store the gold label, or say why nothing was stored."""
     user = runtime.current_user()
     if user is None:
-        notify("error", "Your session has ended; please sign in again.")
+        feedback.leave(
+            state.ADJUDICATE_NOTICE, "error", "Your session has ended; please sign in again."
+        )
         return
     seen = seen_versions()
     label = str(st.session_state.get(gold_key(sentence_id, "label")))
@@ -118,14 +106,15 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
             f"Someone else adjudicated this sentence meanwhile ({who}); nothing was "
             "overwritten. Review their label, then save again to replace it."
         )
-        notify("warning", escape_markdown(message))
+        feedback.leave(state.ADJUDICATE_NOTICE, "warning", message)
     except WorkbenchError as exc:
-        notify("error", escape_markdown(f"Gold label not saved: {exc}"))
+        feedback.leave(state.ADJUDICATE_NOTICE, "error", f"Gold label not saved: {exc}")
     else:
         seen[sentence_id] = version
         state.drop(_retry_key(sentence_id))
         _clear(sentence_id, gold)
-        notify("success", f"Gold label saved: {label} (version {version}).")
+        message = f"Gold label saved: {label} (version {version})."
+        feedback.leave(state.ADJUDICATE_NOTICE, "success", message, escape=False)
 
 
 def _existing_evidence(sentence_id: int, gold: GoldState) -> None:

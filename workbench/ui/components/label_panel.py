@@ -9,8 +9,8 @@ import streamlit as st
 
 from workbench.domain.labels import STANCES, Label
 from workbench.services.labeling import LabelState
-from workbench.ui import state
-from workbench.ui.components import annotate_state as act
+from workbench.ui import feedback, state
+from workbench.ui.components import annotate_callbacks as act
 from workbench.ui.components.article_text import ArticleText, SentenceRow
 from workbench.ui.components.text import escape_markdown
 
@@ -31,19 +31,6 @@ STANCE_COLOURS: dict[str, Literal["green", "red", "gray"]] = {
     "refutes": "red",
     "context": "gray",
 }
-
-
-def _notice() -> None:
-    notice = state.take(state.NOTICE)
-    if not isinstance(notice, tuple):
-        return
-    kind, message = notice
-    if kind == "error":
-        st.error(escape_markdown(message), icon=":material/error:")  # may quote user input
-    elif kind == "info":
-        st.info(message)
-    else:
-        st.caption(f":material/cloud_done: {escape_markdown(message)}")
 
 
 # (key, label, icon, shortcut, step, only unlabeled sentences, help)
@@ -128,7 +115,7 @@ def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) ->
 
 
 def _evidence_form(article: ArticleText, row: SentenceRow) -> None:
-    key = act.evidence_key
+    key = state.evidence_key
     with st.form(f"wb_evidence_{row.id}", border=True):
         st.text_input("Source URL (http or https)", key=key(row.id, "url"), placeholder="https://")
         st.text_area("Quote (the exact passage)", key=key(row.id, "quote"), height=80)
@@ -157,16 +144,15 @@ def label_panel(article: ArticleText, row: SentenceRow, saved: LabelState | None
         st.text(row.text)
     _verdict_buttons(article, row, saved)
     _navigation(article)
-    _notice()
+    feedback.show(state.NOTICE)
     if saved is not None:
         problem = saved.evidence_problem()
         if problem is not None:
             needs = {Label.VERIFIED: "supporting", Label.DISPUTED: "refuting"}.get(saved.label)
             title = f"Needs {needs} evidence" if needs else "Evidence does not fit this label"
             st.warning(f"{title}: {problem}.", icon=":material/warning:")
-    nk = act.note_key(row.id)
-    if nk not in st.session_state:
-        st.session_state[nk] = saved.note if saved is not None else ""
+    nk = state.note_key(row.id)
+    state.put_default(nk, saved.note if saved is not None else "")
     st.text_area(
         "Note",
         key=nk,

@@ -6,7 +6,6 @@ import streamlit as st
 
 from workbench.db.adjudication_queue import QueueKey
 from workbench.db.engine import Database
-from workbench.errors import WorkbenchError
 from workbench.services.adjudicate import (
     BULK_LIMIT,
     QueueItem,
@@ -16,8 +15,7 @@ from workbench.services.adjudicate import (
     parse_pair,
     unanimous_remaining,
 )
-from workbench.ui import state
-from workbench.ui.components.text import escape_markdown
+from workbench.ui import feedback, state
 
 ANY_PAIR = "any"
 
@@ -29,17 +27,14 @@ def bulk_accept_panel(db: Database, editor_id: int) -> None:
         st.caption(f"Each click accepts at most {BULK_LIMIT:,} sentences.")
         if not st.button("Accept unanimous labels as gold", key=state.ADJUDICATE_BULK):
             return
-        try:
+        with feedback.show_errors():
             with db.write() as session:
                 accepted = bulk_accept_unanimous(
                     session, editor_id=editor_id, min_reviewers=int(least)
                 )
                 left = unanimous_remaining(session, editor_id=editor_id, min_reviewers=int(least))
-        except WorkbenchError as exc:
-            st.error(escape_markdown(str(exc)))
-            return
-        more = f" {left:,} more remain: click again to accept the next ones." if left else ""
-        st.success(f"{accepted:,} unanimous sentence(s) accepted as gold.{more}")
+            more = f" {left:,} more remain: click again to accept the next ones." if left else ""
+            st.success(f"{accepted:,} unanimous sentence(s) accepted as gold.{more}")
 
 
 def _restart() -> None:

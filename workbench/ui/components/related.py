@@ -8,6 +8,7 @@ from workbench.db.engine import Database
 from workbench.domain.labels import Label, Role
 from workbench.errors import WorkbenchError
 from workbench.services import claims
+from workbench.ui import feedback, state
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
@@ -20,10 +21,10 @@ def _cite(db: Database, user: SignedIn, article_id: str, index: int, ref: str) -
                 session, user_id=user.id, article_id=article_id, index=index, ref=ref
             )
     except WorkbenchError as exc:
-        st.session_state["wb_related_notice"] = ("error", str(exc))
+        feedback.leave(state.RELATED_NOTICE, "error", str(exc))
         return
     message = f"cited {ref} as evidence" if added else f"{ref} is already cited"
-    st.session_state["wb_related_notice"] = ("success", message)
+    feedback.leave(state.RELATED_NOTICE, "success", message)
 
 
 def _cite_help(label: str | None, cited: bool) -> str | None:
@@ -38,18 +39,14 @@ def _cite_help(label: str | None, cited: bool) -> str | None:
 
 def render_related(db: Database, user: SignedIn, article_id: str, sentence_index: int) -> None:
     """The linked sentences of other articles, conflicts marked, each with a cite button."""
-    try:
-        with db.read() as session:
-            panel = claims.related_panel(
-                session, user_id=user.id, article_id=article_id, index=sentence_index
-            )
-    except WorkbenchError as exc:
-        st.error(str(exc))
+    panel: claims.RelatedPanel | None = None
+    with feedback.show_errors(), db.read() as session:
+        panel = claims.related_panel(
+            session, user_id=user.id, article_id=article_id, index=sentence_index
+        )
+    if panel is None:
         return
-    notice = st.session_state.pop("wb_related_notice", None)
-    if notice is not None:
-        kind, message = notice
-        (st.success if kind == "success" else st.error)(escape_markdown(message))
+    feedback.show(state.RELATED_NOTICE)
     st.markdown("**Also reported in**")
     if not panel.related:
         st.caption("No other article reports this sentence's claim.")
@@ -112,12 +109,9 @@ def render_scorer_status(db: Database, user: SignedIn | None = None) -> None:
         disabled=not ready,
         help=None if ready else "Needs more adjudicated sentences (both claims and not_a_claim).",
     ):
-        try:
+        with feedback.show_errors():
             report = claims.retrain_scorer(db, actor_id=user.id)
-        except WorkbenchError as exc:
-            st.error(escape_markdown(str(exc)))
-            return
-        st.success(
-            f"Trained on {report.trained_on} labels (cross-validated F1 "
-            f"{report.metrics['cv_f1']}); rescored {report.rescored} sentences."
-        )
+            st.success(
+                f"Trained on {report.trained_on} labels (cross-validated F1 "
+                f"{report.metrics['cv_f1']}); rescored {report.rescored} sentences."
+            )

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from workbench.domain.labels import Label
+from workbench.ui import state
 from workbench.ui.components.article_text import ArticleText
 from workbench.ui.server import script_url, text_url
 
@@ -83,6 +84,6 @@ def sentence_text(
 
 def selected_index(key: str) -> int | None:
     """The sentence index the last click in the text component reported, if any."""
-    result = st.session_state.get(key)
+    result = state.get(key)
     value = result.get("select") if isinstance(result, Mapping) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None

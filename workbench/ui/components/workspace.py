@@ -7,8 +7,8 @@ from functools import partial
 import streamlit as st
 
 from workbench.services import labeling
-from workbench.ui import runtime
-from workbench.ui.components import annotate_state as act
+from workbench.ui import runtime, state
+from workbench.ui.components import annotate_callbacks, annotate_state
 from workbench.ui.components.article_text import ArticleText
 from workbench.ui.components.label_panel import label_panel
 from workbench.ui.components.related import render_related
@@ -18,8 +18,8 @@ from workbench.ui.components.sentence_text import sentence_text
 @st.fragment
 def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
     """Text highlights and the selected sentence's panel; a click reruns only this."""
-    labels = act.labels_of(article.id, user.id)
-    index = act.selected_of(article)
+    labels = annotate_state.labels_of(article.id, user.id)
+    index = annotate_state.selected_of(article)
     row = article.sentences[index]
     text_col, panel_col = st.columns([3, 2], gap="large")
     with text_col:
@@ -30,8 +30,8 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
                 article,
                 labels,
                 index,
-                key=act.text_key(article.id),
-                on_select=partial(act.on_select, article.id),
+                key=state.text_key(article.id),
+                on_select=partial(annotate_callbacks.on_select, article.id),
             )
     with panel_col:
         db = runtime.get_db()

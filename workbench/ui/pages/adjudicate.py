@@ -6,10 +6,9 @@ import streamlit as st
 
 from workbench.db import labels
 from workbench.domain.labels import Role
-from workbench.errors import WorkbenchError
 from workbench.services.adjudicate import PAGE_SIZE, queue_entry, queue_page
-from workbench.ui import runtime, state
-from workbench.ui.components.gold_form import gold_form, seen_versions, show_notice
+from workbench.ui import feedback, runtime, state
+from workbench.ui.components.gold_form import gold_form, seen_versions
 from workbench.ui.components.queue_controls import (
     bulk_accept_panel,
     current_after,
@@ -27,26 +26,22 @@ st.title("Adjudicate", anchor=False)
 bulk_accept_panel(db, editor.id)
 include_done, article_id, pair = queue_filters()
 selected = state.get(state.ADJUDICATE_SENTENCE)
-try:
-    with db.read() as session:
-        page = queue_page(
-            session,
-            editor_id=editor.id,
-            include_adjudicated=include_done,
-            article_id=article_id,
-            pair=pair,
-            after=current_after(),
-            limit=PAGE_SIZE,
-        )
-        # The open sentence stays listed after it is settled (by this editor or meanwhile).
-        kept = (
-            None
-            if selected is None
-            else queue_entry(session, editor_id=editor.id, sentence_id=int(selected))
-        )
-except WorkbenchError as exc:
-    st.error(escape_markdown(str(exc)))
-    st.stop()
+with feedback.show_errors(stop=True), db.read() as session:
+    page = queue_page(
+        session,
+        editor_id=editor.id,
+        include_adjudicated=include_done,
+        article_id=article_id,
+        pair=pair,
+        after=current_after(),
+        limit=PAGE_SIZE,
+    )
+    # The open sentence stays listed after it is settled (by this editor or meanwhile).
+    kept = (
+        None
+        if selected is None
+        else queue_entry(session, editor_id=editor.id, sentence_id=int(selected))
+    )
 queue = {item.sentence_id: item for item in page_items(page, kept)}
 if not queue:
     st.info("No disagreements to settle: no sentence has two reviewers with different labels.")
@@ -89,5 +84,5 @@ if gold is not None:
         )
     )
 gold_form(item.sentence_id, gold)
-show_notice()
+feedback.show(state.ADJUDICATE_NOTICE)
 page_nav(page)

@@ -6,12 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from workbench.domain.labels import Role
-from workbench.errors import WorkbenchError
 from workbench.services import assignments, users
-from workbench.ui import runtime, state
+from workbench.ui import feedback, runtime, state
 from workbench.ui.components import paging
 from workbench.ui.components.article_picker import matches
-from workbench.ui.components.text import escape_markdown
 
 PAGE_SIZE = 50
 PICK_LIMIT = 50
@@ -19,30 +17,25 @@ PICK_LIMIT = 50
 admin = runtime.require_role(Role.ADMIN)
 db = runtime.get_db()
 st.title("Assignments", anchor=False)
-if notice := state.take(state.ADMIN_NOTICE):
-    st.success(escape_markdown(str(notice)))
+feedback.show(state.ADMIN_NOTICE)
 
 articles = matches(state.ASSIGN_ARTICLES)  # the search box stays outside the form
 needle = st.text_input("Find reviewers", key=state.ASSIGN_REVIEWERS, placeholder="part of a name")
-try:
-    with db.read() as session:
-        current = assignments.assignment_page(
-            session,
-            actor_id=admin.id,
-            limit=PAGE_SIZE,
-            offset=paging.offset_of(state.ASSIGN_PAGE, PAGE_SIZE),
-        )
-        accounts = users.account_page(
-            session, actor_id=admin.id, needle=needle, active_only=True, limit=PICK_LIMIT
-        ).accounts
-except WorkbenchError as exc:
-    st.error(escape_markdown(str(exc)))
-    st.stop()
+with feedback.show_errors(stop=True), db.read() as session:
+    current = assignments.assignment_page(
+        session,
+        actor_id=admin.id,
+        limit=PAGE_SIZE,
+        offset=paging.offset_of(state.ASSIGN_PAGE, PAGE_SIZE),
+    )
+    accounts = users.account_page(
+        session, actor_id=admin.id, needle=needle, active_only=True, limit=PICK_LIMIT
+    ).accounts
 
 
 def done(message: str) -> None:
     """Remember the outcome and rerun, so the table below shows the change."""
-    state.put(state.ADMIN_NOTICE, message)
+    feedback.leave(state.ADMIN_NOTICE, "success", message)
     st.rerun()
 
 
@@ -55,14 +48,11 @@ with st.form("assign"):
     )
     reviewers = st.multiselect("Reviewers", [a.name for a in accounts])
     if st.form_submit_button("Assign", type="primary"):
-        try:
+        with feedback.show_errors():
             with db.write() as session:
                 report = assignments.admin_assign(
                     session, actor_id=admin.id, article_ids=chosen, user_names=reviewers
                 )
-        except WorkbenchError as exc:
-            st.error(escape_markdown(str(exc)))
-        else:
             outcome = (
                 f"{len(report.added)} assignment(s) added, {len(report.already)} already present."
             )
@@ -92,12 +82,9 @@ remove = st.selectbox(
     "Remove an assignment", pairs, format_func=lambda pair: f"{pair[1]}: {pair[0]}"
 )
 if st.button("Remove", key="wb_unassign") and remove is not None:
-    try:
+    with feedback.show_errors():
         with db.write() as session:
             assignments.admin_unassign(
                 session, actor_id=admin.id, article_id=remove[0], user_name=remove[1]
             )
-    except WorkbenchError as exc:
-        st.error(escape_markdown(str(exc)))
-    else:
         done(f"Removed {remove[0]} from {remove[1]}'s queue.")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.domain.labels import Role
-from workbench.errors import WorkbenchError
 from workbench.services.uploads import upload_articles
-from workbench.ui import runtime
+from workbench.ui import feedback, runtime
 from workbench.ui.components.text import escape_markdown
 
 admin = runtime.require_role(Role.ADMIN)
@@ -28,13 +27,10 @@ if submitted:
     if not files:
         st.error("Choose at least one file to upload.")
         st.stop()
-    try:
+    with feedback.show_errors(stop=True):
         results = upload_articles(
             db, actor_id=admin.id, files=[(f.name, f.getvalue()) for f in files]
         )
-    except WorkbenchError as exc:
-        st.error(escape_markdown(str(exc)))
-        st.stop()
     added = [article for _, report in results for article in report.added]
     duplicates = sum(len(report.duplicates) for _, report in results)
     errors = [error for _, report in results for error in report.errors]

@@ -8,34 +8,28 @@ import streamlit as st
 from workbench.domain.labels import Role
 from workbench.errors import WorkbenchError
 from workbench.services import users
-from workbench.ui import runtime, state
+from workbench.ui import feedback, runtime, state
 from workbench.ui.components import paging
-from workbench.ui.components.text import escape_markdown
 
 PAGE_SIZE = 50
 
 admin = runtime.require_role(Role.ADMIN)
 db = runtime.get_db()
 st.title("Users", anchor=False)
-if notice := state.take(state.ADMIN_NOTICE):
-    st.success(escape_markdown(str(notice)))
+feedback.show(state.ADMIN_NOTICE)
 
 needle = st.text_input(
     "Find accounts", key=state.USERS_SEARCH, placeholder="part of a name", max_chars=100
 ).strip()
 page_key = f"{state.USERS_PAGE}:{needle}"  # a new search starts on its first page
-try:
-    with db.read() as session:
-        found = users.account_page(
-            session,
-            actor_id=admin.id,
-            needle=needle,
-            limit=PAGE_SIZE,
-            offset=paging.offset_of(page_key, PAGE_SIZE),
-        )
-except WorkbenchError as exc:
-    st.error(escape_markdown(str(exc)))
-    st.stop()
+with feedback.show_errors(stop=True), db.read() as session:
+    found = users.account_page(
+        session,
+        actor_id=admin.id,
+        needle=needle,
+        limit=PAGE_SIZE,
+        offset=paging.offset_of(page_key, PAGE_SIZE),
+    )
 accounts = found.accounts
 paging.page_box(page_key, total=found.total, size=PAGE_SIZE, noun="accounts")
 st.dataframe(
@@ -67,7 +61,7 @@ with create_tab, st.form("create_account", clear_on_submit=True):
     password = st.text_input("Password", type="password")
     repeat = st.text_input("Repeat password", type="password")
     if st.form_submit_button("Create account", type="primary"):
-        try:
+        with feedback.show_errors():
             if password != repeat:
                 raise WorkbenchError("The two passwords differ.")
             with db.write() as session:
@@ -79,9 +73,6 @@ with create_tab, st.form("create_account", clear_on_submit=True):
                     password=password,
                     email=email or None,
                 )
-        except WorkbenchError as exc:
-            st.error(escape_markdown(str(exc)))
-        else:
             outcome = f"Created {made.role.value} account {made.name!r}."
 
 with reset_tab, st.form("reset_password", clear_on_submit=True):
@@ -89,16 +80,13 @@ with reset_tab, st.form("reset_password", clear_on_submit=True):
     password = st.text_input("New password", type="password")
     repeat = st.text_input("Repeat new password", type="password")
     if st.form_submit_button("Reset password", type="primary"):
-        try:
+        with feedback.show_errors():
             if password != repeat:
                 raise WorkbenchError("The two passwords differ.")
             with db.write() as session:
                 changed = users.admin_set_password(
                     session, actor_id=admin.id, name=str(target), password=password
                 )
-        except WorkbenchError as exc:
-            st.error(escape_markdown(str(exc)))
-        else:
             outcome = f"Password of {changed.name!r} reset; any lock-out is lifted."
 
 with active_tab:
@@ -107,17 +95,14 @@ with active_tab:
     left, right = st.columns(2)
     for column, active, label in ((left, False, "Deactivate"), (right, True, "Reactivate")):
         if column.button(label, key=f"wb_set_active_{active}", width="stretch"):
-            try:
+            with feedback.show_errors():
                 with db.write() as session:
                     account = users.admin_set_active(
                         session, actor_id=admin.id, name=str(target), active=active
                     )
-            except WorkbenchError as exc:
-                st.error(escape_markdown(str(exc)))
-            else:
                 state_word = "active" if account.active else "deactivated"
                 outcome = f"{account.name!r} is now {state_word}."
 
 if outcome is not None:
-    state.put(state.ADMIN_NOTICE, outcome)
+    feedback.leave(state.ADMIN_NOTICE, "success", outcome)
     st.rerun()

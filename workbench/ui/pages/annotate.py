@@ -6,7 +6,7 @@ import streamlit as st
 
 from workbench.domain.labels import Role
 from workbench.ui import runtime
-from workbench.ui.components import annotate_state as act
+from workbench.ui.components.annotate_state import load_labels
 from workbench.ui.components.article_text import load_article
 from workbench.ui.components.related import render_scorer_status
 from workbench.ui.components.text import escape_markdown
@@ -31,5 +31,5 @@ st.subheader(escape_markdown(article.title or article.id), anchor=False)
 byline = [part for part in (article.outlet, article.author, article.published) if part]
 st.caption(escape_markdown(" · ".join(byline + [article.id])))
 render_scorer_status(runtime.get_db(), user)
-act.load_labels(article.id, user.id)  # a full run (open or reload) reads the database afresh
+load_labels(article.id, user.id)  # a full run (open or reload) reads the database afresh
 workspace(article, user)

@@ -10,13 +10,10 @@ import streamlit as st
 
 from workbench.domain.gold import Policy
 from workbench.domain.labels import Role
-from workbench.errors import WorkbenchError
 from workbench.exporters import FORMATS
 from workbench.services import export as service
-from workbench.ui import runtime, state
+from workbench.ui import feedback, runtime, state
 from workbench.ui.components.text import escape_markdown
-
-LAST_EXPORT = "wb_export_last"
 
 runtime.require_role(Role.EDITOR)
 db = runtime.get_db()
@@ -57,11 +54,8 @@ options = service.ExportOptions(
 )
 
 key = db.engine.url.render_as_string(hide_password=True)
-try:
+with feedback.show_errors(stop=True):
     preview = _preview(key, service.preview_key(db), options)
-except WorkbenchError as exc:
-    st.error(escape_markdown(str(exc)))
-    st.stop()
 counts = preview["counts"]
 for column, (name, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(name.capitalize(), f"{value:,}")
@@ -83,15 +77,11 @@ if agreement["mean_observed_agreement"] is not None:
 
 if st.button("Export", type="primary", icon=":material/download:", key="wb_export_run"):
     target = service.exports_dir() / service.folder_name(options)
-    try:
-        with st.spinner("Exporting…"):
-            result = service.export_dataset(db, out=target, options=options)
-    except (WorkbenchError, OSError) as exc:
-        st.error(escape_markdown(str(exc)))
-        st.stop()
-    state.put(LAST_EXPORT, (options, str(result.folder)))
+    with feedback.show_errors(stop=True, also=(OSError,)), st.spinner("Exporting…"):
+        result = service.export_dataset(db, out=target, options=options)
+    state.put(state.EXPORT_LAST, (options, str(result.folder)))
 
-last = state.get(LAST_EXPORT)
+last = state.get(state.EXPORT_LAST)
 if last is not None and last[0] == options:
     folder = Path(last[1])
     # The folder's name only: the server's paths are nobody's business in the browser.

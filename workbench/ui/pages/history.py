@@ -7,12 +7,10 @@ import streamlit as st
 
 from workbench.db import queries
 from workbench.domain.labels import Role
-from workbench.errors import WorkbenchError
 from workbench.services.history import KINDS, changed_sentences, label_history_page
-from workbench.ui import runtime, state
+from workbench.ui import feedback, runtime, state
 from workbench.ui.components import paging
 from workbench.ui.components.article_picker import pick_article
-from workbench.ui.components.text import escape_markdown
 
 PAGE_SIZE = 50
 ALL_KINDS = "every kind"
@@ -25,14 +23,10 @@ params = st.query_params
 article_id = pick_article(state.HISTORY_ARTICLE, initial=params.get("article"))
 if article_id is None:
     st.stop()
-try:
-    with db.read() as session:
-        article = queries.get_article(session, article_id=article_id)
-        sentences = {s.index: s.text for s in article.sentences} if article else {}
-        changed = changed_sentences(session, actor_id=editor.id, article_id=article_id)
-except WorkbenchError as exc:
-    st.error(escape_markdown(str(exc)))
-    st.stop()
+with feedback.show_errors(stop=True), db.read() as session:
+    article = queries.get_article(session, article_id=article_id)
+    sentences = {s.index: s.text for s in article.sentences} if article else {}
+    changed = changed_sentences(session, actor_id=editor.id, article_id=article_id)
 if not sentences:
     st.info("This article has no sentences.")
     st.stop()
@@ -56,20 +50,16 @@ kind = st.radio("Kind", [ALL_KINDS, *KINDS.values()], horizontal=True, key=state
 page_key = f"{state.HISTORY_PAGE}:{article_id}:{index}:{kind}"  # a new choice starts on page 1
 
 
-try:
-    with db.read() as session:
-        found = label_history_page(
-            session,
-            actor_id=editor.id,
-            article_id=article_id,
-            index=int(index),
-            kind=None if kind == ALL_KINDS else str(kind),
-            limit=PAGE_SIZE,
-            offset=paging.offset_of(page_key, PAGE_SIZE),
-        )
-except WorkbenchError as exc:
-    st.error(escape_markdown(str(exc)))
-    st.stop()
+with feedback.show_errors(stop=True), db.read() as session:
+    found = label_history_page(
+        session,
+        actor_id=editor.id,
+        article_id=article_id,
+        index=int(index),
+        kind=None if kind == ALL_KINDS else str(kind),
+        limit=PAGE_SIZE,
+        offset=paging.offset_of(page_key, PAGE_SIZE),
+    )
 
 if not found.total:
     st.info("Nobody has labeled this sentence yet." if kind == ALL_KINDS else "No such change.")

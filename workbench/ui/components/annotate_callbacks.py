@@ -1,0 +1,146 @@
+"""Callbacks of the annotate view's widgets: select, label, note, evidence, clear, step.
+
+Callbacks run before the fragment re-renders, so what the reviewer sees after a click already
+includes the save. Each save is one ``db.write()`` transaction through the labeling service;
+what happened is left as a one-time notice for the panel (``state.NOTICE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from workbench.domain.labels import Label, parse_evidence
+from workbench.errors import WorkbenchError
+from workbench.services import annotate, labeling
+from workbench.ui import feedback, runtime, state
+from workbench.ui.components.annotate_state import (
+    claims_first,
+    labels_of,
+    select,
+    selected_of,
+    signed_in_id,
+    unlabeled_neighbour,
+)
+from workbench.ui.components.article_text import ArticleText
+from workbench.ui.components.sentence_text import selected_index
+
+
+def _error(message: str) -> None:
+    feedback.leave(state.NOTICE, "error", message, icon=":material/error:")
+
+
+def _run(
+    action: Callable[[Session, int], labeling.LabelState], article_id: str, index: int
+) -> bool:
+    """Run one save in a write transaction; keep the session's label map in step."""
+    try:
+        user_id = signed_in_id()
+        with runtime.get_db().write() as session:
+            saved = action(session, user_id)
+    except WorkbenchError as exc:
+        _error(str(exc))
+        return False
+    labels_of(article_id, user_id)[index] = saved.label.value
+    return True
+
+
+def on_select(article_id: str) -> None:
+    """Callback of the text component: select the clicked sentence."""
+    index = selected_index(state.text_key(article_id))
+    if index is not None:
+        select(article_id, index)
+
+
+def on_label(article_id: str, index: int, sentence_id: int, label: str) -> None:
+    """Callback of a label button: save the verdict together with the note being typed."""
+    note = state.get(state.note_key(sentence_id))
+
+    def action(session: Session, user_id: int) -> labeling.LabelState:
+        return labeling.set_verdict(
+            session,
+            user_id=user_id,
+            sentence_id=sentence_id,
+            label=label,
+            note=note if isinstance(note, str) else None,
+        )
+
+    if _run(action, article_id, index):
+        feedback.leave(state.NOTICE, "saved", f"Saved: {Label(label).value.replace('_', ' ')}")
+
+
+def on_note(article_id: str, index: int, sentence_id: int) -> None:
+    """Callback of the note field: save it when the sentence already has a label."""
+    if index not in labels_of(article_id, signed_in_id()):
+        return  # kept in the field; saved together with the label
+    note = str(state.get(state.note_key(sentence_id)) or "")
+
+    def action(session: Session, user_id: int) -> labeling.LabelState:
+        return labeling.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
+
+    if _run(action, article_id, index):
+        feedback.leave(state.NOTICE, "saved", "Note saved")
+
+
+def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
+    """Callback of the evidence form: validate the item, append it, clear the form."""
+    fields = ("url", "quote", "stance", "note", "ref")
+    values = {f: str(state.get(state.evidence_key(sentence_id, f)) or "") for f in fields}
+    raw = {k: values[k] for k in ("url", "quote", "stance", "note")}
+    raw["sentence_ref"] = values["ref"].strip()
+    try:
+        item = parse_evidence(raw)
+    except WorkbenchError as exc:
+        _error(f"Evidence not added: {exc}")
+        return
+
+    def action(session: Session, user_id: int) -> labeling.LabelState:
+        return labeling.add_evidence(session, user_id=user_id, sentence_id=sentence_id, item=item)
+
+    if _run(action, article_id, index):
+        for field in ("url", "quote", "note", "ref"):
+            state.put(state.evidence_key(sentence_id, field), "")
+        feedback.leave(state.NOTICE, "saved", "Evidence added")
+
+
+def on_remove_evidence(article_id: str, index: int, sentence_id: int, position: int) -> None:
+    """Callback of an evidence item's Remove button."""
+
+    def action(session: Session, user_id: int) -> labeling.LabelState:
+        return labeling.remove_evidence(
+            session, user_id=user_id, sentence_id=sentence_id, position=position
+        )
+
+    if _run(action, article_id, index):
+        feedback.leave(state.NOTICE, "saved", "Evidence removed")
+
+
+def on_clear(article_id: str, index: int, sentence_id: int) -> None:
+    """Callback of the Clear button: delete this reviewer's label (audited)."""
+    try:
+        user_id = signed_in_id()
+        with runtime.get_db().write() as session:
+            cleared = annotate.clear_label(session, user_id=user_id, sentence_id=sentence_id)
+    except WorkbenchError as exc:
+        _error(str(exc))
+        return
+    labels_of(article_id, user_id).pop(index, None)
+    state.drop(state.note_key(sentence_id))
+    if cleared:
+        feedback.leave(state.NOTICE, "saved", "Label cleared")
+
+
+def on_step(article: ArticleText, step: int, unlabeled: bool) -> None:
+    """Callback of the previous/next buttons."""
+    labels = labels_of(article.id, signed_in_id())
+    if unlabeled:
+        target = unlabeled_neighbour(article, labels, step, claims_first())
+        if target is None:
+            feedback.leave(
+                state.NOTICE, "info", "Every sentence of this article has your label.", escape=False
+            )
+            return
+    else:
+        target = article.sentence(selected_of(article) + step).index
+    select(article.id, target)

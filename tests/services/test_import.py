@@ -133,6 +133,11 @@ def test_good_file_creates_reviewers_labels_and_audit_rows(
         (line(article=A, sentence=True, reviewer="ana", label="unsourced"), "'sentence' must be"),
         (b"[1, 2]\n", ":1: expected a JSON object, got list"),
         (GOOD + GOOD, ":2: second label by 'ana' for"),
+        (
+            line(article=A, sentence=1, reviewer="ana", label="unsourced", note="n" * 10_001),
+            ":1: 'note' is 10,001 characters long; at most 10,000 are allowed",
+        ),
+        (line(article=A, sentence=1, reviewer="ana", label="unsourced", note=3), "'note' must be"),
     ],
     ids=[
         "empty",
@@ -151,6 +156,8 @@ def test_good_file_creates_reviewers_labels_and_audit_rows(
         "bool-index",
         "not-object",
         "duplicate",
+        "long-note",
+        "note-not-text",
     ],
 )
 def test_hostile_input_is_rejected_with_its_line(

@@ -173,6 +173,31 @@ def test_note_typed_before_the_label_is_saved_with_it(
     assert _audit(seeded_db) == [("create", "not_a_claim"), ("update", "not_a_claim")]
 
 
+def test_a_note_over_the_limit_is_refused_and_stays_in_the_field(
+    seeded_db: Database, make_user, open_article
+) -> None:  # type: ignore[no-untyped-def]
+    ana = make_user("ana")
+    sid = _sentence_id(seeded_db, 0)
+    at = open_article(ana)
+    at.button(key="wb_label_unsourced").click().run()
+    too_long = "n" * 10_001
+    at = at.text_area(key=f"wb_note_{sid}").input(too_long).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "note is 10,001 characters long; at most 10,000 are allowed"
+    ]
+    assert at.text_area(key=f"wb_note_{sid}").value == too_long  # kept for shortening
+    at = at.button(key="wb_label_disputed").click().run()  # a verdict with it is refused too
+    assert [e.value for e in at.error] == [
+        "note is 10,001 characters long; at most 10,000 are allowed"
+    ]
+    assert at.text_area(key=f"wb_note_{sid}").value == too_long
+    with seeded_db.read() as session:
+        annotation = queries.annotation_for(session, sentence_id=sid, user_id=ana)
+        assert annotation is not None and (annotation.label, annotation.note) == ("unsourced", "")
+    assert _audit(seeded_db) == [("create", "unsourced")]
+
+
 def test_next_and_previous_unlabeled(seeded_db: Database, make_user, open_article) -> None:  # type: ignore[no-untyped-def]
     ana = make_user("ana")
     with seeded_db.write() as session:

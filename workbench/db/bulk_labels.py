@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import groupby
-from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from workbench.db.models import Annotation, AuditEntry, EvidenceItem
+from workbench.db.models import Annotation, EvidenceItem
+from workbench.domain.labels import Evidence, decode_evidence
 
 CHUNK = 500
-
-
-class StoredEvidence(NamedTuple):
-    """An evidence item as stored, with the attributes ``annotate.snapshot`` reads."""
-
-    annotation_id: int
-    url: str
-    quote: str
-    stance: str
-    note: str
-    sentence_ref: str | None
 
 
 class StoredLabel(NamedTuple):
@@ -32,7 +20,7 @@ class StoredLabel(NamedTuple):
     id: int
     label: str
     note: str
-    evidence: tuple[StoredEvidence, ...]
+    evidence: tuple[Evidence, ...]
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -53,31 +41,14 @@ def stored_labels(
                 Annotation.user_id,
                 Annotation.label,
                 Annotation.note,
+                Annotation.evidence_json,
             )
             .where(tuple_(Annotation.sentence_id, Annotation.user_id).in_(chunk))
             .with_for_update()
         ).all()
-        if not rows:
-            continue
-        items = session.execute(
-            select(
-                EvidenceItem.annotation_id,
-                EvidenceItem.url,
-                EvidenceItem.quote,
-                EvidenceItem.stance,
-                EvidenceItem.note,
-                EvidenceItem.sentence_ref,
-            )
-            .where(EvidenceItem.annotation_id.in_([row.id for row in rows]))
-            .order_by(EvidenceItem.annotation_id, EvidenceItem.position, EvidenceItem.id)
-        ).all()
-        evidence = {
-            owner: tuple(StoredEvidence._make(item) for item in group)
-            for owner, group in groupby(items, attrgetter("annotation_id"))
-        }
         for row in rows:
-            stored = StoredLabel(row.id, row.label, row.note, evidence.get(row.id, ()))
-            found[row.sentence_id, row.user_id] = stored
+            evidence = decode_evidence(row.evidence_json)
+            found[row.sentence_id, row.user_id] = StoredLabel(row.id, row.label, row.note, evidence)
     return found
 
 
@@ -103,9 +74,3 @@ def replace_evidence(
         session.execute(delete(EvidenceItem).where(EvidenceItem.annotation_id.in_(chunk)))
     if rows:
         session.execute(insert(EvidenceItem), list(rows))
-
-
-def append_audit(session: Session, *, rows: Sequence[dict[str, Any]]) -> None:
-    """Append audit rows (column name -> value)."""
-    if rows:
-        session.execute(insert(AuditEntry), list(rows))

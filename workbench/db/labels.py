@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +9,9 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from workbench.db.models import Annotation, AuditEntry, EvidenceItem, GoldLabel, Sentence, User
+from workbench.db.evidence import evidence_of
+from workbench.db.models import Annotation, AuditEntry, GoldLabel, Sentence, User
+from workbench.domain.labels import Evidence
 
 LABEL_COLUMNS = ["sentence_id", "article_id", "index", "reviewer", "label", "updated_at"]
 
@@ -22,7 +23,7 @@ class Review:
     reviewer: str
     label: str
     note: str
-    evidence: tuple[dict[str, str | None], ...]
+    evidence: tuple[Evidence, ...]
     updated_at: datetime
 
 
@@ -35,7 +36,7 @@ class GoldState:
     editor: str
     version: int
     updated_at: datetime
-    evidence: tuple[dict[str, str | None], ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
 
 def label_frame(session: Session, *, article_id: str | None = None) -> pd.DataFrame:
@@ -84,26 +85,12 @@ def gold_state(session: Session, *, sentence_id: int) -> GoldState | None:
         select(GoldLabel, User.name)
         .join(User, User.id == GoldLabel.editor_id)
         .where(GoldLabel.sentence_id == sentence_id)
-        .options(selectinload(GoldLabel.evidence))
     ).first()
     if row is None:
         return None
     gold, editor = row
-    evidence = _evidence_dicts(gold.evidence)
+    evidence = evidence_of(gold)
     return GoldState(gold.label, gold.rationale, editor, gold.version, gold.updated_at, evidence)
-
-
-def _evidence_dicts(items: Iterable[EvidenceItem]) -> tuple[dict[str, str | None], ...]:
-    return tuple(
-        {
-            "url": item.url,
-            "quote": item.quote,
-            "stance": item.stance,
-            "note": item.note,
-            "sentence_ref": item.sentence_ref,
-        }
-        for item in items
-    )
 
 
 def reviews(session: Session, *, sentence_id: int) -> list[Review]:
@@ -112,7 +99,6 @@ def reviews(session: Session, *, sentence_id: int) -> list[Review]:
         select(Annotation, User.name)
         .join(User, User.id == Annotation.user_id)
         .where(Annotation.sentence_id == sentence_id)
-        .options(selectinload(Annotation.evidence))
         .order_by(User.name)
     ).all()
     return [
@@ -120,7 +106,7 @@ def reviews(session: Session, *, sentence_id: int) -> list[Review]:
             reviewer=name,
             label=annotation.label,
             note=annotation.note,
-            evidence=_evidence_dicts(annotation.evidence),
+            evidence=evidence_of(annotation),
             updated_at=annotation.updated_at,
         )
         for annotation, name in rows

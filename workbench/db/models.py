@@ -101,8 +101,8 @@ class Annotation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # ``evidence`` as the file formats' JSON array, written with it by ``record_label``: an
-    # export reads this one column instead of looking up evidence rows for every label.
+    # ``evidence`` as ``encode_evidence`` writes it, stored with the rows by ``db.evidence``:
+    # readers decode this one column instead of looking up evidence rows for every label.
     evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
@@ -145,6 +145,8 @@ class GoldLabel(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Stored as on ``Annotation.evidence_json``, by the same ``db.evidence`` functions.
+    evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
         order_by="EvidenceItem.position", cascade="all, delete-orphan"

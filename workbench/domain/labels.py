@@ -76,8 +76,28 @@ class Evidence:
 
 
 def encode_evidence(evidence: Iterable[Evidence]) -> str:
-    """Evidence items as the JSON array every export format writes, in the order given."""
+    """Evidence items as the JSON array every export format writes and the database stores.
+
+    The one encoder of evidence: ``decode_evidence`` is its inverse.
+    """
     return orjson.dumps([item.to_dict() for item in evidence]).decode("utf-8")
+
+
+def decode_evidence(encoded: str | bytes) -> tuple[Evidence, ...]:
+    """The evidence items of a JSON array written by ``encode_evidence``, in stored order."""
+    items = orjson.loads(encoded)
+    if not isinstance(items, list):
+        raise InputError(f"stored evidence must be a JSON array, got {type(items).__name__}")
+    return tuple(
+        Evidence(
+            url=item.get("url") or "",
+            quote=item.get("quote") or "",
+            stance=item.get("stance") or Stance.CONTEXT.value,
+            note=item.get("note") or "",
+            sentence_ref=item.get("sentence_ref") or None,
+        )
+        for item in items
+    )
 
 
 def parse_label(value: object) -> Label:
@@ -138,12 +158,61 @@ def parse_evidence(item: Mapping[str, Any]) -> Evidence:
     return Evidence(url=url, quote=quote, stance=stance, note=note, sentence_ref=sentence_ref)
 
 
+def check_note(note: str, *, what: str = "note") -> str:
+    """Return ``note`` unchanged, or raise InputError when it is longer than the limit.
+
+    A long note is refused, never cut: the person keeps what they typed and can shorten it.
+    """
+    if len(note) > MAX_NOTE_LENGTH:
+        raise InputError(
+            f"{what} is {len(note):,} characters long; at most {MAX_NOTE_LENGTH:,} are allowed"
+        )
+    return note
+
+
+def label_snapshot(label: str, note: str, evidence: Iterable[Evidence]) -> dict[str, Any]:
+    """The audited state of a reviewer's label: verdict, note and every evidence field."""
+    return {"label": label, "note": note, "evidence": [asdict(item) for item in evidence]}
+
+
+def gold_snapshot(
+    label: str, rationale: str, version: int, evidence: Iterable[Evidence]
+) -> dict[str, Any]:
+    """The audited state of a gold label: verdict, rationale, version and every evidence field."""
+    return {
+        "label": label,
+        "rationale": rationale,
+        "version": version,
+        "evidence": [asdict(item) for item in evidence],
+    }
+
+
+# The stance a verdict's evidence must include, and how the app names such evidence.
+REQUIRED_STANCE: dict[Label, tuple[Stance, str]] = {
+    Label.VERIFIED: (Stance.SUPPORTS, "supporting"),
+    Label.DISPUTED: (Stance.REFUTES, "refuting"),
+}
+NO_EVIDENCE = "a 'not_a_claim' label takes no evidence"
+
+
+def takes_evidence(label: Label | str) -> bool:
+    """False for the one verdict that takes no evidence (``not_a_claim``)."""
+    return parse_label(label) is not Label.NOT_A_CLAIM
+
+
+def needed_evidence(label: Label | str) -> str | None:
+    """How the evidence a verdict needs is named ("supporting", "refuting"), or None."""
+    required = REQUIRED_STANCE.get(parse_label(label))
+    return required[1] if required else None
+
+
 def check_label_evidence(label: Label, evidence: Iterable[Evidence]) -> None:
     """Enforce the design's evidence rules: verified needs support, disputed a refutation."""
     stances = {item.stance for item in evidence}
-    if label is Label.VERIFIED and Stance.SUPPORTS not in stances:
-        raise InputError("a 'verified' label needs at least one evidence item that supports it")
-    if label is Label.DISPUTED and Stance.REFUTES not in stances:
-        raise InputError("a 'disputed' label needs at least one evidence item that refutes it")
-    if label is Label.NOT_A_CLAIM and stances:
-        raise InputError("a 'not_a_claim' label takes no evidence")
+    required = REQUIRED_STANCE.get(label)
+    if required is not None and required[0] not in stances:
+        raise InputError(
+            f"a '{label.value}' label needs at least one evidence item that {required[0].value} it"
+        )
+    if not takes_evidence(label) and stances:
+        raise InputError(NO_EVIDENCE)

@@ -12,10 +12,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.db import adjudication_queue as queue
 from workbench.db import labels
-from workbench.db.models import Article, AuditEntry, GoldLabel, Sentence, utcnow
-from workbench.domain.labels import LABELS, Evidence, Label, Role, parse_label
+from workbench.db.audit import Change, append_audit
+from workbench.db.evidence import evidence_of, store_evidence
+from workbench.db.models import Article, GoldLabel, Sentence, utcnow
+from workbench.domain.labels import LABELS, Evidence, Label, Role, gold_snapshot, parse_label
 from workbench.errors import ConflictError, InputError, NotFoundError
-from workbench.services.annotate import evidence_rows
 from workbench.services.permissions import require_role
 
 MAX_RATIONALE = 10_000
@@ -54,21 +55,7 @@ class QueuePage:
 
 
 def _snapshot(gold: GoldLabel) -> dict[str, Any]:
-    return {
-        "label": gold.label,
-        "rationale": gold.rationale,
-        "version": gold.version,
-        "evidence": [
-            {
-                "url": item.url,
-                "quote": item.quote,
-                "stance": item.stance,
-                "note": item.note,
-                "sentence_ref": item.sentence_ref,
-            }
-            for item in gold.evidence
-        ],
-    }
+    return gold_snapshot(gold.label, gold.rationale, gold.version, evidence_of(gold))
 
 
 def _conflict(sentence_id: int) -> ConflictError:
@@ -106,50 +93,26 @@ def adjudicate(
     if (gold.version if gold is not None else None) != expected_version:
         raise _conflict(sentence_id)
     old = _snapshot(gold) if gold is not None else None
-    items = evidence_rows(evidence)
     if gold is None:
         gold = GoldLabel(
-            sentence_id=sentence_id,
-            label=verdict.value,
-            rationale=rationale,
-            editor_id=editor_id,
-            evidence=items,
+            sentence_id=sentence_id, label=verdict.value, rationale=rationale, editor_id=editor_id
         )
         session.add(gold)
     else:
         # updated_at always changes, so the versioned UPDATE runs even for an evidence-only edit.
         gold.label, gold.rationale, gold.editor_id = verdict.value, rationale, editor_id
-        gold.evidence = items
         gold.updated_at = utcnow()
+    store_evidence(gold, evidence)
     try:
         session.flush()
     except (StaleDataError, IntegrityError) as exc:
         raise _conflict(sentence_id) from exc
-    _audit(session, gold, editor_id=editor_id, old=old)
+    append_audit(session, [_change(gold, editor_id=editor_id, old=old)])
     return gold
 
 
-def _audit(
-    session: Session,
-    gold: GoldLabel,
-    *,
-    editor_id: int,
-    old: dict[str, Any] | None,
-    flush: bool = True,
-) -> None:
-    session.add(
-        AuditEntry(
-            actor_id=editor_id,
-            entity="gold",
-            entity_id=gold.id,
-            sentence_id=gold.sentence_id,
-            action="create" if old is None else "update",
-            old=old,
-            new=_snapshot(gold),
-        )
-    )
-    if flush:
-        session.flush()
+def _change(gold: GoldLabel, *, editor_id: int, old: dict[str, Any] | None) -> Change:
+    return Change("gold", gold.id, gold.sentence_id, editor_id, old, _snapshot(gold))
 
 
 def bulk_accept_unanimous(
@@ -169,7 +132,6 @@ def bulk_accept_unanimous(
             label=label,
             rationale=f"unanimous: all {reviewers} reviewers chose {label}",
             editor_id=editor_id,
-            evidence=[],
         )
         for sentence_id, label, reviewers in picked
     ]
@@ -181,9 +143,7 @@ def bulk_accept_unanimous(
             "another editor adjudicated some of these sentences meanwhile; "
             "nothing was accepted: try again"
         ) from exc
-    for row in rows:
-        _audit(session, row, editor_id=editor_id, old=None, flush=False)
-    session.flush()
+    append_audit(session, [_change(row, editor_id=editor_id, old=None) for row in rows])
     return len(rows)
 
 

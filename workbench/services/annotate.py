@@ -9,49 +9,23 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workbench.db import bulk_labels as bulk
-from workbench.db.bulk_labels import StoredEvidence
-from workbench.db.models import Annotation, AuditEntry, EvidenceItem, Sentence, User, utcnow
+from workbench.db.audit import Change, append_audit
+from workbench.db.evidence import evidence_columns, evidence_of, store_evidence
+from workbench.db.models import Annotation, Sentence, User, utcnow
 from workbench.db.writes import lock_annotation, lock_existing_annotation
-from workbench.domain.labels import Evidence, Label, encode_evidence, parse_label
+from workbench.domain.labels import (
+    Evidence,
+    Label,
+    check_note,
+    encode_evidence,
+    label_snapshot,
+    parse_label,
+)
 from workbench.errors import NotFoundError, PermissionDeniedError
 
-MAX_NOTE = 10_000
 
-
-def snapshot(
-    label: str, note: str, evidence: Sequence[EvidenceItem | Evidence | StoredEvidence]
-) -> dict[str, Any]:
-    """The audited state of a label: verdict, note and evidence as plain data."""
-    return {
-        "label": label,
-        "note": note,
-        "evidence": [
-            {
-                "url": item.url,
-                "quote": item.quote,
-                "stance": item.stance,
-                "note": item.note,
-                "sentence_ref": item.sentence_ref,
-            }
-            for item in evidence
-        ],
-    }
-
-
-def _evidence_columns(position: int, item: Evidence) -> dict[str, Any]:
-    return {
-        "position": position,
-        "url": item.url,
-        "quote": item.quote,
-        "stance": item.stance,
-        "note": item.note,
-        "sentence_ref": item.sentence_ref,
-    }
-
-
-def evidence_rows(evidence: Sequence[Evidence]) -> list[EvidenceItem]:
-    """New evidence rows for ``evidence``, numbered in the order given."""
-    return [EvidenceItem(**_evidence_columns(i, item)) for i, item in enumerate(evidence)]
+def _snapshot(annotation: Annotation) -> dict[str, Any]:
+    return label_snapshot(annotation.label, annotation.note, evidence_of(annotation))
 
 
 def _active_user(session: Session, user_id: int) -> User:
@@ -102,30 +76,20 @@ def save_locked(
 ) -> Annotation:
     """Write a new state to a locked label and append its audit row (nothing when unchanged)."""
     annotation = locked.annotation
-    note = note[:MAX_NOTE]
-    old = (
-        None if locked.created else snapshot(annotation.label, annotation.note, annotation.evidence)
-    )
-    new = snapshot(label.value, note, evidence)
+    check_note(note)
+    old = None if locked.created else _snapshot(annotation)
+    new = label_snapshot(label.value, note, evidence)
     if old == new:
         return annotation
     annotation.label = label.value
     annotation.note = note
     annotation.updated_at = utcnow()
-    annotation.evidence = evidence_rows(evidence)
-    annotation.evidence_json = encode_evidence(evidence)
-    session.add(
-        AuditEntry(
-            actor_id=annotation.user_id,
-            entity="annotation",
-            entity_id=annotation.id,
-            sentence_id=annotation.sentence_id,
-            action="create" if locked.created else "update",
-            old=old,
-            new=new,
-        )
-    )
+    store_evidence(annotation, evidence)
     session.flush()
+    change = Change(
+        "annotation", annotation.id, annotation.sentence_id, annotation.user_id, old, new
+    )
+    append_audit(session, [change])
     return annotation
 
 
@@ -170,19 +134,19 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
     created: list[tuple[NewLabel, dict[str, Any]]] = []
     changed: list[tuple[NewLabel, int, dict[str, Any], dict[str, Any]]] = []
     for item in labels:
-        new = snapshot(item.label.value, item.note[:MAX_NOTE], item.evidence)
+        new = label_snapshot(item.label.value, check_note(item.note), item.evidence)
         before = stored.get((item.sentence_id, item.user_id))
         if before is None:
             created.append((item, new))
             continue
-        old = snapshot(before.label, before.note, before.evidence)
+        old = label_snapshot(before.label, before.note, before.evidence)
         if old != new:
             changed.append((item, before.id, old, new))
 
     def columns(item: NewLabel) -> dict[str, Any]:
         return {
             "label": item.label.value,
-            "note": item.note[:MAX_NOTE],
+            "note": item.note,
             "updated_at": now,
             "evidence_json": encode_evidence(item.evidence),
         }
@@ -201,31 +165,20 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
         session,
         annotation_ids=[id_ for _, id_, _, _ in changed],
         rows=[
-            {"annotation_id": id_, **_evidence_columns(position, evidence)}
+            {"annotation_id": id_, **evidence_columns(position, evidence)}
             for item, id_ in written
             for position, evidence in enumerate(item.evidence)
         ],
     )
-    audit: list[tuple[str, NewLabel, int, dict[str, Any] | None, dict[str, Any]]] = [
-        ("create", i, id_, None, new) for (i, new), id_ in zip(created, new_ids, strict=True)
+    audit = [
+        Change("annotation", id_, i.sentence_id, i.user_id, None, new)
+        for (i, new), id_ in zip(created, new_ids, strict=True)
     ]
-    audit += [("update", i, id_, old, new) for i, id_, old, new in changed]
-    bulk.append_audit(
-        session,
-        rows=[
-            {
-                "at": now,
-                "actor_id": item.user_id,
-                "entity": "annotation",
-                "entity_id": id_,
-                "sentence_id": item.sentence_id,
-                "action": action,
-                "old": old,
-                "new": new,
-            }
-            for action, item, id_, old, new in audit
-        ],
-    )
+    audit += [
+        Change("annotation", id_, i.sentence_id, i.user_id, old, new)
+        for i, id_, old, new in changed
+    ]
+    append_audit(session, audit, at=now)
     return len(audit)
 
 
@@ -235,17 +188,8 @@ def clear_label(session: Session, *, user_id: int, sentence_id: int) -> bool:
     annotation = lock_existing_annotation(session, sentence_id=sentence_id, user_id=user_id)
     if annotation is None:
         return False
-    session.add(
-        AuditEntry(
-            actor_id=user_id,
-            entity="annotation",
-            entity_id=annotation.id,
-            sentence_id=sentence_id,
-            action="delete",
-            old=snapshot(annotation.label, annotation.note, annotation.evidence),
-            new=None,
-        )
-    )
+    old = _snapshot(annotation)
+    append_audit(session, [Change("annotation", annotation.id, sentence_id, user_id, old, None)])
     session.delete(annotation)
     session.flush()
     return True

@@ -15,6 +15,7 @@ from workbench.db import claims as claim_queries
 from workbench.db import queries
 from workbench.db.claims import RelatedSentence
 from workbench.db.engine import Database
+from workbench.db.evidence import evidence_of
 from workbench.db.models import ScorerModel, Sentence
 from workbench.domain.checkworthiness import score_sentence
 from workbench.domain.checkworthiness_model import (
@@ -30,10 +31,12 @@ from workbench.domain.checkworthiness_model import (
 )
 from workbench.domain.labels import (
     MAX_QUOTE_LENGTH,
+    NO_EVIDENCE,
     Evidence,
     Label,
     Role,
     parse_sentence_ref,
+    takes_evidence,
 )
 from workbench.errors import InputError, NotFoundError
 from workbench.services.annotate import record_label
@@ -304,7 +307,7 @@ def related_panel(session: Session, *, user_id: int, article_id: str, index: int
     annotation = queries.annotation_for(session, sentence_id=sentence.id, user_id=user_id)
     cited = frozenset(
         item.sentence_ref
-        for item in (annotation.evidence if annotation else [])
+        for item in (evidence_of(annotation) if annotation else ())
         if item.sentence_ref
     )
     return RelatedPanel(
@@ -328,14 +331,9 @@ def cite_related(session: Session, *, user_id: int, article_id: str, index: int,
     annotation = queries.annotation_for(session, sentence_id=sentence.id, user_id=user_id)
     if annotation is None:
         raise InputError("label this sentence before citing evidence for it")
-    if annotation.label == Label.NOT_A_CLAIM:
-        raise InputError("a 'not_a_claim' label takes no evidence")
-    current = [
-        Evidence(
-            url=e.url, quote=e.quote, stance=e.stance, note=e.note, sentence_ref=e.sentence_ref
-        )
-        for e in annotation.evidence
-    ]
+    if not takes_evidence(annotation.label):
+        raise InputError(NO_EVIDENCE)
+    current = evidence_of(annotation)
     if any(item.sentence_ref == ref for item in current):
         return False
     related = linked[ref]

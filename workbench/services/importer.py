@@ -17,6 +17,7 @@ from workbench.domain.labels import (
     Evidence,
     Label,
     check_label_evidence,
+    check_note,
     parse_evidence,
     parse_label,
 )
@@ -26,7 +27,6 @@ from workbench.services.users import check_name, create_user
 
 REQUIRED = ("article", "sentence", "reviewer", "label")
 OPTIONAL = ("note", "evidence", "sentence_text")
-MAX_NOTE_LENGTH = 10_000
 CHANGED_MEANWHILE = "a sentence or label changed while importing"
 
 
@@ -138,8 +138,9 @@ class _Checker:
             )
         label = parse_label(data["label"])
         note = data.get("note") or ""
-        if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH:
-            raise InputError("'note' must be text of at most 10,000 characters")
+        if not isinstance(note, str):
+            raise InputError(f"'note' must be text, got {type(note).__name__}")
+        check_note(note, what="'note'")
         raw_evidence = data.get("evidence") or []
         if not isinstance(raw_evidence, list):
             raise InputError("'evidence' must be a list of evidence items")

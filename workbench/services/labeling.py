@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from workbench.db import queries
-from workbench.db.models import EvidenceItem
+from workbench.db.evidence import evidence_of
 from workbench.domain.labels import Evidence, Label, check_label_evidence, parse_label
 from workbench.errors import InputError, NotFoundError
 from workbench.services.annotate import LockedLabel, lock_label, save_locked
@@ -31,31 +31,19 @@ class LabelState:
         return None
 
 
-def _as_evidence(item: EvidenceItem) -> Evidence:
-    return Evidence(
-        url=item.url,
-        quote=item.quote,
-        stance=item.stance,
-        note=item.note,
-        sentence_ref=item.sentence_ref,
-    )
-
-
 def label_state(session: Session, *, user_id: int, sentence_id: int) -> LabelState | None:
     """This reviewer's label on a sentence with note and evidence, or None when unlabeled."""
     annotation = queries.annotation_for(session, sentence_id=sentence_id, user_id=user_id)
     if annotation is None:
         return None
-    evidence = tuple(_as_evidence(item) for item in annotation.evidence)
-    return LabelState(parse_label(annotation.label), annotation.note, evidence)
+    return LabelState(parse_label(annotation.label), annotation.note, evidence_of(annotation))
 
 
 def _state_of(locked: LockedLabel) -> LabelState | None:
     if locked.created:
         return None
     annotation = locked.annotation
-    evidence = tuple(_as_evidence(item) for item in annotation.evidence)
-    return LabelState(parse_label(annotation.label), annotation.note, evidence)
+    return LabelState(parse_label(annotation.label), annotation.note, evidence_of(annotation))
 
 
 def _save(session: Session, *, locked: LockedLabel, state: LabelState) -> LabelState:

@@ -10,9 +10,8 @@ import streamlit as st
 
 from workbench.db import queries
 from workbench.db.engine import Database
+from workbench.domain.checkworthiness import is_likely_claim
 from workbench.ui import runtime
-
-LIKELY_CLAIM = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +27,7 @@ class SentenceRow:
     @property
     def likely_claim(self) -> bool:
         """True when the check-worthiness score marks this sentence as a likely claim."""
-        return self.checkworthiness >= LIKELY_CLAIM
+        return is_likely_claim(self.checkworthiness)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,13 +46,7 @@ def _new_evidence(sentence_id: int) -> Evidence | None:
 def _evidence(sentence_id: int, gold: GoldState | None) -> list[Evidence]:
     """The existing items the editor kept, then the new one (validated)."""
     kept = [
-        Evidence(
-            url=item["url"] or "",
-            quote=item["quote"] or "",
-            stance=item["stance"] or "context",
-            note=item["note"] or "",
-            sentence_ref=item["sentence_ref"],
-        )
+        item
         for position, item in enumerate(gold.evidence if gold else ())
         if st.session_state.get(_keep_key(sentence_id, position), True)
     ]
@@ -120,16 +114,16 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
 def _existing_evidence(sentence_id: int, gold: GoldState) -> None:
     st.markdown(f"**Evidence of the gold label** ({len(gold.evidence)})")
     for position, item in enumerate(gold.evidence):
-        source = item["url"] or f"sentence {item['sentence_ref']}"
+        source = item.url or f"sentence {item.sentence_ref}"
         st.checkbox(
-            escape_markdown(f"Keep {item['stance']}: {source}"),
+            escape_markdown(f"Keep {item.stance}: {source}"),
             value=True,
             key=_keep_key(sentence_id, position),
         )
-        if item["quote"]:
-            st.text(f"“{item['quote']}”")
-        if item["note"]:
-            st.text(item["note"])
+        if item.quote:
+            st.text(f"“{item.quote}”")
+        if item.note:
+            st.text(item.note)
 
 
 def _rationale(gold: GoldState | None) -> str:

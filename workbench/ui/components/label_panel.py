@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from workbench.domain.labels import STANCES, Label
+from workbench.domain.labels import STANCES, Label, needed_evidence
 from workbench.services.labeling import LabelState
 from workbench.ui import feedback, state
 from workbench.ui.components import annotate_callbacks as act
@@ -148,7 +148,7 @@ def label_panel(article: ArticleText, row: SentenceRow, saved: LabelState | None
     if saved is not None:
         problem = saved.evidence_problem()
         if problem is not None:
-            needs = {Label.VERIFIED: "supporting", Label.DISPUTED: "refuting"}.get(saved.label)
+            needs = needed_evidence(saved.label)
             title = f"Needs {needs} evidence" if needs else "Evidence does not fit this label"
             st.warning(f"{title}: {problem}.", icon=":material/warning:")
     nk = state.note_key(row.id)

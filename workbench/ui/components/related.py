@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.db.engine import Database
-from workbench.domain.labels import Label, Role
+from workbench.domain.labels import NO_EVIDENCE, Role, takes_evidence
 from workbench.errors import WorkbenchError
 from workbench.services import claims
 from workbench.ui import feedback, state
@@ -32,8 +32,8 @@ def _cite_help(label: str | None, cited: bool) -> str | None:
         return "Already cited as evidence for your label."
     if label is None:
         return "Label this sentence first; the citation is added to your label's evidence."
-    if label == Label.NOT_A_CLAIM:
-        return "A not_a_claim label takes no evidence."
+    if not takes_evidence(label):
+        return f"{NO_EVIDENCE.capitalize()}."
     return None
 
 

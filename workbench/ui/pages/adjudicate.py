@@ -73,9 +73,9 @@ for column, review in zip(st.columns(len(reviews)), reviews, strict=True):
         if review.note:
             st.text(review.note)
         for evidence in review.evidence:
-            st.text(f"{evidence['stance']}: {evidence['url'] or evidence['sentence_ref']}")
-            if evidence["quote"]:
-                st.caption(escape_markdown(f"“{evidence['quote']}”"))
+            st.text(f"{evidence.stance}: {evidence.url or evidence.sentence_ref}")
+            if evidence.quote:
+                st.caption(escape_markdown(f"“{evidence.quote}”"))
 
 if gold is not None:
     st.caption(

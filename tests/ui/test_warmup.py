@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,9 @@ def test_the_served_app_warms_up_in_its_lifespan(monkeypatch: pytest.MonkeyPatch
             events.append("serving")
 
     monkeypatch.setattr(warmup, "start", lambda: events.append("warm-up started"))
-    asyncio.run(run())
+    # A thread of its own: another test of the run may leave an event loop running here.
+    runner = threading.Thread(target=asyncio.run, args=(run(),))
+    runner.start()
+    runner.join(timeout=30)
     assert events == ["warm-up started", "serving"]
     assert streamlit_app.app._user_lifespan is warmup.lifespan

@@ -14,14 +14,13 @@ import streamlit as st
 from workbench.db import labels
 from workbench.domain import agreement_frames as frames
 from workbench.domain.labels import Role
-from workbench.errors import WorkbenchError
 from workbench.services.agreement import (
     PageAgreement,
     agreement_reviewers,
     find_articles,
     page_agreement,
 )
-from workbench.ui import charts, runtime, state
+from workbench.ui import charts, feedback, runtime, state
 from workbench.ui.components.text import escape_markdown
 
 ALL = "All articles"
@@ -65,16 +64,13 @@ if find.strip() and not matches:
 left, middle, right = st.columns([2, 3, 1])
 article = left.selectbox("Article", options, key=state.AGREEMENT_ARTICLE)
 article_id = None if article == ALL else str(article)
-try:
+with feedback.show_errors(stop=True):
     everyone = _reviewers(key, last, article_id)
     chosen = middle.multiselect(
         "Reviewers", list(everyone), placeholder="All reviewers", key=state.AGREEMENT_REVIEWERS
     )
     period = right.radio("Trend by", ["week", "day"], horizontal=True, key=state.AGREEMENT_PERIOD)
     result = _agreement(key, last, article_id, tuple(sorted(chosen)) or None)
-except WorkbenchError as exc:
-    st.error(escape_markdown(str(exc)))
-    st.stop()
 
 missing = frames.missing_figures(result.matrix)
 if missing is not None:

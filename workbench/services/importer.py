@@ -233,4 +233,5 @@ def import_labels(db: Database, path: Path) -> ImportReport:
         message = str(exc) if isinstance(exc, WorkbenchError) else CHANGED_MEANWHILE
         raise ImportRejectedError([InputError(f"{message}; try again", source=str(path))]) from exc
     report.labels = len(lines)
+    db.refresh_statistics()
     return report

@@ -27,6 +27,7 @@ AGREEMENT_REVIEWERS = "wb_agreement_reviewers"
 AGREEMENT_PERIOD = "wb_agreement_period"
 AGREEMENT_A = "wb_agreement_a"  # the two reviewers of the confusion matrix
 AGREEMENT_B = "wb_agreement_b"
+AGREEMENT_TAB = "wb_agreement_tab"  # the open tab of the agreement page: only it runs
 AGREEMENT_SEARCH = "wb_agreement_search"  # text that finds the article of the agreement page
 ADJUDICATE_SENTENCE = "wb_adjudicate_sentence"
 ADJUDICATE_SEEN = "wb_adjudicate_seen"  # {sentence id: gold version this editor last saw}

@@ -35,6 +35,8 @@ FALSE_SPLITS = [
     "Mass. Gov. Maura Healey signed the bill.",
     "He is 6 ft. 4 in. tall.",
     "The Senate voted at 1:30 p.m. EST.",
+    "At 5 a.m. Sunday, the shelling resumed.",
+    "Sen. Joe Manchin, I-W.Va., said he would vote no.",
 ]
 
 
@@ -70,6 +72,7 @@ MISSED_SPLITS = [
     ("The firm moved to the U.S.", "Officials said it was a loss."),
     ("He arrived in the U.S.", "According to officials, he was detained."),
     ("They are in D.C.", "It is hot."),
+    ("The temperature hit 104 degrees F.", "Residents stayed inside."),
 ]
 
 
@@ -90,6 +93,7 @@ def test_a_sentence_ending_in_an_initialism_is_split_from_the_next(first: str, s
         "Talks With U.S. Officials Stall",
         "The Washington, D.C.-based group said so.",
         "He met J.D. Vance in Ohio.",
+        "A man identified as J. Smith was held.",
         "The polls close at 8 p.m. Tuesday's vote is expected to be close.",
     ],
 )

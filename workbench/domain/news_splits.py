@@ -40,6 +40,7 @@ _INITIALISM = re.compile(r"(?:[A-Za-z]{1,2}\.){2,}")  # U.S., D.C., a.m., Ph.D.
 _LOWER_WORD = re.compile(
     r"(?<![\w'’-])(?!(?:a|an|the|and|but|or|nor|for|of|in|on|at|to|by|as|up|per|via|vs)\b)[a-z]"
 )
+_LETTER = re.compile(r"[A-Z]\.")  # a letter after a word in lower case ends a sentence
 _DAY = re.compile(r"\S+\s+\d")
 # A full stop, then space, then a capital (possibly after an opening quote): where a missed
 # sentence end can be.
@@ -158,7 +159,11 @@ def _missed_ends(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return breaks  # a headline: "Talks With U.S. Officials Stall"
     for stop in _FULL_STOP.finditer(text, start, end):
         last = _last_word(text, stop.start() + 1, start)
-        if not _ends_sentence(last, rules) or _alone(text, start, stop.start() + 1 - len(last)):
+        word_start = stop.start() + 1 - len(last)
+        if _LETTER.fullmatch(last):  # "George W. Bush" is an initial, "on X. Russia" is not
+            if not _last_word(text, word_start, start)[:1].islower():
+                continue
+        elif not _ends_sentence(last, rules) or _alone(text, start, word_start):
             continue  # no sentence is one abbreviation: "U.S. In Talks" is a headline
         word, following = _next_word(text, stop.end())
         if word in rules.sentence_openers and following != ".":

@@ -13,7 +13,7 @@ from workbench.services.labeling import LabelState
 from workbench.ui import feedback, state
 from workbench.ui.components import annotate_callbacks as act
 from workbench.ui.components.article_text import ArticleText, SentenceRow
-from workbench.ui.components.numbering import sentence_id_text, sentence_number
+from workbench.ui.components.numbering import sentence_id, sentence_id_text, sentence_number
 from workbench.ui.components.text import escape_markdown
 
 SHORTCUTS: dict[Label, str] = {
@@ -150,6 +150,8 @@ def _evidence_form(
             "Cites sentence id (optional)",
             key=key(row.id, "ref"),
             placeholder="article id:index (0-based)",
+            help="The id of a sentence of another article: `<article id>:<index>`, the index "
+            f"counted from 0. This sentence's id is `{sentence_id(article.id, row.index)}`.",
             on_change=keep,
             args=where,
         )

@@ -23,3 +23,16 @@ def sentence_id(article_id: str, index: int) -> str:
 def sentence_id_text(ref: str) -> str:
     """A sentence id as the app shows it ("sentence id a:2"), never read as a number."""
     return f"sentence id {ref}"
+
+
+def evidence_source(url: str, ref: str | None) -> str:
+    """Where an evidence item comes from: its URL, else the id of the sentence it cites."""
+    return url or sentence_id_text(ref or "")
+
+
+def ref_number(ref: str) -> str:
+    """The sentence an id ``<article>:<index>`` names, as a person reads it: 'sentence 3 of a'."""
+    article, _, index = ref.rpartition(":")
+    if not article or not index.isdigit():
+        return sentence_id_text(ref)
+    return f"{sentence_number(int(index), start=False)} of {article}"

@@ -15,6 +15,7 @@ from workbench.db.models import AuditEntry, LabelDraft, Sentence, User
 from workbench.domain.labels import Evidence, Label
 from workbench.errors import InputError, NotFoundError
 from workbench.services import drafts, labeling
+from workbench.services.annotate import record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
 
@@ -200,3 +201,19 @@ def test_migration_0012_creates_and_drops_the_drafts_table(db: Database) -> None
     assert "drafts" in inspector.get_table_names()
     unique = {tuple(c["column_names"]) for c in inspector.get_unique_constraints("drafts")}
     assert ("user_id", "sentence_id") in unique
+
+
+def test_a_draft_note_left_by_a_label_made_elsewhere_joins_the_note(
+    seeded_db: Database, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    ana, sid = make_user("ana"), _sid(seeded_db)
+    with seeded_db.write() as s:
+        drafts.save_note(s, user_id=ana, sentence_id=sid, note="typed in one tab")
+    with pytest.raises(InputError, match="choose a label"), seeded_db.write() as s:
+        drafts.use_draft_note(s, user_id=ana, sentence_id=sid)
+    with seeded_db.write() as s:  # another path labels it, with a note of its own
+        record_label(s, user_id=ana, sentence_id=sid, label="unsourced", note="imported")
+    with seeded_db.write() as s:
+        saved = drafts.use_draft_note(s, user_id=ana, sentence_id=sid)
+    assert saved.note == "imported\n\ntyped in one tab"
+    assert _rows(seeded_db) == 0

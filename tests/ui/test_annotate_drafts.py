@@ -10,6 +10,7 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, EvidenceItem, LabelDraft
 from workbench.services import drafts
+from workbench.services.annotate import record_label
 
 
 def _sid(db: Database, index: int) -> int:
@@ -114,4 +115,20 @@ def test_a_draft_that_cannot_be_kept_says_so_and_stays_in_the_field(
         "note is 10,001 characters long; at most 10,000 are allowed"
     ]
     assert at.text_area(key=f"wb_note_{sid}").value == too_long
+    assert _count(seeded_db, LabelDraft) == 0
+
+
+def test_a_draft_note_next_to_a_label_made_elsewhere_is_shown_and_can_be_added(
+    seeded_db: Database, make_user, open_article
+) -> None:  # type: ignore[no-untyped-def]
+    ana, sid = make_user("ana"), _sid(seeded_db, 0)
+    with seeded_db.write() as session:
+        drafts.save_note(session, user_id=ana, sentence_id=sid, note="typed in another tab")
+        record_label(session, user_id=ana, sentence_id=sid, label="unsourced", note="imported")
+    at = open_article(ana, sentence=0)
+    assert [w.value for w in at.warning if "kept as a draft" in w.value]
+    assert "typed in another tab" in [t.value for t in at.text]
+    at = at.button(key="wb_use_draft_note").click().run()
+    assert at.text_area(key=f"wb_note_{sid}").value == "imported\n\ntyped in another tab"
+    assert not [w for w in at.warning if "kept as a draft" in w.value]
     assert _count(seeded_db, LabelDraft) == 0

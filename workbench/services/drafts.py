@@ -127,6 +127,20 @@ def choose_label(
     return saved
 
 
+def use_draft_note(session: Session, *, user_id: int, sentence_id: int) -> labeling.LabelState:
+    """Append the draft's note to the label's (a label made elsewhere meanwhile) and clear it."""
+    draft = draft_of(session, user_id=user_id, sentence_id=sentence_id)
+    state = labeling.label_state(session, user_id=user_id, sentence_id=sentence_id)
+    if state is None:
+        raise InputError("choose a label for this sentence before you add the draft note to it")
+    if draft is None or not draft.note:
+        return state
+    note = f"{state.note}\n\n{draft.note}" if state.note else draft.note
+    saved = labeling.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
+    keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="")
+    return saved
+
+
 def add_form_evidence(
     session: Session, *, user_id: int, sentence_id: int, item: Evidence
 ) -> labeling.LabelState:

@@ -91,6 +91,19 @@ def on_note(article_id: str, index: int, sentence_id: int) -> None:
         feedback.leave(state.NOTICE, "saved", "Note kept as a draft until you choose a label")
 
 
+def on_use_draft_note(article_id: str, index: int, sentence_id: int) -> None:
+    """Callback of "Add it to the note": the draft note joins the label's note."""
+    saved: list[labeling.LabelState] = []
+
+    def action(session: Session, user_id: int) -> labeling.LabelState:
+        saved.append(drafts.use_draft_note(session, user_id=user_id, sentence_id=sentence_id))
+        return saved[-1]
+
+    if _run(action, article_id, index):
+        state.put(state.note_key(sentence_id), saved[-1].note)
+        feedback.leave(state.NOTICE, "saved", "Draft note added to the note")
+
+
 def _form_values(sentence_id: int) -> dict[str, str]:
     return {f: str(state.get(state.evidence_key(sentence_id, f)) or "") for f in FORM_FIELDS}
 

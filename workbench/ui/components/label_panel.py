@@ -201,6 +201,20 @@ def label_panel(
     )
     if saved is None and drafted:
         st.caption("Draft kept: this note is saved with the label you choose.")
+    elif saved is not None and drafted:  # the label was made elsewhere (another tab, an import)
+        st.warning(
+            "A note you typed before this sentence had a label is kept as a draft, not on the "
+            "label:",
+            icon=":material/edit_note:",
+        )
+        st.text(drafted)
+        st.button(
+            "Add it to the note",
+            key="wb_use_draft_note",
+            icon=":material/playlist_add:",
+            on_click=act.on_use_draft_note,
+            args=(article.id, row.index, row.id),
+        )
     if saved is None:
         st.markdown("**Evidence**")
         st.caption("Choose a label to attach evidence; what you type here is kept meanwhile.")

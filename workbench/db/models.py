@@ -155,6 +155,25 @@ class GoldLabel(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class LabelDraft(Base):
+    """What a reviewer typed on a sentence and has not saved yet: note and evidence form."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "sentence_id", name="uq_draft_owner"),
+        Index("ix_drafts_sentence", "sentence_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"))
+    # The note typed before the sentence had a label; "" once the label holds it.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The evidence form's fields (url, quote, stance, note, ref) as a JSON object.
+    evidence_form: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AuditEntry(Base):
     """Append-only record of every change to an annotation or a gold label."""
 

@@ -14,6 +14,7 @@ from workbench.domain.labels import LABELS, STANCES, Evidence, parse_evidence
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.adjudicate import adjudicate
 from workbench.ui import feedback, runtime, state
+from workbench.ui.components.numbering import evidence_source
 from workbench.ui.components.text import escape_markdown
 
 NEW_FIELDS = ("url", "quote", "stance", "note")
@@ -114,7 +115,7 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
 def _existing_evidence(sentence_id: int, gold: GoldState) -> None:
     st.markdown(f"**Evidence of the gold label** ({len(gold.evidence)})")
     for position, item in enumerate(gold.evidence):
-        source = item.url or f"sentence {item.sentence_ref}"
+        source = evidence_source(item.url, item.sentence_ref)
         st.checkbox(
             escape_markdown(f"Keep {item.stance}: {source}"),
             value=True,

@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from workbench.services import labeling
+from workbench.services import drafts, labeling
 from workbench.ui import runtime, state
 from workbench.ui.components import annotate_callbacks, annotate_state
 from workbench.ui.components.article_text import ArticleText
@@ -37,5 +37,6 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
         db = runtime.get_db()
         with db.read() as session:
             saved = labeling.label_state(session, user_id=user.id, sentence_id=row.id)
-        label_panel(article, row, saved)
+            draft = drafts.draft_of(session, user_id=user.id, sentence_id=row.id)
+        label_panel(article, row, saved, draft)
         render_related(db, user, article.id, index)

@@ -11,6 +11,7 @@ from workbench.services.history import KINDS, changed_sentences, label_history_p
 from workbench.ui import feedback, runtime, state
 from workbench.ui.components import paging
 from workbench.ui.components.article_picker import pick_article
+from workbench.ui.components.numbering import sentence_number
 
 PAGE_SIZE = 50
 ALL_KINDS = "every kind"
@@ -41,7 +42,7 @@ index = st.selectbox(
     "Sentence",
     choices,
     index=choices.index(int(wanted)) if wanted.isdigit() and int(wanted) in choices else 0,
-    format_func=lambda i: f"{i}: {sentences[i][:90]}",
+    format_func=lambda i: f"{sentence_number(i)}: {sentences[i][:90]}",
     key="wb_history_sentence",
 )
 st.query_params.update({"article": article_id, "sentence": str(index)})

@@ -249,7 +249,7 @@ def test_the_postgresql_refresh_reads_along_indexes_on_any_statistics(db: Databa
     config = alembic_config(db.engine)
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0009")
+        command.downgrade(config, "0012")
     assert settings() == []
     upgrade(db.engine)
     assert settings() == ["enable_seqscan=off"]

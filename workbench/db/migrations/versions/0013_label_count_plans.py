@@ -10,7 +10,7 @@ runs with ``enable_seqscan = off``: every statement in it is a lookup by key, fo
 index is right at any size. SQLite plans those lookups along the indexes without statistics.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-03 07:20:00.000000
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

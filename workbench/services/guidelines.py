@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench.db import guidelines as db
+from workbench.db import queries
+from workbench.db.engine import Database
 from workbench.db.guidelines import GuidelineVersion, OlderLabel
 from workbench.domain.guidelines import check_guidelines
 from workbench.domain.labels import Role
-from workbench.errors import ConflictError
+from workbench.errors import ConflictError, InputError, NotFoundError
 from workbench.services.permissions import require_role
 
 PAGE_SIZE = 50
@@ -70,6 +73,37 @@ def save_guidelines(session: Session, *, author_id: int | None, text: str) -> in
             "another admin saved the guidelines meanwhile; nothing was overwritten: "
             "reload them, then save again"
         ) from exc
+
+
+def read_guidelines_file(path: Path) -> str:
+    """The text of a UTF-8 guidelines file (a BOM is dropped), or InputError naming the file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from exc
+    try:
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start + 1}); save as UTF-8", source=str(path)
+        ) from exc
+    try:
+        return check_guidelines(text)
+    except InputError as exc:
+        raise InputError(exc.detail, source=str(path)) from exc
+
+
+def set_guidelines_from_file(database: Database, path: Path, *, author: str | None = None) -> int:
+    """Store a file's text as the next version; ``author`` names an admin account (optional)."""
+    text = read_guidelines_file(path)
+    with database.write() as session:
+        author_id = None
+        if author is not None:
+            user = queries.user_by_name(session, name=author)
+            if user is None:
+                raise NotFoundError(f"no account named {author!r}")
+            author_id = user.id
+        return save_guidelines(session, author_id=author_id, text=text)
 
 
 def older_labels_page(

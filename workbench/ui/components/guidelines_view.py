@@ -59,7 +59,7 @@ def guidelines_markdown(text: str) -> str:
     Every typed character is escaped (HTML, links, images, directives show as typed), so
     the result is safe to hand to ``st.markdown``.
     """
-    return "\n".join(_line(block) for block in guideline_blocks(text))
+    return "\n".join(_line(block) for block in guideline_blocks(text)).strip("\n")
 
 
 def label_help(label: Label) -> str:

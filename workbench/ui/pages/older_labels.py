@@ -38,7 +38,7 @@ st.caption(
 )
 total = found.gold if gold else found.reviews
 if not total:
-    st.success(f"Every {kind.lower()[:-1]} was made under version {found.current}.")
+    st.success(f"No {kind.lower()} made under an older version.")
     st.stop()
 paging.page_box(page_key, total=total, size=PAGE_SIZE, noun=kind.lower())
 items = found.items

@@ -195,10 +195,13 @@ def guidelines_set(
     """Save a file's text as the next version of the guidelines (unchanged text adds none)."""
     from pathlib import Path
 
-    from workbench.services.guidelines import set_guidelines_from_file
+    from workbench.services.guidelines import set_guidelines_from, set_guidelines_from_file
 
-    path = Path("/dev/stdin" if file == "-" else file)
-    version = set_guidelines_from_file(_database(), path, author=author)
+    if file == "-":
+        raw = sys.stdin.buffer.read()
+        version = set_guidelines_from(_database(), raw, source="<stdin>", author=author)
+    else:
+        version = set_guidelines_from_file(_database(), Path(file), author=author)
     echo(f"guidelines version {version} in force")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import orjson
 import pytest
 from sqlalchemy import select, update
@@ -15,6 +16,7 @@ from workbench.db.models import Annotation, GoldLabel, Guideline
 from workbench.domain.guidelines import default_guidelines
 from workbench.domain.labels import Evidence
 from workbench.errors import InputError, PermissionDeniedError
+from workbench.exporters.schemas import load_schema
 from workbench.services.adjudicate import adjudicate, bulk_accept_unanimous
 from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset
@@ -189,6 +191,12 @@ def test_exports_carry_the_version_and_round_trip_it(
     assert [a["guideline_version"] for a in claims[0]["annotations"]] == [1, 2]
     # unanimous: the oldest version it rests on, and null when one label predates guidelines
     assert claims[1]["label_source"] == "unanimous" and claims[1]["guideline_version"] is None
+    for records, schema in ((lines, "annotation"), (list(claims.values()), "claim")):
+        validator = jsonschema.Draft202012Validator(load_schema(schema))
+        for record in records:
+            validator.validate(record)
+    wrong = dict(lines[0], guideline_version=0)  # the schema holds versions to 1 or more
+    assert not jsonschema.Draft202012Validator(load_schema("annotation")).is_valid(wrong)
     # The annotations file imports back into a new database and exports the same bytes.
     fresh = tmp_path / "fresh.db"
     from workbench.db.migrate import upgrade

@@ -75,27 +75,25 @@ def save_guidelines(session: Session, *, author_id: int | None, text: str) -> in
         ) from exc
 
 
-def read_guidelines_file(path: Path) -> str:
-    """The text of a UTF-8 guidelines file (a BOM is dropped), or InputError naming the file."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from exc
+def decode_guidelines(raw: bytes, *, source: str) -> str:
+    """UTF-8 guidelines text (a BOM is dropped), checked; InputError names ``source``."""
     try:
         text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (byte {exc.start + 1}); save as UTF-8", source=str(path)
+            f"not UTF-8 text (byte {exc.start + 1}); save as UTF-8", source=source
         ) from exc
     try:
         return check_guidelines(text)
     except InputError as exc:
-        raise InputError(exc.detail, source=str(path)) from exc
+        raise InputError(exc.detail, source=source) from exc
 
 
-def set_guidelines_from_file(database: Database, path: Path, *, author: str | None = None) -> int:
-    """Store a file's text as the next version; ``author`` names an admin account (optional)."""
-    text = read_guidelines_file(path)
+def set_guidelines_from(
+    database: Database, raw: bytes, *, source: str, author: str | None = None
+) -> int:
+    """Store UTF-8 text as the next version; ``author`` names an admin account (optional)."""
+    text = decode_guidelines(raw, source=source)
     with database.write() as session:
         author_id = None
         if author is not None:
@@ -104,6 +102,15 @@ def set_guidelines_from_file(database: Database, path: Path, *, author: str | No
                 raise NotFoundError(f"no account named {author!r}")
             author_id = user.id
         return save_guidelines(session, author_id=author_id, text=text)
+
+
+def set_guidelines_from_file(database: Database, path: Path, *, author: str | None = None) -> int:
+    """Store a UTF-8 file's text as the next version, as ``set_guidelines_from`` does."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from exc
+    return set_guidelines_from(database, raw, source=str(path), author=author)
 
 
 def older_labels_page(

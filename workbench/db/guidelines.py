@@ -66,11 +66,6 @@ def versions(session: Session, *, limit: int, offset: int = 0) -> list[Guideline
     return [GuidelineVersion(*row) for row in rows]
 
 
-def count_versions(session: Session) -> int:
-    """How many guideline versions there are."""
-    return session.scalar(select(func.count()).select_from(Guideline)) or 0
-
-
 def add_version(session: Session, *, text: str, author_id: int | None) -> int:
     """Append the next version of the guidelines; return its number.
 

@@ -46,6 +46,8 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+guidelines_app = typer.Typer(help="Show or set the labeling guidelines.", no_args_is_help=True)
+app.add_typer(guidelines_app, name="guidelines")
 
 DbOption = Annotated[
     str | None,
@@ -158,6 +160,49 @@ def users_list() -> None:
             state = "active" if user.active else "inactive"
             line = f"{field(user.name)}\t{user.role}\t{state}\t{field(user.email)}"
             echo(line.rstrip("\t"))
+
+
+@guidelines_app.command("show")
+def guidelines_show(
+    version: Annotated[
+        int | None, typer.Option("--version", help="An earlier version (default: in force).")
+    ] = None,
+) -> None:
+    """Print the guidelines in force (or of --version) as stored, after a header line."""
+    from workbench.services.guidelines import guideline_version, guidelines_in_force
+
+    with _database().read() as session:
+        found = (
+            guidelines_in_force(session)
+            if version is None
+            else guideline_version(session, version=version)
+        )
+    if found is None:
+        fail("there are no guidelines" if version is None else f"no guidelines version {version}")
+        return
+    by = field(found.author) if found.author else "-"
+    echo(f"# version {found.version}, saved {found.created_at:%Y-%m-%d %H:%M} UTC by {by}")
+    echo(found.text.rstrip("\n"))
+
+
+@guidelines_app.command("set")
+def guidelines_set(
+    file: Annotated[str, typer.Argument(help="UTF-8 Markdown file ('-' reads standard input).")],
+    author: Annotated[
+        str | None, typer.Option("--author", help="The admin account the version is saved as.")
+    ] = None,
+) -> None:
+    """Save a file's text as the next version of the guidelines (unchanged text adds none)."""
+    from pathlib import Path
+
+    from workbench.services.guidelines import set_guidelines_from, set_guidelines_from_file
+
+    if file == "-":
+        raw = sys.stdin.buffer.read()
+        version = set_guidelines_from(_database(), raw, source="<stdin>", author=author)
+    else:
+        version = set_guidelines_from_file(_database(), Path(file), author=author)
+    echo(f"guidelines version {version} in force")
 
 
 def _new_password(password_stdin: bool) -> str:

@@ -48,7 +48,7 @@ def test_agreeing_evidence_keeps_the_gold_reviewers_items_once() -> None:
     other = {"url": "https://b.example", "quote": "", "stance": "refutes", "note": ""}
 
     def label(rank: int, verdict: str, evidence: list[dict[str, str]]) -> SentenceLabel:
-        return (rank, f"r{rank}", verdict, '""', "t", orjson.dumps(evidence).decode())
+        return (rank, f"r{rank}", verdict, '""', "t", orjson.dumps(evidence).decode(), "1")
 
     labels = [
         label(0, "verified", [item]),
@@ -153,20 +153,21 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
     names = {7: 'Zoë "q"\\', 3: "ann", 5: "ben\u2028"}
     reviewers = Reviewers(names, lambda name: name)
     item = {"url": "https://x.example/é", "quote": 'q "1"\n', "stance": "supports", "note": ""}
-    # (user, label, note, evidence) in the database's arbitrary order, not in name order.
+    # (user, label, note, evidence, guideline version) in the database's arbitrary order.
     stored = [
-        (7, "verified", "", [item]),
-        (3, "disputed", "line\u2028\x01\x1f 😀", []),
-        (5, "verified", "", [item, dict(item, sentence_ref="a:1")]),
+        (7, "verified", "", [item], 2),
+        (3, "disputed", "line\u2028\x01\x1f 😀", [], None),
+        (5, "verified", "", [item, dict(item, sentence_ref="a:1")], 1),
     ]
     sep = SEPARATOR
     group = (
         1,
         " ".join(str(user) for user, *_ in stored),
-        " ".join(label for _, label, _, _ in stored),
-        sep.join(orjson.dumps(note).decode() for _, _, note, _ in stored),
+        " ".join(label for _, label, *_ in stored),
+        sep.join(orjson.dumps(note).decode() for _, _, note, *_ in stored),
         sep.join("2025-06-05 10:00:00.000000" for _ in stored),
-        sep.join(orjson.dumps(evidence).decode() for *_, evidence in stored),
+        sep.join(orjson.dumps(evidence).decode() for *_, evidence, _ in stored),
+        " ".join(orjson.dumps(version).decode() for *_, version in stored),
     )
     labels = sentence_labels(group, reviewers)
     parts = LineParts(reviewers)
@@ -181,11 +182,14 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
                     "label": label,
                     "note": note,
                     "evidence": evidence,
+                    "guideline_version": version,
                     "sentence_text": "Text \t\x7f é.",
                 },
                 option=orjson.OPT_APPEND_NEWLINE,
             )
-            for user, label, note, evidence in sorted(stored, key=lambda row: names[row[0]])
+            for user, label, note, evidence, version in sorted(
+                stored, key=lambda row: names[row[0]]
+            )
         )
         assert lines.encode() == expected
     annotations = claim_annotations(labels, lambda stored: stored[:10], parse_evidence=True)
@@ -198,6 +202,7 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         "evidence": [],
         "note": "line\u2028\x01\x1f 😀",
         "time": "2025-06-05",
+        "guideline_version": None,
     }
     assert by_reviewer["ben\u2028"]["evidence"] == [item, dict(item, sentence_ref="a:1")]
 
@@ -205,7 +210,7 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
 def test_pseudonyms_decide_the_reviewer_order() -> None:
     alias = {"ann": "reviewer-b", "bob": "reviewer-a"}
     reviewers = Reviewers({1: "ann", 2: "bob"}, alias.__getitem__)
-    group = (1, "1 2", "verified disputed", '""\x1f""', "t\x1ft", "[]\x1f[]")
+    group = (1, "1 2", "verified disputed", '""\x1f""', "t\x1ft", "[]\x1f[]", "1 null")
     assert [label[1:3] for label in sentence_labels(group, reviewers)] == [
         ("reviewer-a", "disputed"),
         ("reviewer-b", "verified"),

@@ -78,6 +78,7 @@ def _expected_lines(db: Database) -> bytes:
                         | ({"sentence_ref": e.sentence_ref} if e.sentence_ref else {})
                         for e in a.evidence
                     ],
+                    "guideline_version": a.guideline_version,
                     "sentence_text": s.text,
                 },
             )

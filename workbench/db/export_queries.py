@@ -70,14 +70,15 @@ class SentenceRow(NamedTuple):
 # An evidence row: (owner id, url, quote, stance, note, sentence_ref), in position order.
 EvidenceTuple = tuple[int, str, str, str, str, str | None]
 # The labels of one sentence: (sentence id, user ids joined by spaces, labels joined by spaces,
-# then joined by SEPARATOR: notes as JSON strings, stored times, evidence JSON arrays). JSON text
-# escapes control characters, so SEPARATOR never occurs inside a value. A stored time becomes
-# ISO 8601 UTC text through ``label_time``, only where needed.
-LabelGroup = tuple[int, str, str, str, str, str]
+# then joined by SEPARATOR: notes as JSON strings, stored times, evidence JSON arrays, then
+# guideline versions as JSON joined by spaces). JSON text escapes control characters, so
+# SEPARATOR never occurs inside a value. A stored time becomes ISO 8601 UTC text through
+# ``label_time``, only where needed.
+LabelGroup = tuple[int, str, str, str, str, str, str]
 SEPARATOR = "\x1f"
 _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
-# A gold row: (sentence id, gold label id, label).
-GoldTuple = tuple[int, int, str]
+# A gold row: (sentence id, gold label id, label, guideline version).
+GoldTuple = tuple[int, int, str, int | None]
 
 
 _S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
@@ -246,11 +247,11 @@ def labels_of(
 
     Each column lists one value per label, every column in the same order, which is otherwise
     arbitrary: the caller puts the labels in reviewer order. ``verdicts_only`` leaves the notes,
-    times and evidence empty: counting labels needs none of them.
+    times, evidence and guideline versions empty: counting labels needs none of them.
     """
     details: list[ColumnElement[str]]
     if verdicts_only:
-        details = [literal("", String)] * 3
+        details = [literal("", String)] * 4
     else:
         stored: ColumnElement[Any] = (
             Annotation.updated_at  # type: ignore[assignment]
@@ -261,6 +262,9 @@ def labels_of(
             _joined(json_string(Annotation.note), SEPARATOR),
             _joined(stored, SEPARATOR),
             _joined(Annotation.evidence_json, SEPARATOR),
+            _joined(
+                func.coalesce(cast_(Annotation.guideline_version, String), literal("null")), " "
+            ),
         ]
     stmt = (
         select(
@@ -291,9 +295,9 @@ def _evidence_columns(
 
 
 def gold_labels_of(session: Session, *, article_ids: Sequence[str]) -> list[GoldTuple]:
-    """Adjudicated labels on these articles: (sentence id, gold label id, label)."""
+    """Adjudicated labels on these articles: (sentence id, gold label id, label, version)."""
     stmt = (
-        select(GoldLabel.sentence_id, GoldLabel.id, GoldLabel.label)
+        select(GoldLabel.sentence_id, GoldLabel.id, GoldLabel.label, GoldLabel.guideline_version)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
         .where(Sentence.article_id.in_(article_ids))
     )

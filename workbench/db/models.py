@@ -104,6 +104,8 @@ class Annotation(Base):
     # ``evidence`` as ``encode_evidence`` writes it, stored with the rows by ``db.evidence``:
     # readers decode this one column instead of looking up evidence rows for every label.
     evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # The guidelines version in force when the label was last saved; NULL: before guidelines.
+    guideline_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
         order_by="EvidenceItem.position", cascade="all, delete-orphan"
@@ -147,6 +149,8 @@ class GoldLabel(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Stored as on ``Annotation.evidence_json``, by the same ``db.evidence`` functions.
     evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # As on ``Annotation.guideline_version``.
+    guideline_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
         order_by="EvidenceItem.position", cascade="all, delete-orphan"
@@ -172,6 +176,18 @@ class LabelDraft(Base):
     # The evidence form's fields (url, quote, stance, note, ref) as a JSON object.
     evidence_form: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Guideline(Base):
+    """One version of the labeling guidelines; append-only, the highest version is in force."""
+
+    __tablename__ = "guidelines"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    text: Mapped[str] = mapped_column(Text)
+    # NULL for the packaged default the database started with.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEntry(Base):

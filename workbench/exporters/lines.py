@@ -16,8 +16,8 @@ from workbench.db.export_queries import SEPARATOR, LabelGroup
 Record = dict[str, Any]
 
 # One label of a sentence: (rank, reviewer, label, note as a JSON string, stored time, evidence
-# as a JSON array); rank is the reviewer's place in name order.
-SentenceLabel = tuple[int, str, str, str, Any, str]
+# as a JSON array, guideline version as JSON); rank is the reviewer's place in name order.
+SentenceLabel = tuple[int, str, str, str, Any, str, str]
 
 
 def _encoded(value: str) -> str:
@@ -37,7 +37,7 @@ class Reviewers:
 
 def sentence_labels(group: LabelGroup, reviewers: Reviewers) -> list[SentenceLabel]:
     """One sentence's labels as one tuple each, in reviewer name order."""
-    _, users, labels, notes, stored, evidence = group
+    _, users, labels, notes, stored, evidence, versions = group
     ids = users.split(" ")
     return sorted(
         zip(
@@ -47,9 +47,19 @@ def sentence_labels(group: LabelGroup, reviewers: Reviewers) -> list[SentenceLab
             notes.split(SEPARATOR),
             stored.split(SEPARATOR),
             evidence.split(SEPARATOR),
+            versions.split(" "),
             strict=True,
         )
     )
+
+
+def guideline_version_of(labels: list[SentenceLabel], gold: str) -> int | None:
+    """The oldest guideline version among the labels that gave ``gold`` (None: before any)."""
+    versions: list[int | None] = [
+        orjson.loads(version) for _, _, label, _, _, _, version in labels if label == gold
+    ]
+    known = [version for version in versions if version is not None]
+    return min(known) if known and len(known) == len(versions) else None
 
 
 def claim_annotations(
@@ -67,8 +77,9 @@ def claim_annotations(
             "evidence": decode(evidence),
             "note": "" if note == '""' else orjson.loads(note),
             "time": time(stored),
+            "guideline_version": orjson.loads(version),
         }
-        for _, reviewer, label, note, stored, evidence in labels
+        for _, reviewer, label, note, stored, evidence, version in labels
     ]
 
 
@@ -76,7 +87,7 @@ def agreeing_evidence(labels: list[SentenceLabel], gold: str) -> list[Record]:
     """Evidence of the reviewers who gave the gold label, without repeated items."""
     seen: set[tuple[Any, ...]] = set()
     merged: list[Record] = []
-    for _, _, label, _, _, evidence in labels:
+    for _, _, label, _, _, evidence, _ in labels:
         if label != gold or evidence == "[]":
             continue
         for item in orjson.loads(evidence):
@@ -116,11 +127,11 @@ class LineParts:
 
         ``article`` is what ``article`` gave. The text is what ``orjson.dumps`` writes for each
         record ``{"article", "sentence", "reviewer", "label", "note", "evidence",
-        "sentence_text"}``, without building a dict per label.
+        "guideline_version", "sentence_text"}``, without building a dict per label.
         """
         head = article + str(index) + ',"reviewer":'
         tail = ',"sentence_text":' + _encoded(text) + "}\n"
-        _, users, labels, notes, _, evidence = group
+        _, users, labels, notes, _, evidence, versions = group
         ids = users.split(" ")
         verdicts = zip(labels.split(" "), notes.split(SEPARATOR), strict=True)
         ranked = sorted(
@@ -129,7 +140,11 @@ class LineParts:
                 map(self.names.__getitem__, ids),
                 map(self.verdicts.__getitem__, verdicts),
                 evidence.split(SEPARATOR),
+                versions.split(" "),
                 strict=True,
             )
         )
-        return head + (tail + head).join([n + v + e for _, n, v, e in ranked]) + tail
+        version = ',"guideline_version":'
+        return (
+            head + (tail + head).join([n + v + e + version + g for _, n, v, e, g in ranked]) + tail
+        )

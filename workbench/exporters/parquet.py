@@ -52,6 +52,7 @@ SCHEMA = pa.schema(
         ("context", pa.struct([("before", pa.string()), ("after", pa.string())])),
         ("label", pa.string()),
         ("label_source", pa.string()),
+        ("guideline_version", pa.int64()),
         ("evidence", _EVIDENCE),
         (
             "annotations",
@@ -63,6 +64,7 @@ SCHEMA = pa.schema(
                         ("evidence", _EVIDENCE),
                         ("note", pa.string()),
                         ("time", pa.string()),
+                        ("guideline_version", pa.int64()),
                     ]
                 )
             ),

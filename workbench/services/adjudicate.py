@@ -14,6 +14,7 @@ from workbench.db import adjudication_queue as queue
 from workbench.db import labels
 from workbench.db.audit import Change, append_audit
 from workbench.db.evidence import evidence_of, store_evidence
+from workbench.db.guidelines import current_version
 from workbench.db.models import Article, GoldLabel, Sentence, utcnow
 from workbench.domain.labels import LABELS, Evidence, Label, Role, gold_snapshot, parse_label
 from workbench.errors import ConflictError, InputError, NotFoundError
@@ -93,6 +94,7 @@ def adjudicate(
     if (gold.version if gold is not None else None) != expected_version:
         raise _conflict(sentence_id)
     old = _snapshot(gold) if gold is not None else None
+    in_force = current_version(session)  # read before any change: no autoflush in between
     if gold is None:
         gold = GoldLabel(
             sentence_id=sentence_id, label=verdict.value, rationale=rationale, editor_id=editor_id
@@ -102,6 +104,7 @@ def adjudicate(
         # updated_at always changes, so the versioned UPDATE runs even for an evidence-only edit.
         gold.label, gold.rationale, gold.editor_id = verdict.value, rationale, editor_id
         gold.updated_at = utcnow()
+    gold.guideline_version = in_force
     store_evidence(gold, evidence)
     try:
         session.flush()
@@ -126,12 +129,14 @@ def bulk_accept_unanimous(
     if min_reviewers < 2:
         raise InputError("bulk accept needs at least 2 reviewers per sentence to be unanimous")
     picked = queue.unanimous_open(session, min_reviewers=min_reviewers, limit=limit)
+    in_force = current_version(session)
     rows = [
         GoldLabel(
             sentence_id=sentence_id,
             label=label,
             rationale=f"unanimous: all {reviewers} reviewers chose {label}",
             editor_id=editor_id,
+            guideline_version=in_force,
         )
         for sentence_id, label, reviewers in picked
     ]

@@ -28,6 +28,7 @@ from workbench.exporters.lines import (
     Reviewers,
     agreeing_evidence,
     claim_annotations,
+    guideline_version_of,
     sentence_labels,
 )
 from workbench.exporters.records import (
@@ -71,7 +72,7 @@ class _Batch:
     """What a slice of articles brings from the database, grouped by sentence id."""
 
     labels: dict[int, eq.LabelGroup]
-    gold: dict[int, tuple[str, list[Record]]]
+    gold: dict[int, tuple[str, list[Record], int | None]]
     related: dict[int, list[str]]
 
 
@@ -108,8 +109,10 @@ class ArticleExporter:
         stats.reviewers.update(self.reviewers.name[user] for user in users - {""})
         gold_evidence = _evidence_by_owner(eq.gold_evidence_of(session, article_ids=article_ids))
         gold = {
-            sentence: (label, gold_evidence.get(gold_id, []))
-            for sentence, gold_id, label in eq.gold_labels_of(session, article_ids=article_ids)
+            sentence: (label, gold_evidence.get(gold_id, []), version)
+            for sentence, gold_id, label, version in eq.gold_labels_of(
+                session, article_ids=article_ids
+            )
         }
         related: dict[int, list[str]] = defaultdict(list)
         for own, other_article, other_index in eq.links_of(session, article_ids=article_ids):
@@ -176,6 +179,9 @@ class ArticleExporter:
                     "context": {"before": before, "after": after},
                     "label": decision.label,
                     "label_source": decision.source.value,
+                    "guideline_version": adjudicated[2]
+                    if adjudicated
+                    else guideline_version_of(rows, decision.label),
                     "evidence": adjudicated[1]
                     if adjudicated
                     else agreeing_evidence(rows, decision.label),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +26,7 @@ from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.users import check_name, create_user
 
 REQUIRED = ("article", "sentence", "reviewer", "label")
-OPTIONAL = ("note", "evidence", "sentence_text")
+OPTIONAL = ("note", "evidence", "guideline_version", "sentence_text")
 CHANGED_MEANWHILE = "a sentence or label changed while importing"
 
 
@@ -48,6 +48,21 @@ class LabelLine:
     label: Label
     note: str
     evidence: tuple[Evidence, ...]
+    guideline_version: int | None | Literal["current"] = "current"
+
+
+def _guideline_version(data: Mapping[str, Any]) -> int | None | Literal["current"]:
+    """The line's guideline version: absent is the version in force, null before guidelines."""
+    if "guideline_version" not in data:
+        return "current"
+    version = data["guideline_version"]
+    if version is None:
+        return None
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InputError(
+            f"'guideline_version' must be a version number (1 or more) or null, got {version!r}"
+        )
+    return version
 
 
 @dataclass
@@ -153,7 +168,8 @@ class _Checker:
         check_label_evidence(label, evidence)
         if not self._reviewer_ok(reviewer):
             raise InputError(f"reviewer {reviewer!r} is deactivated")
-        return LabelLine(number, sentence_id, reviewer, label, note, tuple(evidence))
+        version = _guideline_version(data)
+        return LabelLine(number, sentence_id, reviewer, label, note, tuple(evidence), version)
 
 
 def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -224,7 +240,12 @@ def import_labels(db: Database, path: Path) -> ImportReport:
                     user_ids[item.reviewer] = user.id
             labels = [
                 NewLabel(
-                    item.sentence_id, user_ids[item.reviewer], item.label, item.note, item.evidence
+                    item.sentence_id,
+                    user_ids[item.reviewer],
+                    item.label,
+                    item.note,
+                    item.evidence,
+                    item.guideline_version,
                 )
                 for item in lines
             ]

@@ -33,9 +33,11 @@ PAGES: list[PageSpec] = [
     PageSpec("adjudicate.py", "Adjudicate", ":material/gavel:", "adjudicate", Role.EDITOR),
     PageSpec("export.py", "Export", ":material/download:", "export", Role.EDITOR),
     PageSpec("history.py", "Label history", ":material/history:", "history", Role.EDITOR),
+    PageSpec("older_labels.py", "Older labels", ":material/update:", "older-labels", Role.EDITOR),
     PageSpec("admin_users.py", "Users", ":material/group:", "users", Role.ADMIN),
     PageSpec("admin_assign.py", "Assignments", ":material/assignment_ind:", "assign", Role.ADMIN),
     PageSpec("admin_ingest.py", "Ingest", ":material/upload_file:", "ingest", Role.ADMIN),
+    PageSpec("admin_guidelines.py", "Guidelines", ":material/menu_book:", "guidelines", Role.ADMIN),
 ]
 NOT_IN_MENU = {"annotate.py"}  # opened from the article list with ?article=<id>
 # Streamlit focuses the main area for keyboard shortcuts; its focus ring framed the whole page.

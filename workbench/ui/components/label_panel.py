@@ -13,6 +13,7 @@ from workbench.services.labeling import LabelState
 from workbench.ui import feedback, state
 from workbench.ui.components import annotate_callbacks as act
 from workbench.ui.components.article_text import ArticleText, SentenceRow
+from workbench.ui.components.guidelines_view import label_help
 from workbench.ui.components.numbering import sentence_id, sentence_id_text, sentence_number
 from workbench.ui.components.text import escape_markdown
 
@@ -79,6 +80,7 @@ def _verdict_buttons(article: ArticleText, row: SentenceRow, saved: LabelState |
             key=f"wb_label_{label.value}",
             icon=ICONS[label],
             shortcut=key,
+            help=label_help(label),
             type="primary" if current else "secondary",
             width="stretch",
             on_click=act.on_label,

@@ -5,7 +5,7 @@ added (the form's fields) is kept here, one row per reviewer and sentence, so mo
 sentence or reloading the page loses nothing. Choosing the label takes the note out of the draft.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-03 06:20:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

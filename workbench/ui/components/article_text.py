@@ -23,11 +23,17 @@ class SentenceRow:
     text: str
     checkworthiness: float
     reasons: tuple[str, ...] = ()
+    boilerplate: bool = False  # marked by an editor: not to be labeled
+
+    @property
+    def to_label(self) -> bool:
+        """True unless an editor marked this sentence as boilerplate."""
+        return not self.boilerplate
 
     @property
     def likely_claim(self) -> bool:
         """True when the check-worthiness score marks this sentence as a likely claim."""
-        return is_likely_claim(self.checkworthiness)
+        return not self.boilerplate and is_likely_claim(self.checkworthiness)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,7 @@ def build_article_text(db: Database, article_id: str) -> ArticleText | None:
                 text=s.text,
                 checkworthiness=float(s.checkworthiness or 0.0),
                 reasons=tuple(str(r) for r in (s.check_reasons or [])),
+                boilerplate=bool(s.boilerplate),
             )
             for s in article.sentences
         )

@@ -1,0 +1,139 @@
+"""The editors' text controls of the annotate view in AppTest: boilerplate, merge, split."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from workbench.config import DATABASE_URL_ENV
+from workbench.db import queries
+from workbench.db.engine import Database
+from workbench.db.models import AuditEntry
+from workbench.domain.labels import Role
+from workbench.services.annotate import record_label
+from workbench.ui.runtime import SignedIn
+
+APP = Path(__file__).resolve().parents[2] / "workbench" / "streamlit_app.py"
+ARTICLE = "000_b5ddb462525d61c6"
+MakeUser = Callable[..., int]
+
+
+@pytest.fixture
+def open_sentence(
+    seeded_db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[int, str, Role, int], AppTest]]:
+    """Factory: an account's browser session on one sentence of the annotate page."""
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def _open(user_id: int, name: str, role: Role, sentence: int) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.session_state["wb_user"] = SignedIn(user_id, name, role)
+        at.run()
+        at.switch_page("ui/pages/annotate.py")
+        at.query_params["article"] = ARTICLE
+        at.query_params["sentence"] = str(sentence)
+        return at.run()
+
+    yield _open
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _sentences(db: Database) -> list[tuple[int, str, bool]]:
+    with db.read() as session:
+        article = queries.get_article(session, article_id=ARTICLE)
+        assert article is not None
+        for s in article.sentences:
+            assert article.body[s.start : s.end] == s.text
+        return [(s.id, s.text, s.boilerplate) for s in article.sentences]
+
+
+def _heading(at: AppTest) -> str:
+    heading = next(c.value for c in at.caption if c.value.startswith("Sentence "))
+    return str(heading).split(" · ")[0]
+
+
+def _progress_text(at: AppTest) -> str:
+    return str(at.get("progress")[0].proto.text)
+
+
+def test_editor_flags_merges_and_splits_from_the_panel(
+    seeded_db: Database, make_user: MakeUser, open_sentence: Callable[..., AppTest]
+) -> None:
+    editor = make_user("eve", role="editor", password=None)
+    before = _sentences(seeded_db)
+    total = len(before)
+    with seeded_db.write() as session:
+        record_label(session, user_id=editor, sentence_id=before[4][0], label="unsourced")
+    at = open_sentence(editor, "eve", Role.EDITOR, 3)
+    assert not at.exception
+    assert _heading(at) == f"Sentence 4 of {total}"
+    assert _progress_text(at) == f"You have labeled 1 of {total} sentences"
+    sid = before[3][0]
+
+    at.toggle(key=f"wb_boilerplate_{sid}").set_value(True).run()
+    assert not at.exception
+    assert _sentences(seeded_db)[3][2] is True
+    assert any("marked this sentence as boilerplate" in i.value for i in at.info)
+    assert _progress_text(at) == f"You have labeled 1 of {total - 1} sentences"
+    at.toggle(key=f"wb_boilerplate_{sid}").set_value(False).run()
+    assert _sentences(seeded_db)[3][2] is False
+
+    at.button(key=f"wb_merge_{sid}").click().run()
+    assert not at.exception
+    merged = _sentences(seeded_db)
+    assert len(merged) == total - 1
+    assert merged[3][1] == seeded_db_text(seeded_db, before[3], before[4])
+    assert _heading(at) == f"Sentence 4 of {total - 1}"
+    assert any("Merged sentence 4" in s.value for s in at.success)
+    # The label on the merged-away sentence moved here: the progress still counts it.
+    assert _progress_text(at) == f"You have labeled 1 of {total - 1} sentences"
+
+    cut = merged[3][1].index(before[4][1])
+    at.number_input(key=f"wb_split_at_{sid}").set_value(cut).run()
+    at.radio(key=f"wb_split_keep_{sid}").set_value("second").run()
+    at.button(key=f"wb_split_{sid}").click().run()
+    assert not at.exception
+    after = _sentences(seeded_db)
+    assert [text for _, text, _ in after] == [text for _, text, _ in before]
+    assert _heading(at) == f"Sentence 4 of {total}"
+    with seeded_db.read() as session:
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity == "sentence").order_by(AuditEntry.id)
+        ).all()
+    assert actions == ["update", "update", "merge", "split"]
+
+
+def seeded_db_text(
+    db: Database, first: tuple[int, str, bool], second: tuple[int, str, bool]
+) -> str:
+    """The body from the start of ``first`` to the end of ``second``."""
+    with db.read() as session:
+        article = queries.get_article(session, article_id=ARTICLE)
+        assert article is not None
+        start = article.body.index(first[1])
+        end = article.body.index(second[1], start) + len(second[1])
+        return article.body[start:end]
+
+
+def test_reviewers_see_the_flag_but_no_controls(
+    seeded_db: Database, make_user: MakeUser, open_sentence: Callable[..., AppTest]
+) -> None:
+    ana = make_user("ana", password=None)
+    editor = make_user("eve", role="editor", password=None)
+    sid = _sentences(seeded_db)[2][0]
+    at = open_sentence(editor, "eve", Role.EDITOR, 2)
+    at.toggle(key=f"wb_boilerplate_{sid}").set_value(True).run()
+    st.cache_data.clear()
+    at = open_sentence(ana, "ana", Role.REVIEWER, 2)
+    assert not at.exception
+    assert any("marked this sentence as boilerplate" in i.value for i in at.info)
+    keys = {b.key for b in at.button} | {t.key for t in at.toggle}
+    assert not any(str(k).startswith(("wb_merge_", "wb_split_", "wb_boilerplate_")) for k in keys)

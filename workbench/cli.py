@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -15,6 +15,9 @@ from workbench.config import DATABASE_URL_ENV
 from workbench.db.engine import Database
 from workbench.domain.text_safety import terminal_text
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.services.sentence_edits import EditReport
 
 
 def echo(message: str, *, err: bool = False) -> None:
@@ -346,7 +349,7 @@ def export(
     )
 
 
-def _edited(verb: str, report: Any) -> None:
+def _edited(verb: str, report: EditReport) -> None:
     """Print what a merge or split did, then recompute the article's claim links."""
     from workbench.services.sentence_edits import relink_article
 

@@ -413,8 +413,12 @@ def sentences_boilerplate(
     flag = "not boilerplate" if off else "boilerplate"
     if not report.changed:
         echo(f"{field(report.ref)} is already {flag}; nothing changed")
-    else:
-        echo(f"{field(report.ref)} is now {flag}")
+        return
+    echo(f"{field(report.ref)} is now {flag}")
+    if off:
+        from workbench.services.sentence_edits import relink_article
+
+        relink_article(_database(), article_id=article)
 
 
 @app.command()

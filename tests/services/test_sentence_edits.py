@@ -81,6 +81,19 @@ def _index_true(db: Database) -> None:
             assert postings.get(term_id, 0) == count
 
 
+def _postings(db: Database, index: int) -> int:
+    sid = _sentence(db, index).id
+    with db.read() as session:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(SentenceTerm)
+                .where(SentenceTerm.sentence_id == sid)
+            )
+            or 0
+        )
+
+
 def _audit(db: Database, entity: str) -> list[AuditEntry]:
     with db.read() as session:
         rows = list(
@@ -277,6 +290,8 @@ def test_boilerplate_leaves_progress_agreement_and_queue(
         assert (now.sentences, now.labeled) == (listed.sentences - 1, listed.labeled - 1)
         assert session.scalar(select(func.count(Annotation.id))) == 4  # labels are kept
     _counts_true(db)
+    _index_true(db)
+    assert _postings(db, 0) == 0  # the linker skips boilerplate
     with db.write() as session:
         again = mark_boilerplate(session, actor_id=editor, article_id=A0, index=0)
     assert not again.changed
@@ -286,6 +301,8 @@ def test_boilerplate_leaves_progress_agreement_and_queue(
     with db.read() as session:
         assert _figures(session, ana) == (2, 2, 2, 2, 1)
     _counts_true(db)
+    _index_true(db)
+    assert _postings(db, 0) > 0
     flags = [(row.old, row.new) for row in _audit(db, "sentence")]
     assert [(o or {}).get("boilerplate") for o, _ in flags] == [False, True]
 

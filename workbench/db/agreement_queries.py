@@ -127,7 +127,7 @@ def _label_code(scope: _Scope, labels: Sequence[str]) -> ColumnElement[int]:
 
 def _boilerplate_ids() -> Select[int]:
     """Ids of the sentences flagged as boilerplate (a few, read along their index)."""
-    return select(Sentence.id).where(Sentence.boilerplate.is_(True))
+    return select(Sentence.id).where(Sentence.boilerplate)
 
 
 def _per_sentence(

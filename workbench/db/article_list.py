@@ -63,13 +63,13 @@ def totals(session: Session, *, user_id: int) -> ArticleTotals:
     """Articles, sentences, this reviewer's labels and queue length, by COUNT."""
     articles = session.scalar(select(func.count(Article.id))) or 0
     # Boilerplate sentences are not to be labeled: they are no part of anyone's progress.
-    to_label = Sentence.boilerplate.is_(False)
+    to_label = ~Sentence.boilerplate
     sentences = session.scalar(select(func.count(Sentence.id)).where(to_label)) or 0
     own = Annotation.user_id == user_id
     labeled = session.scalar(select(func.count(Annotation.id)).where(own)) or 0
     # Subtracted, so the count of every own label stays one index range: flagged sentences
     # are few and found along their own index.
-    flagged = select(Sentence.id).where(Sentence.boilerplate.is_(True))
+    flagged = select(Sentence.id).where(Sentence.boilerplate)
     labeled -= (
         session.scalar(
             select(func.count(Annotation.id)).where(own, Annotation.sentence_id.in_(flagged))
@@ -89,7 +89,7 @@ def _progress(
     sizes = dict(
         session.execute(
             select(Sentence.article_id, func.count(Sentence.id))
-            .where(Sentence.article_id.in_(article_ids), Sentence.boilerplate.is_(False))
+            .where(Sentence.article_id.in_(article_ids), ~Sentence.boilerplate)
             .group_by(Sentence.article_id)
         ).all()
     )
@@ -100,7 +100,7 @@ def _progress(
             .where(
                 Sentence.article_id.in_(article_ids),
                 Annotation.user_id == user_id,
-                Sentence.boilerplate.is_(False),
+                ~Sentence.boilerplate,
             )
             .group_by(Sentence.article_id)
         ).all()

@@ -53,7 +53,7 @@ def label_frame(session: Session, *, article_id: str | None = None) -> pd.DataFr
         )
         .join(Sentence, Sentence.id == Annotation.sentence_id)
         .join(User, User.id == Annotation.user_id)
-        .where(Sentence.boilerplate.is_(False))
+        .where(~Sentence.boilerplate)
         .order_by(Annotation.sentence_id, User.name)
     )
     if article_id is not None:
@@ -67,7 +67,7 @@ def gold_labels(session: Session, *, article_id: str | None = None) -> dict[int,
     query = (
         select(GoldLabel.sentence_id, GoldLabel.label)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
-        .where(Sentence.boilerplate.is_(False))
+        .where(~Sentence.boilerplate)
     )
     if article_id is not None:
         query = query.where(Sentence.article_id == article_id)

@@ -185,7 +185,8 @@ def merge_sentences(
     )
     sentence = session.get(Sentence, first.id)
     assert sentence is not None
-    index_sentences(session, sentences=[(sentence.id, sentence.text)])
+    if not sentence.boilerplate:
+        index_sentences(session, sentences=[(sentence.id, sentence.text)])
     edits.mark_unlinked(session, article_id=article_id)
     note = f"merged {refs[0]} into {refs[1]}; {renumbered} later sentence(s) renumbered"
     after = {"sentences": [_state(sentence)], "reason": note}
@@ -262,7 +263,9 @@ def split_sentence(
     references = edits.rewrite_references(
         session, article_id=article_id, renumber=lambda i: index_after_split(i, index)
     )
-    index_sentences(session, sentences=[(sentence.id, sentence.text), (second.id, second.text)])
+    if not sentence.boilerplate:
+        parts = [(sentence.id, sentence.text), (second.id, second.text)]
+        index_sentences(session, sentences=parts)
     edits.mark_unlinked(session, article_id=article_id)
     note = f"split {ref} at character {at}; {renumbered} later sentence(s) renumbered"
     after = {"sentences": [_state(sentence), _state(second)], "reason": note, "keep": where.value}
@@ -277,7 +280,8 @@ def mark_boilerplate(
 ) -> EditReport:
     """Flag sentence ``index`` as boilerplate (``on``) or clear the flag (editors and admins).
 
-    Its labels stay; while flagged they count toward no progress, agreement or gold label.
+    Its labels stay; while flagged they count toward no progress, agreement or gold label, and
+    the sentence has no claim links (``relink_article`` links it again once cleared).
     """
     _check_actor(session, actor_id)
     _article, rows = _locked(session, article_id, [index])
@@ -287,6 +291,12 @@ def mark_boilerplate(
     sentence.boilerplate = on
     session.flush()
     edits.recount_labels(session, sentence_ids=[sentence.id])
+    # The linker skips boilerplate: out of the link index (and its links) while flagged.
+    if on:
+        edits.unindex_sentences(session, sentence_ids=[sentence.id])
+    else:
+        index_sentences(session, sentences=[(sentence.id, sentence.text)])
+        edits.mark_unlinked(session, article_id=article_id)
     reason = "marked as boilerplate: not to be labeled" if on else "boilerplate flag cleared"
     old, new = {"boilerplate": not on}, {"boilerplate": on, "reason": reason}
     append_audit(session, [Change("sentence", sentence.id, sentence.id, actor_id, old, new)])

@@ -97,7 +97,7 @@ def test_editor_flags_merges_and_splits_from_the_panel(
     assert _progress_text(at) == f"You have labeled 1 of {total - 1} sentences"
 
     cut = merged[3][1].index(before[4][1])
-    at.number_input(key=f"wb_split_at_{sid}").set_value(cut).run()
+    at.number_input(key=f"wb_split_at_{sid}_{len(merged[3][1])}").set_value(cut).run()
     at.radio(key=f"wb_split_keep_{sid}").set_value("second").run()
     at.button(key=f"wb_split_{sid}").click().run()
     assert not at.exception
@@ -137,3 +137,8 @@ def test_reviewers_see_the_flag_but_no_controls(
     assert any("marked this sentence as boilerplate" in i.value for i in at.info)
     keys = {b.key for b in at.button} | {t.key for t in at.toggle}
     assert not any(str(k).startswith(("wb_merge_", "wb_split_", "wb_boilerplate_")) for k in keys)
+    # "Next unlabeled" in reading order passes over the boilerplate sentence.
+    at = open_sentence(ana, "ana", Role.REVIEWER, 1)
+    at.toggle(key="wb_claims_first").set_value(False).run()
+    at.button(key="wb_next_open").click().run()
+    assert _heading(at).startswith("Sentence 4 of ")

@@ -103,7 +103,8 @@ def _split(article: ArticleText, row: SentenceRow, user_id: int) -> None:
             min_value=1,
             max_value=length - 1,
             value=max(1, min(length - 1, length // 2)),
-            key=f"wb_split_at_{row.id}",
+            # A new widget when the sentence's length changes, so no kept value is out of range.
+            key=f"wb_split_at_{row.id}_{length}",
             help="0-based position in the sentence of the first character of the second part.",
         )
     )

@@ -16,6 +16,7 @@ from workbench.db.engine import Database
 from workbench.db.models import AuditEntry
 from workbench.domain.labels import Role
 from workbench.services.annotate import record_label
+from workbench.services.sentence_edits import merge_sentences
 from workbench.ui.runtime import SignedIn
 
 APP = Path(__file__).resolve().parents[2] / "workbench" / "streamlit_app.py"
@@ -142,3 +143,28 @@ def test_reviewers_see_the_flag_but_no_controls(
     at.toggle(key="wb_claims_first").set_value(False).run()
     at.button(key="wb_next_open").click().run()
     assert _heading(at).startswith("Sentence 4 of ")
+
+
+def test_history_page_shows_why_a_label_left_a_merged_sentence(
+    seeded_db: Database,
+    make_user: MakeUser,
+    signed_in_page: Callable[[str, SignedIn], AppTest],
+) -> None:
+    editor = make_user("eve", role="editor", password=None)
+    ana = make_user("ana", password=None)
+    rows = _sentences(seeded_db)
+    with seeded_db.write() as session:
+        record_label(session, user_id=ana, sentence_id=rows[3][0], label="unsourced")
+        record_label(session, user_id=ana, sentence_id=rows[4][0], label="not_a_claim")
+    with seeded_db.write() as session:
+        merge_sentences(session, actor_id=editor, article_id=ARTICLE, index=3)
+    at = signed_in_page("history.py", SignedIn(editor, "eve", Role.EDITOR))
+    at.query_params["article"] = ARTICLE
+    at.query_params["sentence"] = "3"
+    at = at.run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame["action"]) == ["create", "delete", "merge"]
+    assert list(frame["kind"]) == ["reviewer label", "reviewer label", "sentence text"]
+    assert list(frame["from"])[1] == "not_a_claim"
+    assert "merged" in list(frame["why"])[1] and "renumbered" in list(frame["why"])[2]

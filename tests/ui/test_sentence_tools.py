@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from workbench.db.engine import Database
 from workbench.db.models import AuditEntry
 from workbench.domain.labels import Role
 from workbench.services.annotate import record_label
-from workbench.services.sentence_edits import merge_sentences
+from workbench.services.sentence_edits import mark_boilerplate, merge_sentences
+from workbench.ui.components.article_text import build_article_text
 from workbench.ui.runtime import SignedIn
 
 APP = Path(__file__).resolve().parents[2] / "workbench" / "streamlit_app.py"
@@ -168,3 +170,17 @@ def test_history_page_shows_why_a_label_left_a_merged_sentence(
     assert list(frame["kind"]) == ["reviewer label", "reviewer label", "sentence text"]
     assert list(frame["from"])[1] == "not_a_claim"
     assert "merged" in list(frame["why"])[1] and "renumbered" in list(frame["why"])[2]
+
+
+def test_the_article_text_marks_boilerplate_sentences_only(seeded_db: Database) -> None:
+    plain = build_article_text(seeded_db, ARTICLE)
+    with seeded_db.write() as session:
+        mark_boilerplate(session, actor_id=None, article_id=ARTICLE, index=2)
+    flagged = build_article_text(seeded_db, ARTICLE)
+    assert plain is not None and flagged is not None
+    parts = json.loads(flagged.payload)["parts"]
+    assert parts[2][4:] == [1] and parts[2][2] == 0  # flagged, never a likely claim
+    assert [p for i, p in enumerate(parts) if i != 2] == [
+        p for i, p in enumerate(json.loads(plain.payload)["parts"]) if i != 2
+    ]
+    assert flagged.sentences[2].boilerplate and not flagged.sentences[2].likely_claim

@@ -80,7 +80,11 @@ def build_article_text(db: Database, article_id: str) -> ArticleText | None:
     for row, (start, end) in zip(rows, spans, strict=True):
         # Gaps are sent as text too, so the browser never needs Python string offsets.
         score = round(row.checkworthiness, 2) if row.likely_claim else 0
-        parts.append([body[cursor:start], row.text, score, ", ".join(row.reasons) if score else ""])
+        part: list[object] = [body[cursor:start], row.text, score]
+        part.append(", ".join(row.reasons) if score else "")
+        if row.boilerplate:
+            part.append(1)  # only then: the text of an article without any stays as it was
+        parts.append(part)
         cursor = max(cursor, end)
     static = {"article": article_id, "parts": parts, "tail": body[cursor:]}
     payload = json.dumps(static, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -54,8 +54,20 @@ def _install(bind: sa.Connection, rewrite: bool) -> None:
         return _skipping_boilerplate(statement) if rewrite else statement
 
     if bind.dialect.name == "postgresql":
+        # CREATE OR REPLACE drops the settings another revision gave the function
+        # (``ALTER FUNCTION ... SET``); they are read first and given back.
+        settings = bind.execute(
+            sa.text("SELECT proconfig FROM pg_proc WHERE proname = :name"),
+            {"name": f"{TABLE}_refresh"},
+        ).scalar()
         refresh = m8._postgresql_refresh("GREATEST", "double precision", True)
         bind.execute(sa.text(shaped(refresh)))
+        for setting in settings or []:
+            name, _, value = str(setting).partition("=")
+            if re.fullmatch(r"[a-z_]+", name) and re.fullmatch(r"[A-Za-z0-9_.]+", value):
+                bind.execute(
+                    sa.text(f"ALTER FUNCTION {TABLE}_refresh(integer) SET {name} = {value}")
+                )
         return
     m8._drop_sqlite_triggers(bind)
     for statement in m8._sqlite_triggers(WATCHED):

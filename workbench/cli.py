@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -15,6 +15,9 @@ from workbench.config import DATABASE_URL_ENV
 from workbench.db.engine import Database
 from workbench.domain.text_safety import terminal_text
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.services.sentence_edits import EditReport
 
 
 def echo(message: str, *, err: bool = False) -> None:
@@ -48,6 +51,10 @@ users_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 guidelines_app = typer.Typer(help="Show or set the labeling guidelines.", no_args_is_help=True)
 app.add_typer(guidelines_app, name="guidelines")
+sentences_app = typer.Typer(
+    help="Fix an article's sentences: merge, split, mark boilerplate.", no_args_is_help=True
+)
+app.add_typer(sentences_app, name="sentences")
 
 DbOption = Annotated[
     str | None,
@@ -385,6 +392,78 @@ def export(
         f"exported {counts['claims']} claim(s), {counts['annotations']} label(s), "
         f"{counts['articles']} article(s) to {result.folder}{processes}"
     )
+
+
+def _edited(verb: str, report: EditReport) -> None:
+    """Print what a merge or split did, then recompute the article's claim links."""
+    from workbench.services.sentence_edits import relink_article
+
+    counts = [f"{report.kept} label(s) kept", f"{report.moved} moved"]
+    counts.append(f"{report.removed} moved to the audit trail")
+    counts.append(f"{report.renumbered} later sentence(s) renumbered")
+    if report.references:
+        counts.append(f"{report.references} evidence citation(s) updated")
+    echo(f"{verb} {field(report.ref)}: {', '.join(counts)}")
+    relink_article(_database(), article_id=report.article_id)
+
+
+@sentences_app.command("merge")
+def sentences_merge(article: str, index: int) -> None:
+    """Merge sentence INDEX (0-based) of ARTICLE with the next one."""
+    from workbench.services.sentence_edits import merge_sentences
+
+    with _database().write() as session:
+        report = merge_sentences(session, actor_id=None, article_id=article, index=index)
+    _edited("merged", report)
+
+
+@sentences_app.command("split")
+def sentences_split(
+    article: str,
+    index: int,
+    at: Annotated[
+        int, typer.Option("--at", help="Character (0-based, in the sentence) starting part two.")
+    ],
+    keep_labels: Annotated[
+        str,
+        typer.Option(
+            "--keep-labels",
+            help="none (labels go to the audit trail), first or second part.",
+        ),
+    ] = "none",
+) -> None:
+    """Split sentence INDEX (0-based) of ARTICLE before character --at."""
+    from workbench.services.sentence_edits import split_sentence
+
+    with _database().write() as session:
+        report = split_sentence(
+            session, actor_id=None, article_id=article, index=index, at=at, keep=keep_labels
+        )
+    _edited("split", report)
+
+
+@sentences_app.command("boilerplate")
+def sentences_boilerplate(
+    article: str,
+    index: int,
+    off: Annotated[bool, typer.Option("--off", help="Clear the flag instead.")] = False,
+) -> None:
+    """Mark sentence INDEX (0-based) of ARTICLE as boilerplate: not to be labeled."""
+    from workbench.services.sentence_edits import mark_boilerplate
+
+    with _database().write() as session:
+        report = mark_boilerplate(
+            session, actor_id=None, article_id=article, index=index, on=not off
+        )
+    flag = "not boilerplate" if off else "boilerplate"
+    if not report.changed:
+        echo(f"{field(report.ref)} is already {flag}; nothing changed")
+        return
+    echo(f"{field(report.ref)} is now {flag}")
+    if off:
+        from workbench.services.sentence_edits import relink_article
+
+        relink_article(_database(), article_id=article)
 
 
 @app.command()

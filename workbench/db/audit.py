@@ -1,4 +1,4 @@
-"""The audit log's one writer: every change to a reviewer label or a gold label goes through it."""
+"""The audit log's one writer: every change of a label, gold label or sentence goes through it."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from workbench.db.models import AuditEntry, utcnow
 
-Entity = Literal["annotation", "gold"]
+Entity = Literal["annotation", "gold", "sentence"]
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
     """One audited change: who changed which label of which sentence, from what to what.
 
-    ``old`` None means the label was created, ``new`` None that it was deleted.
+    ``old`` None means the label was created, ``new`` None that it was deleted. ``verb``
+    names an edit of a sentence's text (``merge``, ``split``) instead.
     """
 
     entity: Entity
@@ -28,10 +29,13 @@ class Change:
     actor_id: int | None
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+    verb: str | None = None
 
     @property
     def action(self) -> str:
-        """create, update or delete, as the audit log names it."""
+        """create, update or delete (or the edit's verb), as the audit log names it."""
+        if self.verb is not None:
+            return self.verb
         if self.old is None:
             return "create"
         return "delete" if self.new is None else "update"

@@ -64,6 +64,7 @@ class SentenceRow(NamedTuple):
     end: int
     text: str
     checkworthiness: float
+    boilerplate: bool
 
 
 # Tuples, not ORM objects: the export touches every label, so per-row overhead is what counts.
@@ -198,6 +199,7 @@ def sentences_of(session: Session, *, article_ids: Sequence[str]) -> list[Senten
             Sentence.end,
             Sentence.text,
             Sentence.checkworthiness,
+            Sentence.boilerplate,
         )
         .where(Sentence.article_id.in_(article_ids))
         .order_by(Sentence.article_id, Sentence.index)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -82,6 +83,11 @@ class Sentence(Base):
     text: Mapped[str] = mapped_column(Text)
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
     check_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Page furniture an editor marked: not to be labeled, left out of progress, agreement and
+    # the gold of exports, kept in ``articles.jsonl`` with ``"boilerplate": true``.
+    boilerplate: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
 
     article: Mapped[Article] = relationship(back_populates="sentences")
 
@@ -129,7 +135,8 @@ class EvidenceItem(Base):
     quote: Mapped[str] = mapped_column(Text, default="")
     stance: Mapped[str] = mapped_column(String(20), default="context")
     note: Mapped[str] = mapped_column(Text, default="")
-    sentence_ref: Mapped[str | None] = mapped_column(String(250))
+    # Indexed so a merge or split finds the items citing one article's sentences by range.
+    sentence_ref: Mapped[str | None] = mapped_column(String(250), index=True)
 
 
 class GoldLabel(Base):

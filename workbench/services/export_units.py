@@ -144,6 +144,7 @@ class ArticleExporter:
         }
         stats.articles += 1
         label_sets: list[tuple[str, ...]] = []
+        seen = 0
         chunks: list[str] = []
         article_part = parts.article(article.id)
         for position, sentence in enumerate(sentences):
@@ -153,9 +154,13 @@ class ArticleExporter:
             if group is not None:
                 # In database order: the gold label, agreement and counts do not depend on order.
                 verdicts = tuple(group[2].split(" "))
-                label_sets.append(verdicts)
+                seen += len(verdicts)
                 if write_annotations:
                     chunks.append(parts.lines(article_part, sentence.number, sentence.text, group))
+            if sentence.boilerplate:
+                continue  # its labels are exported, but it has no gold label and no agreement
+            if verdicts:
+                label_sets.append(verdicts)
             decision, agreement = decisions[verdicts, adjudicated[0] if adjudicated else None]
             if decision is None:
                 continue
@@ -191,7 +196,6 @@ class ArticleExporter:
                 }
             )
         stats.add_sentences(len(sentences), label_sets)
-        seen = sum(map(len, label_sets))
         if chunks:
             lines = "".join(chunks).encode("utf-8")
             writer.write_annotations(lines, seen)  # type: ignore[union-attr]
@@ -200,19 +204,24 @@ class ArticleExporter:
                 {
                     **meta,
                     "body": article.body,
-                    "sentences": [
-                        {
-                            "index": s.number,
-                            "start": s.start,
-                            "end": s.end,
-                            "text": s.text,
-                            "checkworthiness": s.checkworthiness,
-                        }
-                        for s in sentences
-                    ],
+                    "sentences": [_sentence_record(s) for s in sentences],
                 }
             )
         return seen
+
+
+def _sentence_record(sentence: eq.SentenceRow) -> Record:
+    """A sentence of ``articles.jsonl``; a boilerplate one says so (``"boilerplate": true``)."""
+    record: Record = {
+        "index": sentence.number,
+        "start": sentence.start,
+        "end": sentence.end,
+        "text": sentence.text,
+        "checkworthiness": sentence.checkworthiness,
+    }
+    if sentence.boilerplate:
+        record["boilerplate"] = True
+    return record
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from workbench.domain.labels import Role
 from workbench.errors import InputError, NotFoundError
 from workbench.services.permissions import require_role
 
-KINDS = {"annotation": "reviewer label", "gold": "gold label"}
+KINDS = {"annotation": "reviewer label", "gold": "gold label", "sentence": "sentence text"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class LabelChange:
     to_note: str | None
     from_evidence: int
     to_evidence: int
+    reason: str = ""  # why a fix of the text moved or removed a label, or what it did
 
 
 def _field(snapshot: dict[str, Any] | None, key: str) -> str | None:
@@ -56,6 +57,7 @@ def _change(row: history.AuditRow) -> LabelChange:
         to_note=_field(row.new, "note") if row.new is not None else None,
         from_evidence=_evidence(row.old),
         to_evidence=_evidence(row.new),
+        reason=_field(row.new, "reason") or _field(row.old, "reason") or "",
     )
 
 

@@ -13,6 +13,7 @@ from workbench.ui.components.article_text import ArticleText
 from workbench.ui.components.label_panel import label_panel
 from workbench.ui.components.related import render_related
 from workbench.ui.components.sentence_text import sentence_text
+from workbench.ui.components.sentence_tools import sentence_tools
 
 
 @st.fragment
@@ -23,8 +24,9 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
     row = article.sentences[index]
     text_col, panel_col = st.columns([3, 2], gap="large")
     with text_col:
-        done, total = len(labels), len(article.sentences)
-        st.progress(done / total, text=f"You have labeled {done} of {total} sentences")
+        to_label = [s.index for s in article.sentences if s.to_label]
+        done, total = sum(1 for i in to_label if i in labels), len(to_label)
+        st.progress(done / max(total, 1), text=f"You have labeled {done} of {total} sentences")
         with st.container(height=680, border=False):
             sentence_text(
                 article,
@@ -39,4 +41,5 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
             saved = labeling.label_state(session, user_id=user.id, sentence_id=row.id)
             draft = drafts.draft_of(session, user_id=user.id, sentence_id=row.id)
         label_panel(article, row, saved, draft)
+        sentence_tools(article, row, user)
         render_related(db, user, article.id, index)

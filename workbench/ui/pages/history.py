@@ -80,6 +80,7 @@ st.dataframe(
             "note from": [c.from_note or "" for c in changes],
             "note to": [c.to_note or "" for c in changes],
             "evidence": [f"{c.from_evidence} -> {c.to_evidence}" for c in changes],
+            "why": [c.reason for c in changes],
         }
     ),
     hide_index=True,

@@ -354,3 +354,25 @@ def test_bad_edits_are_refused_with_a_clear_message(seeded_db: Database) -> None
     with pytest.raises(InputError, match="boilerplate"), db.write() as session:
         merge_sentences(session, actor_id=None, article_id=A0, index=0)
     assert len(_check_article(db)) == len(rows)
+
+
+def test_a_merge_keeps_the_drafts_typed_on_both_sentences(
+    seeded_db: Database, make_user: MakeUser
+) -> None:
+    """Nothing typed is lost: a draft on the merged-away sentence moves to the merged one."""
+    from workbench.db.drafts import draft_for
+    from workbench.services import drafts
+
+    editor, ana, ben = make_user("eve", role="editor"), make_user("ana"), make_user("ben")
+    first, second = _sentence(seeded_db, 3).id, _sentence(seeded_db, 4).id
+    with seeded_db.write() as session:
+        drafts.save_note(session, user_id=ana, sentence_id=first, note="on the first")
+        drafts.save_note(session, user_id=ana, sentence_id=second, note="on the second")
+        drafts.save_note(session, user_id=ben, sentence_id=second, note="ben's only")
+    with seeded_db.write() as session:
+        merge_sentences(session, actor_id=editor, article_id=A0, index=3)
+    with seeded_db.read() as session:
+        mine = draft_for(session, user_id=ana, sentence_id=first)
+        his = draft_for(session, user_id=ben, sentence_id=first)
+        assert mine is not None and mine.note == "on the first\n\non the second"
+        assert his is not None and his.note == "ben's only"

@@ -48,3 +48,25 @@ def delete_draft(session: Session, *, user_id: int, sentence_id: int) -> bool:
         )
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def carry_drafts(session: Session, *, from_sentence: int, to_sentence: int) -> int:
+    """Move every draft of ``from_sentence`` onto ``to_sentence`` (a merge); the number moved.
+
+    A reviewer with a draft on both keeps one: the notes joined by a blank line, the evidence
+    form of the sentence merged into unless it is empty.
+    """
+    theirs = session.scalars(select(LabelDraft).where(LabelDraft.sentence_id == from_sentence))
+    moved = 0
+    for draft in list(theirs):
+        kept = draft_for(session, user_id=draft.user_id, sentence_id=to_sentence)
+        if kept is None:
+            draft.sentence_id = to_sentence
+        else:
+            kept.note = "\n\n".join(note for note in (kept.note, draft.note) if note)
+            if kept.evidence_form in ("", "{}"):
+                kept.evidence_form = draft.evidence_form
+            session.delete(draft)
+        moved += 1
+    session.flush()
+    return moved

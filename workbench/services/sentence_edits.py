@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workbench.db import drafts
 from workbench.db import sentence_edits as edits
 from workbench.db.audit import Change, Entity, append_audit
 from workbench.db.engine import Database
@@ -175,6 +176,7 @@ def merge_sentences(
     # A moved gold label fires no PostgreSQL trigger (they watch its label only).
     edits.recount_labels(session, sentence_ids=[first.id, second.id])
     edits.unindex_sentences(session, sentence_ids=[first.id, second.id])
+    drafts.carry_drafts(session, from_sentence=second.id, to_sentence=first.id)  # typed, unsaved
     session.delete(second)
     session.flush()
     first.end, first.text = merged.end, merged.text

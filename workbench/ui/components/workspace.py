@@ -21,7 +21,7 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
     labels = annotate_state.labels_of(article.id, user.id)
     index = annotate_state.selected_of(article)
     row = article.sentences[index]
-    text_col, panel_col = st.columns([3, 2], gap="large")
+    text_col, panel_col = st.columns([3, 2], gap="medium")
     with text_col:
         done, total = len(labels), len(article.sentences)
         st.progress(done / total, text=f"You have labeled {done} of {total} sentences")

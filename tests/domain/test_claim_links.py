@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.domain.articles import draft_sentences
+from workbench.domain.bylines import article_sentences
 from workbench.domain.claim_facts import extract_facts, find_conflict
 from workbench.domain.claim_links import (
     COMMON_TERM_SENTENCES,
@@ -119,7 +119,7 @@ def test_links_join_different_articles_only_oriented_by_article_id() -> None:
 
 def _seed_spans(path: Path) -> list[Span]:
     """The sentences of one seed file as ingest stores them (metadata lines left out)."""
-    return draft_sentences(read_path(path)[0])
+    return article_sentences(read_path(path)[0].body)
 
 
 def _seed_links() -> dict[tuple[str, str], tuple[bool, str]]:

@@ -14,7 +14,8 @@ from tests.conftest import SEEDS
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Article, Sentence
-from workbench.domain.articles import ArticleDraft, draft_sentences
+from workbench.domain.articles import ArticleDraft
+from workbench.domain.bylines import article_sentences
 from workbench.errors import InputError
 from workbench.services import ingest
 from workbench.services.fetch import FetchPolicy
@@ -52,7 +53,7 @@ def test_seeds_are_stored_with_exact_sentences(db: Database) -> None:
             article = queries.get_article(session, article_id=article_id)
             assert article is not None
             assert article.body == (SEEDS / f"{article_id}.txt").read_text("utf-8").strip()
-            spans = draft_sentences(read_path(SEEDS / f"{article_id}.txt")[0])
+            spans = article_sentences(read_path(SEEDS / f"{article_id}.txt")[0].body)
             assert [(s.index, s.start, s.end, s.text) for s in article.sentences] == [
                 (s.index, s.start, s.end, s.text) for s in spans
             ]

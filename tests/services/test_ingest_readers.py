@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.conftest import SEEDS
 from workbench import config
-from workbench.domain.articles import ArticleDraft, draft_sentences
+from workbench.domain.articles import ArticleDraft
+from workbench.domain.bylines import article_sentences, leading_metadata
 from workbench.errors import InputError
 from workbench.services import fetch, readers
 from workbench.services.readers import fetch_url, folder_files, read_bytes, read_path
@@ -79,7 +81,7 @@ def test_text_file_leading_published_and_by_lines_are_metadata_not_sentences() -
     )
     # The body is the file as written (line endings normalised): nothing is dropped.
     assert draft.body == BYLINED.replace("\r\n", "\n").strip()
-    spans = draft_sentences(draft)
+    spans = article_sentences(draft.body)
     assert [span.text for span in spans] == [
         "Council approves the new budget",
         "The council approved the budget on Tuesday.",
@@ -92,14 +94,24 @@ def test_text_file_leading_published_and_by_lines_are_metadata_not_sentences() -
 def test_text_file_keeps_lines_that_only_look_like_metadata() -> None:
     data = b"Published figures show 13 deaths.\nBy Tuesday, officials had counted 40 votes."
     [draft] = read_bytes("figures.txt", data)
-    assert (draft.published, draft.author, draft.metadata_spans) == (None, None, ())
-    assert len(draft_sentences(draft)) == 2
+    assert (draft.published, draft.author, leading_metadata(draft.body).spans) == (None, None, ())
+    assert len(article_sentences(draft.body)) == 2
+
+
+def test_every_format_leaves_the_same_metadata_lines_out_of_the_sentences() -> None:
+    # An articles.jsonl export read back gets the sentences (and indices) of the .txt file.
+    [text] = read_bytes("budget.txt", BYLINED.encode())
+    record = {"id": "budget", "body": text.body}
+    [again] = read_bytes("articles.jsonl", orjson.dumps(record))
+    assert (again.published, again.author) == (None, None)  # records name their own fields
+    assert article_sentences(again.body) == article_sentences(text.body)
+    assert len(article_sentences(text.body)) == 3
 
 
 def test_seed_dateline_is_the_published_date() -> None:
     [draft] = read_path(SEEDS / "002_106eb614b3e40071.txt")
     assert draft.published == "2025-06-04"
-    first = draft_sentences(draft)[0]
+    first = article_sentences(draft.body)[0]
     assert first.text.startswith("Bilawal Bhutto-Zardari Urges")
 
 
@@ -357,7 +369,7 @@ def test_fetch_plain_text_reads_its_byline(server: str) -> None:
         "Ana Lima and Ben Ode",
         "2025-06-04",
     )
-    assert draft.body[draft.metadata_spans[0][0] :].startswith("Published on: June 4")
+    assert draft.body[leading_metadata(draft.body).spans[0][0] :].startswith("Published on: June 4")
 
 
 def test_fetch_errors(server: str, monkeypatch: pytest.MonkeyPatch) -> None:

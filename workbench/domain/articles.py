@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from workbench.domain.segment import Span, split_sentences
 from workbench.errors import InputError
 
 MAX_BODY_CHARS = 2_000_000
@@ -29,11 +28,7 @@ FIELD_LIMITS = {"title": 1_000, "outlet": 200, "author": 300, "url": 2_000}
 
 @dataclass(frozen=True, slots=True)
 class ArticleDraft:
-    """An article as read from a source, not yet stored; ``line`` is where a record starts.
-
-    ``metadata_spans`` are body offsets of lines that are metadata (a text file's leading
-    "Published ..." and "By ..." lines): they stay in the body but are not sentences.
-    """
+    """An article as read from a source, not yet stored; ``line`` is where a record starts."""
 
     body: str
     title: str = ""
@@ -44,7 +39,6 @@ class ArticleDraft:
     published: str | None = None
     source: str | None = None
     line: int | None = None
-    metadata_spans: tuple[tuple[int, int], ...] = ()
 
 
 def normalise_text(text: str) -> str:
@@ -178,19 +172,6 @@ def draft_from_record(
     except InputError as exc:
         raise InputError(exc.detail, line=line) from None
     return draft
-
-
-def draft_sentences(draft: ArticleDraft) -> list[Span]:
-    """The sentences of ``draft``'s body, numbered from 0, its metadata lines left out."""
-    spans = split_sentences(draft.body)
-    if not draft.metadata_spans:
-        return spans
-    kept = [
-        span
-        for span in spans
-        if not any(start <= span.start and span.end <= end for start, end in draft.metadata_spans)
-    ]
-    return [Span(index, span.start, span.end, span.text) for index, span in enumerate(kept)]
 
 
 def content_hash(draft: ArticleDraft) -> str:

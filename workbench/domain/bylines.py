@@ -1,11 +1,12 @@
 """The leading "Published ..." and "By ..." lines of a plain-text article: metadata, not text.
 
-A wire story saved as text often opens with a dateline ("Published on: June 4, 2025 12:18 pm")
+A wire story often opens with a dateline ("Published on: June 4, 2025 12:18 pm")
 and a byline ("By Ana Lima") above or below its headline. Those lines say when and by whom the
 story was written; they are not sentences to label. Only the lines before the text begins are
 read this way, and only when they parse: a "Published" line without a readable date, or a
 "By ..." line that reads like a sentence ("By Tuesday, officials had counted 40 votes."),
-stays text.
+stays text. The lines stay in the body (nothing is dropped) but are never sentences, whatever
+format the body came in; a ``.txt`` file's reader also takes its date and author from them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.domain.articles import FIELD_LIMITS, looks_like_headline
+from workbench.domain.segment import Span, split_sentences
 
 MAX_LEADING_LINES = 6  # a headline and a few metadata lines; the text has begun by then
 MAX_BYLINE_WORDS = 12
@@ -151,3 +153,21 @@ def leading_metadata(body: str) -> LeadingMetadata:
             continue
         spans.append((start, start + len(line)))
     return LeadingMetadata(published, author, tuple(spans), first_line)
+
+
+def article_sentences(body: str) -> list[Span]:
+    """The sentences of an article body, numbered from 0, its leading metadata lines left out.
+
+    Every format goes through this, so a body read back from an export (``articles.jsonl``)
+    gets the same sentences, with the same indices, as the file it first came from.
+    """
+    metadata = leading_metadata(body).spans
+    spans = split_sentences(body)
+    if not metadata:
+        return spans
+    kept = [
+        span
+        for span in spans
+        if not any(start <= span.start and span.end <= end for start, end in metadata)
+    ]
+    return [Span(index, span.start, span.end, span.text) for index, span in enumerate(kept)]

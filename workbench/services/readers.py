@@ -54,8 +54,8 @@ def _document_text(data: bytes) -> str:
 def text_draft(
     body: str, *, article_id: str | None, source: str, url: str | None = None
 ) -> ArticleDraft:
-    """A plain-text article: leading "Published ..."/"By ..." lines are its date and author
-    (kept in the body, not sentences); the first other line is the title when it is a headline.
+    """A plain-text article: leading "Published ..."/"By ..." lines give its date and author
+    (they stay in the body); the first other line is the title when it reads as a headline.
     """
     meta = leading_metadata(body)
     title = meta.first_line if looks_like_headline(meta.first_line) else ""
@@ -67,7 +67,6 @@ def text_draft(
         author=meta.author,
         published=meta.published,
         source=source,
-        metadata_spans=meta.spans,
     )
     check_draft(draft)
     return draft

@@ -78,15 +78,24 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _print_version(value: bool) -> None:
+    # Eager: it runs before the group asks for a command, so `workbench --version` needs none.
+    if value:
+        echo(__version__)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     db: DbOption = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     """Options that apply to every command."""
-    if version:
-        echo(__version__)
-        raise typer.Exit()
     State.db_url = db
 
 
@@ -236,6 +245,21 @@ def users_passwd(
     with _database().write() as session:
         user = set_password(session, name=name, password=password)
         echo(f"password changed for {user.name!r}")
+
+
+@users_app.command("role")
+def users_role(
+    name: str,
+    role: Annotated[str, typer.Argument(help="reviewer, editor or admin.")],
+) -> None:
+    """Give an account another role (audited); the only active admin stays admin."""
+    from workbench.domain.labels import Role
+    from workbench.services.users import set_role
+
+    with _database().write() as session:
+        user, changed = set_role(session, name=name, role=role)
+        now = Role(user.role).with_article
+        echo(f"{user.name!r} is now {now}" if changed else f"{user.name!r} is already {now}")
 
 
 @users_app.command("deactivate")
@@ -515,10 +539,20 @@ def retrain() -> None:
     )
 
 
+# Passed on every start, so they hold wherever the server starts (.streamlit/config.toml is
+# read from the current folder only): no "Deploy" button or developer menu for anyone.
+SERVER_OPTIONS = ["--client.toolbarMode", "minimal", "--server.headless", "true"]
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
-    address: Annotated[str, typer.Option("--address")] = "localhost",
+    address: Annotated[
+        str,
+        typer.Option(
+            "--address", help="Address to listen on; 0.0.0.0 lets other machines reach it."
+        ),
+    ] = "localhost",
 ) -> None:
     """Start the Streamlit app (this process becomes the server)."""
     from pathlib import Path
@@ -529,6 +563,7 @@ def serve(
     entry = Path(workbench.__file__).parent / "streamlit_app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry)]
     command += ["--server.port", str(port), "--server.address", address]
+    command += SERVER_OPTIONS
     env = dict(os.environ)
     if State.db_url:
         env[DATABASE_URL_ENV] = State.db_url

@@ -31,9 +31,9 @@ from workbench.ui.components.related import render_related, render_scorer_status
 db = runtime.get_db()
 user = runtime.current_user()
 render_scorer_status(db, user)
-render_related(db, user, "002_106eb614b3e40071", 23)
+render_related(db, user, "002_106eb614b3e40071", 22)
 """
-ARTICLE, INDEX = "002_106eb614b3e40071", 23
+ARTICLE, INDEX = "002_106eb614b3e40071", 22
 LINKED = "003_12a4aa04524d7b45:8"
 
 

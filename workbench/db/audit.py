@@ -1,4 +1,8 @@
-"""The audit log's one writer: every change of a label, gold label or sentence goes through it."""
+"""The audit log's one writer: every change to a label, a gold label, a sentence or an account.
+
+An account change (role, activation, password reset) concerns no sentence: its ``sentence_id``
+is ``NO_SENTENCE`` (0, an id no sentence has), so label histories never show it.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from workbench.db.models import AuditEntry, utcnow
 
-Entity = Literal["annotation", "gold", "sentence"]
+Entity = Literal["annotation", "gold", "sentence", "account"]
+NO_SENTENCE = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One audited change: who changed which label of which sentence, from what to what.
+    """One audited change: who changed which label of which sentence (or which account), how.
 
     ``old`` None means the label was created, ``new`` None that it was deleted. ``verb``
     names an edit of a sentence's text (``merge``, ``split``) instead.

@@ -46,6 +46,11 @@ class Role(enum.StrEnum):
         """True when this role has at least the rights of ``required``."""
         return self.rank >= required.rank
 
+    @property
+    def with_article(self) -> str:
+        """The role with its indefinite article: "a reviewer", "an editor", "an admin"."""
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
+
 
 _ROLE_RANK = {Role.REVIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
 

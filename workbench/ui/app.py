@@ -41,7 +41,27 @@ PAGES: list[PageSpec] = [
 ]
 NOT_IN_MENU = {"annotate.py"}  # opened from the article list with ?article=<id>
 # Streamlit focuses the main area for keyboard shortcuts; its focus ring framed the whole page.
-STYLE = "<style>.stMain:focus::before { box-shadow: none !important; }</style>"
+# Below 1280 px its 300 px sidebar and 5rem margins left the annotate text ~306 px wide and the
+# label buttons cut to "V...": a narrower sidebar and margins give the columns that room back.
+STYLE = """<style>
+.stMain:focus::before { box-shadow: none !important; }
+@media (max-width: 1279.98px) {
+  [data-testid="stSidebar"][data-collapsed="false"] {
+    width: 220px !important; min-width: 220px !important; max-width: 220px !important;
+  }
+  [data-testid="stMainBlockContainer"] {
+    padding-left: 1.5rem; padding-right: 1.5rem; padding-top: 3rem;
+  }
+  [data-testid="stMainBlockContainer"] [data-testid="stButton"] button {
+    padding-left: 0.5rem; padding-right: 0.5rem;
+  }
+  /* a name that still does not fit wraps onto a second line instead of ending in "..." */
+  [data-testid="stMainBlockContainer"] [data-testid="stButton"] button
+    [data-testid="stMarkdownContainer"], [data-testid="stButton"] button p {
+    white-space: normal;
+  }
+}
+</style>"""
 SECTIONS = {Role.REVIEWER: "Review", Role.EDITOR: "Editing", Role.ADMIN: "Administration"}
 
 

@@ -22,7 +22,7 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
     labels = annotate_state.labels_of(article.id, user.id)
     index = annotate_state.selected_of(article)
     row = article.sentences[index]
-    text_col, panel_col = st.columns([3, 2], gap="large")
+    text_col, panel_col = st.columns([3, 2], gap="medium")
     with text_col:
         to_label = [s.index for s in article.sentences if s.to_label]
         done, total = sum(1 for i in to_label if i in labels), len(to_label)

@@ -171,7 +171,8 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
     labels = sentence_labels(group, reviewers)
     parts = LineParts(reviewers)
     for _ in range(2):  # the second pass uses the cached pieces
-        lines = parts.lines(parts.article("a/1"), 3, "Text \t\x7f é.", group)
+        lines, incomplete = parts.lines(parts.article("a/1"), 3, "Text \t\x7f é.", group)
+        assert incomplete == 1 == parts.incomplete(group)  # the disputed label has no refutation
         expected = b"".join(
             orjson.dumps(
                 {
@@ -181,6 +182,7 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
                     "label": label,
                     "note": note,
                     "evidence": evidence,
+                    "evidence_complete": label == "verified",
                     "sentence_text": "Text \t\x7f é.",
                 },
                 option=orjson.OPT_APPEND_NEWLINE,

@@ -76,8 +76,8 @@ EvidenceTuple = tuple[int, str, str, str, str, str | None]
 LabelGroup = tuple[int, str, str, str, str, str]
 SEPARATOR = "\x1f"
 _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
-# A gold row: (sentence id, gold label id, label).
-GoldTuple = tuple[int, int, str]
+# A gold row: (sentence id, gold label id, label, rationale).
+GoldTuple = tuple[int, int, str, str]
 
 
 _S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
@@ -291,9 +291,9 @@ def _evidence_columns(
 
 
 def gold_labels_of(session: Session, *, article_ids: Sequence[str]) -> list[GoldTuple]:
-    """Adjudicated labels on these articles: (sentence id, gold label id, label)."""
+    """Adjudicated labels on these articles: (sentence id, gold label id, label, rationale)."""
     stmt = (
-        select(GoldLabel.sentence_id, GoldLabel.id, GoldLabel.label)
+        select(GoldLabel.sentence_id, GoldLabel.id, GoldLabel.label, GoldLabel.rationale)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
         .where(Sentence.article_id.in_(article_ids))
     )

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from workbench.db.export_queries import SEPARATOR, LabelGroup
+from workbench.domain.labels import LABELS, evidence_complete
 
 Record = dict[str, Any]
 
@@ -87,6 +88,25 @@ def agreeing_evidence(labels: list[SentenceLabel], gold: str) -> list[Record]:
     return merged
 
 
+class Completeness:
+    """``evidence_complete`` of a label and its evidence as stored JSON text.
+
+    Only verdicts that an empty evidence list leaves incomplete need their evidence decoded.
+    """
+
+    def __init__(self) -> None:
+        self.needs_evidence = {label: not evidence_complete(label, ()) for label in LABELS}
+
+    def __call__(self, label: str, evidence: str) -> bool:
+        """True when ``evidence`` (a JSON array) meets the rule of ``label``."""
+        if not self.needs_evidence[label]:
+            return True
+        return evidence != "[]" and evidence_complete(label, orjson.loads(evidence))
+
+
+_COMPLETE = {True: ',"evidence_complete":true', False: ',"evidence_complete":false'}
+
+
 class _Verdicts(dict[tuple[str, str], str]):
     """``"<label>","note":<note>,"evidence":`` per (label, encoded note), kept for empty notes."""
 
@@ -105,31 +125,43 @@ class LineParts:
         self.rank = reviewers.rank
         self.names = {user: _encoded(name) + ',"label":' for user, name in reviewers.name.items()}
         self.verdicts = _Verdicts()
+        self.complete = Completeness()
 
     @staticmethod
     def article(article_id: str) -> str:
         """The start of every line of one article, up to the sentence index."""
         return '{"article":' + _encoded(article_id) + ',"sentence":'
 
-    def lines(self, article: str, index: int, text: str, group: LabelGroup) -> str:
-        """One sentence's annotations.jsonl lines, in reviewer name order.
+    def incomplete(self, group: LabelGroup) -> int:
+        """How many of one sentence's labels are incomplete (see ``evidence_complete``)."""
+        _, _, labels, _, _, evidence = group
+        pairs = zip(labels.split(" "), evidence.split(SEPARATOR), strict=True)
+        return sum(not self.complete(label, items) for label, items in pairs)
+
+    def lines(self, article: str, index: int, text: str, group: LabelGroup) -> tuple[str, int]:
+        """One sentence's annotations.jsonl lines, in reviewer name order, and how many are
+        incomplete.
 
         ``article`` is what ``article`` gave. The text is what ``orjson.dumps`` writes for each
         record ``{"article", "sentence", "reviewer", "label", "note", "evidence",
-        "sentence_text"}``, without building a dict per label.
+        "evidence_complete", "sentence_text"}``, without building a dict per label.
         """
         head = article + str(index) + ',"reviewer":'
         tail = ',"sentence_text":' + _encoded(text) + "}\n"
         _, users, labels, notes, _, evidence = group
         ids = users.split(" ")
-        verdicts = zip(labels.split(" "), notes.split(SEPARATOR), strict=True)
+        verdicts = labels.split(" ")
+        items = evidence.split(SEPARATOR)
+        complete = list(map(self.complete, verdicts, items))
         ranked = sorted(
             zip(
                 map(self.rank.__getitem__, ids),
                 map(self.names.__getitem__, ids),
-                map(self.verdicts.__getitem__, verdicts),
-                evidence.split(SEPARATOR),
+                map(self.verdicts.__getitem__, zip(verdicts, notes.split(SEPARATOR), strict=True)),
+                items,
+                map(_COMPLETE.__getitem__, complete),
                 strict=True,
             )
         )
-        return head + (tail + head).join([n + v + e for _, n, v, e in ranked]) + tail
+        out = head + (tail + head).join([n + v + e + c for _, n, v, e, c in ranked]) + tail
+        return out, complete.count(False)

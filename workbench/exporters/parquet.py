@@ -53,6 +53,8 @@ SCHEMA = pa.schema(
         ("label", pa.string()),
         ("label_source", pa.string()),
         ("evidence", _EVIDENCE),
+        ("evidence_complete", pa.bool_()),
+        ("rationale", pa.string()),
         (
             "annotations",
             pa.list_(

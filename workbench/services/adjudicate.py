@@ -15,7 +15,15 @@ from workbench.db import labels
 from workbench.db.audit import Change, append_audit
 from workbench.db.evidence import evidence_of, store_evidence
 from workbench.db.models import Article, GoldLabel, Sentence, utcnow
-from workbench.domain.labels import LABELS, Evidence, Label, Role, gold_snapshot, parse_label
+from workbench.domain.labels import (
+    LABELS,
+    Evidence,
+    Label,
+    Role,
+    check_label_evidence,
+    gold_snapshot,
+    parse_label,
+)
 from workbench.errors import ConflictError, InputError, NotFoundError
 from workbench.services.permissions import require_role
 
@@ -78,10 +86,12 @@ def adjudicate(
     """Set a sentence's gold label; ``expected_version`` is the version the editor saw (None: none).
 
     A gold label changed or created by someone else since then raises ConflictError and
-    nothing is written.
+    nothing is written. Evidence follows the reviewers' rule: a verdict may be saved before
+    its evidence (an *incomplete* gold label); ``not_a_claim`` takes none.
     """
     require_role(session, user_id=editor_id, role=Role.EDITOR)
     verdict = parse_label(label)
+    check_label_evidence(verdict, evidence)
     rationale = rationale.strip()
     if not rationale:
         raise InputError("a gold label needs a rationale")

@@ -20,7 +20,7 @@ from workbench.db import export_queries as eq
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.gold import Gold, Policy, gold_label
-from workbench.domain.labels import Evidence
+from workbench.domain.labels import Evidence, evidence_complete
 from workbench.exporters import DatasetWriter
 from workbench.exporters.card import ExportSettings
 from workbench.exporters.lines import (
@@ -71,7 +71,8 @@ class _Batch:
     """What a slice of articles brings from the database, grouped by sentence id."""
 
     labels: dict[int, eq.LabelGroup]
-    gold: dict[int, tuple[str, list[Record]]]
+    # Adjudicated label, its evidence and its rationale, by sentence id.
+    gold: dict[int, tuple[str, list[Record], str]]
     related: dict[int, list[str]]
 
 
@@ -85,6 +86,7 @@ class ArticleExporter:
         self.reviewers = Reviewers(names, pseudonyms)
         self.parts = LineParts(self.reviewers)
         self.decisions = _Decisions(Policy(settings.policy), settings.min_reviewers)
+        self.require_evidence = settings.require_evidence
 
     def export(
         self, article_ids: Sequence[str], writer: DatasetWriter | None, stats: ExportStats
@@ -101,15 +103,16 @@ class ArticleExporter:
                 eq.sentences_of(session, article_ids=article_ids), attrgetter("article_id")
             )
         }
-        # A dry run only counts: it needs no notes, times or evidence.
-        groups = eq.labels_of(session, article_ids=article_ids, verdicts_only=writer is None)
+        groups = eq.labels_of(session, article_ids=article_ids)
         labels = {group[0]: group for group in groups}
         users = set(" ".join([group[1] for group in labels.values()]).split(" "))
         stats.reviewers.update(self.reviewers.name[user] for user in users - {""})
         gold_evidence = _evidence_by_owner(eq.gold_evidence_of(session, article_ids=article_ids))
         gold = {
-            sentence: (label, gold_evidence.get(gold_id, []))
-            for sentence, gold_id, label in eq.gold_labels_of(session, article_ids=article_ids)
+            sentence: (label, gold_evidence.get(gold_id, []), rationale)
+            for sentence, gold_id, label, rationale in eq.gold_labels_of(
+                session, article_ids=article_ids
+            )
         }
         related: dict[int, list[str]] = defaultdict(list)
         for own, other_article, other_index in eq.links_of(session, article_ids=article_ids):
@@ -152,14 +155,25 @@ class ArticleExporter:
                 verdicts = tuple(group[2].split(" "))
                 label_sets.append(verdicts)
                 if write_annotations:
-                    chunks.append(parts.lines(article_part, sentence.number, sentence.text, group))
+                    chunk, incomplete = parts.lines(
+                        article_part, sentence.number, sentence.text, group
+                    )
+                    chunks.append(chunk)
+                else:
+                    incomplete = parts.incomplete(group)
+                stats.incomplete_annotations += incomplete
             decision, agreement = decisions[verdicts, adjudicated[0] if adjudicated else None]
             if decision is None:
                 continue
-            stats.add_claim(decision.label, decision.source.value)
+            rows = [] if group is None else sentence_labels(group, reviewers)
+            evidence = adjudicated[1] if adjudicated else agreeing_evidence(rows, decision.label)
+            complete = evidence_complete(decision.label, evidence)
+            if not complete and self.require_evidence:
+                stats.left_out_incomplete += 1
+                continue
+            stats.add_claim(decision.label, decision.source.value, complete=complete)
             if writer is None:
                 continue
-            rows = [] if group is None else sentence_labels(group, reviewers)
             annotations = claim_annotations(rows, self.time, parse_evidence=writer.parsed_evidence)
             before = sentences[position - 1].text if position > 0 else None
             after = sentences[position + 1].text if position + 1 < len(sentences) else None
@@ -176,9 +190,9 @@ class ArticleExporter:
                     "context": {"before": before, "after": after},
                     "label": decision.label,
                     "label_source": decision.source.value,
-                    "evidence": adjudicated[1]
-                    if adjudicated
-                    else agreeing_evidence(rows, decision.label),
+                    "evidence": evidence,
+                    "evidence_complete": complete,
+                    "rationale": adjudicated[2] if adjudicated else None,
                     "annotations": annotations,
                     "agreement": {"reviewers": len(verdicts), "observed_agreement": agreement},
                     "related": related.get(sentence.id, []),

@@ -15,8 +15,8 @@ from workbench.cli import app
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Evidence
-from workbench.exporters.csv_table import COLUMNS
 from workbench.domain.text_safety import spreadsheet_cell
+from workbench.exporters.csv_table import COLUMNS
 from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset, zip_folder
 from workbench.services.ingest import ingest_paths

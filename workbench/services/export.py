@@ -37,6 +37,8 @@ ARTICLE_BATCH = 500
 PARALLEL_FROM = 200_000
 MAX_PROCESSES = 4
 Progress = Callable[[int, int], None]
+# The manifest counts of labels saved before their evidence (see ``evidence_complete``).
+INCOMPLETE_COUNTS = ("incomplete_annotations", "incomplete_claims", "incomplete_claims_left_out")
 
 
 def _iso_date(option: str, value: str | None) -> str | None:

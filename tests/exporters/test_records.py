@@ -198,10 +198,12 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         "reviewer": "ann",
         "label": "disputed",
         "evidence": [],
+        "evidence_complete": False,
         "note": "line\u2028\x01\x1f 😀",
         "time": "2025-06-05",
     }
     assert by_reviewer["ben\u2028"]["evidence"] == [item, dict(item, sentence_ref="a:1")]
+    assert by_reviewer["ben\u2028"]["evidence_complete"] is True
 
 
 def test_pseudonyms_decide_the_reviewer_order() -> None:

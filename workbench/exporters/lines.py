@@ -36,6 +36,22 @@ class Reviewers:
         self.name = display
 
 
+class Completeness:
+    """``evidence_complete`` of a label and its evidence as stored JSON text.
+
+    Only verdicts that an empty evidence list leaves incomplete need their evidence decoded.
+    """
+
+    def __init__(self) -> None:
+        self.needs_evidence = {label: not evidence_complete(label, ()) for label in LABELS}
+
+    def __call__(self, label: str, evidence: str) -> bool:
+        """True when ``evidence`` (a JSON array) meets the rule of ``label``."""
+        if not self.needs_evidence[label]:
+            return True
+        return evidence != "[]" and evidence_complete(label, orjson.loads(evidence))
+
+
 def sentence_labels(group: LabelGroup, reviewers: Reviewers) -> list[SentenceLabel]:
     """One sentence's labels as one tuple each, in reviewer name order."""
     _, users, labels, notes, stored, evidence = group
@@ -54,18 +70,25 @@ def sentence_labels(group: LabelGroup, reviewers: Reviewers) -> list[SentenceLab
 
 
 def claim_annotations(
-    labels: list[SentenceLabel], time: Callable[[Any], str], *, parse_evidence: bool = False
+    labels: list[SentenceLabel],
+    time: Callable[[Any], str],
+    *,
+    parse_evidence: bool = False,
+    complete: Callable[[str, str], bool] | None = None,
 ) -> list[Record]:
     """One sentence's labels as claims.jsonl lists them under ``annotations``.
 
     Evidence stays the stored JSON text (an ``orjson.Fragment``) unless ``parse_evidence``.
+    ``complete`` (by default a new ``Completeness``) judges each label's evidence.
     """
     decode: Callable[[str], Any] = orjson.loads if parse_evidence else orjson.Fragment
+    judge = complete or Completeness()
     return [
         {
             "reviewer": reviewer,
             "label": label,
             "evidence": decode(evidence),
+            "evidence_complete": judge(label, evidence),
             "note": "" if note == '""' else orjson.loads(note),
             "time": time(stored),
         }
@@ -86,22 +109,6 @@ def agreeing_evidence(labels: list[SentenceLabel], gold: str) -> list[Record]:
                 seen.add(key)
                 merged.append(item)
     return merged
-
-
-class Completeness:
-    """``evidence_complete`` of a label and its evidence as stored JSON text.
-
-    Only verdicts that an empty evidence list leaves incomplete need their evidence decoded.
-    """
-
-    def __init__(self) -> None:
-        self.needs_evidence = {label: not evidence_complete(label, ()) for label in LABELS}
-
-    def __call__(self, label: str, evidence: str) -> bool:
-        """True when ``evidence`` (a JSON array) meets the rule of ``label``."""
-        if not self.needs_evidence[label]:
-            return True
-        return evidence != "[]" and evidence_complete(label, orjson.loads(evidence))
 
 
 _COMPLETE = {True: ',"evidence_complete":true', False: ',"evidence_complete":false'}

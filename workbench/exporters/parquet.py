@@ -63,6 +63,7 @@ SCHEMA = pa.schema(
                         ("reviewer", pa.string()),
                         ("label", pa.string()),
                         ("evidence", _EVIDENCE),
+                        ("evidence_complete", pa.bool_()),
                         ("note", pa.string()),
                         ("time", pa.string()),
                     ]

@@ -174,7 +174,9 @@ class ArticleExporter:
             stats.add_claim(decision.label, decision.source.value, complete=complete)
             if writer is None:
                 continue
-            annotations = claim_annotations(rows, self.time, parse_evidence=writer.parsed_evidence)
+            annotations = claim_annotations(
+                rows, self.time, parse_evidence=writer.parsed_evidence, complete=parts.complete
+            )
             before = sentences[position - 1].text if position > 0 else None
             after = sentences[position + 1].text if position + 1 < len(sentences) else None
             writer.write_claim(

@@ -15,12 +15,14 @@ from tests.conftest import SEEDS
 from tests.exporters.labeled import SUPPORT, A, B
 from workbench.db import queries
 from workbench.db.engine import Database
+from workbench.db.evidence import evidence_of
+from workbench.db.labels import gold_for
 from workbench.db.models import AuditEntry, GoldLabel
-from workbench.domain.labels import Evidence
+from workbench.domain.labels import Evidence, evidence_complete
 from workbench.errors import InputError
 from workbench.exporters.schemas import load_schema
 from workbench.services import labeling
-from workbench.services.adjudicate import adjudicate
+from workbench.services.adjudicate import adjudicate, bulk_accept_unanimous
 from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset
 from workbench.services.importer import ImportRejectedError, import_labels
@@ -327,3 +329,32 @@ def test_every_path_refuses_evidence_on_not_a_claim(seeded_db: Database, make_us
                 rationale="headline",
                 evidence=[CONTEXT],
             )
+
+
+def test_bulk_accept_gives_the_gold_label_the_reviewers_evidence(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+) -> None:
+    ana, ben = make_user("ana"), make_user("ben")
+    eve = make_user("eve", role="editor")
+    backed, bare = _sentence_id(seeded_db, A, 0), _sentence_id(seeded_db, A, 1)
+    with seeded_db.write() as session:
+        for user, evidence in ((ana, [SUPPORT, CONTEXT]), (ben, [SUPPORT])):
+            record_label(
+                session, user_id=user, sentence_id=backed, label="verified", evidence=evidence
+            )
+            record_label(session, user_id=user, sentence_id=bare, label="verified")
+        assert bulk_accept_unanimous(session, editor_id=eve) == 2
+    with seeded_db.read() as session:
+        first, second = gold_for(session, sentence_id=backed), gold_for(session, sentence_id=bare)
+        assert first is not None and second is not None
+        assert [(e.url, e.stance) for e in first.evidence] == [
+            (SUPPORT.url, "supports"),
+            (CONTEXT.url, "context"),
+        ]  # each distinct item once, in reviewer order
+        assert evidence_complete(first.label, evidence_of(first))
+        assert not second.evidence and not evidence_complete(second.label, evidence_of(second))
+        audit = session.scalars(
+            select(AuditEntry.new).where(AuditEntry.entity == "gold").order_by(AuditEntry.id)
+        ).all()
+        assert [len(new["evidence"]) for new in audit if new is not None] == [2, 0]

@@ -207,7 +207,7 @@ def needed_evidence(label: Label | str) -> str | None:
 
 
 def _stance(item: Evidence | Mapping[str, Any]) -> object:
-    return item.stance if isinstance(item, Evidence) else item.get("stance")
+    return item.get("stance") if isinstance(item, Mapping) else item.stance
 
 
 def evidence_complete(label: Label | str, evidence: Iterable[Evidence | Mapping[str, Any]]) -> bool:

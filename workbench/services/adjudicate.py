@@ -21,6 +21,7 @@ from workbench.domain.labels import (
     Label,
     Role,
     check_label_evidence,
+    decode_evidence,
     gold_snapshot,
     parse_label,
 )
@@ -136,15 +137,18 @@ def bulk_accept_unanimous(
     if min_reviewers < 2:
         raise InputError("bulk accept needs at least 2 reviewers per sentence to be unanimous")
     picked = queue.unanimous_open(session, min_reviewers=min_reviewers, limit=limit)
-    rows = [
-        GoldLabel(
+    given = queue.reviewer_evidence(session, sentence_ids=[row[0] for row in picked])
+    rows = []
+    for sentence_id, label, reviewers in picked:
+        row = GoldLabel(
             sentence_id=sentence_id,
             label=label,
             rationale=f"unanimous: all {reviewers} reviewers chose {label}",
             editor_id=editor_id,
         )
-        for sentence_id, label, reviewers in picked
-    ]
+        # The reviewers' evidence becomes the gold label's, so it is as complete as theirs.
+        store_evidence(row, _merged(given[sentence_id]))
+        rows.append(row)
     session.add_all(rows)
     try:
         session.flush()
@@ -155,6 +159,19 @@ def bulk_accept_unanimous(
         ) from exc
     append_audit(session, [_change(row, editor_id=editor_id, old=None) for row in rows])
     return len(rows)
+
+
+def _merged(encoded: Sequence[str]) -> list[Evidence]:
+    """The evidence items of several labels in order, each distinct item once."""
+    seen: set[tuple[str, str, str, str | None]] = set()
+    merged = []
+    for items in encoded:
+        for item in decode_evidence(items):
+            key = (item.url, item.quote, item.stance, item.sentence_ref)
+            if key not in seen:
+                seen.add(key)
+                merged.append(item)
+    return merged
 
 
 def unanimous_remaining(session: Session, *, editor_id: int, min_reviewers: int = 2) -> int:

@@ -324,22 +324,36 @@ def import_labels(
     file: Annotated[
         str, typer.Argument(help="JSON Lines file of reviewer labels ('-' reads standard input).")
     ],
+    editor: Annotated[
+        str | None,
+        typer.Option(
+            "--editor",
+            help="Editor account that stores the gold labels of adjudicated claims.jsonl "
+            "records in the file (their label, rationale and evidence).",
+        ),
+    ] = None,
 ) -> None:
-    """Load reviewer labels (one JSON object a line), all or nothing."""
+    """Load reviewer labels (one JSON object a line), all or nothing.
+
+    Labels saved before their evidence are stored as incomplete, one warning line each.
+    """
     from pathlib import Path
 
     from workbench.services.importer import ImportRejectedError
     from workbench.services.importer import import_labels as run_import
 
     try:
-        report = run_import(_database(), Path("/dev/stdin" if file == "-" else file))
+        report = run_import(_database(), Path("/dev/stdin" if file == "-" else file), editor=editor)
     except ImportRejectedError as exc:
         for problem in exc.problems:
             echo(str(problem), err=True)
         fail(str(exc))
+    for warning in report.warnings:
+        echo(warning, err=True)
     created = report.created_reviewers
+    gold = f"; {report.gold} gold label(s)" if report.gold else ""
     echo(
-        f"imported {report.labels} label(s); created {len(created)} reviewer account(s)"
+        f"imported {report.labels} label(s){gold}; created {len(created)} reviewer account(s)"
         + (f": {', '.join(created)}" if created else "")
     )
 
@@ -383,6 +397,14 @@ def export(
             "spreadsheet formulas).",
         ),
     ] = False,
+    require_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--require-evidence",
+            help="Leave out gold labels still lacking the evidence their verdict asks for "
+            "(incomplete: verified without a supports item, disputed without a refutes item).",
+        ),
+    ] = False,
 ) -> None:
     """Write a gold-standard dataset folder (data files, manifest.json, README.md)."""
     from pathlib import Path
@@ -400,6 +422,7 @@ def export(
         since=since,
         until=until,
         raw_csv=raw_csv,
+        require_evidence=require_evidence,
     )
     with tqdm(unit=" labels", file=sys.stderr, disable=None, mininterval=0.5) as bar:
 
@@ -416,6 +439,8 @@ def export(
         f"exported {counts['claims']} claim(s), {counts['annotations']} label(s), "
         f"{counts['articles']} article(s) to {result.folder}{processes}"
     )
+    if counts["incomplete_claims_left_out"]:
+        echo(f"left out {counts['incomplete_claims_left_out']} incomplete gold label(s)")
 
 
 def _edited(verb: str, report: EditReport) -> None:

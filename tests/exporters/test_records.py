@@ -172,7 +172,8 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
     labels = sentence_labels(group, reviewers)
     parts = LineParts(reviewers)
     for _ in range(2):  # the second pass uses the cached pieces
-        lines = parts.lines(parts.article("a/1"), 3, "Text \t\x7f é.", group)
+        lines, incomplete = parts.lines(parts.article("a/1"), 3, "Text \t\x7f é.", group)
+        assert incomplete == 1 == parts.incomplete(group)  # the disputed label has no refutation
         expected = b"".join(
             orjson.dumps(
                 {
@@ -182,6 +183,7 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
                     "label": label,
                     "note": note,
                     "evidence": evidence,
+                    "evidence_complete": label == "verified",
                     "guideline_version": version,
                     "sentence_text": "Text \t\x7f é.",
                 },
@@ -200,11 +202,13 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         "reviewer": "ann",
         "label": "disputed",
         "evidence": [],
+        "evidence_complete": False,
         "note": "line\u2028\x01\x1f 😀",
         "time": "2025-06-05",
         "guideline_version": None,
     }
     assert by_reviewer["ben\u2028"]["evidence"] == [item, dict(item, sentence_ref="a:1")]
+    assert by_reviewer["ben\u2028"]["evidence_complete"] is True
 
 
 def test_pseudonyms_decide_the_reviewer_order() -> None:

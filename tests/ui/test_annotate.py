@@ -78,14 +78,14 @@ def test_evidence_add_and_remove_with_the_rule_warning(
     ana = make_user("ana")
     sid = _sentence_id(seeded_db, 0)
     at = open_article(ana).button(key="wb_label_disputed").click().run()
-    assert [w.value for w in at.warning if w.value.startswith("Needs")] == [
-        "Needs refuting evidence: a 'disputed' label needs at least one evidence item that "
-        "refutes it."
+    assert [w.value for w in at.warning if w.value.startswith("Incomplete")] == [
+        "Incomplete: needs refuting evidence: a 'disputed' label has no evidence item that "
+        "refutes it yet."
     ]
     at = _add_evidence(at, sid, "https://example.org/context", "context", "background")
     at = _add_evidence(at, sid, "https://example.org/report", "refutes", "the real figure")
     assert not at.exception and not at.error
-    assert not [w for w in at.warning if w.value.startswith("Needs")]  # the rule holds now
+    assert not [w for w in at.warning if w.value.startswith("Incomplete")]  # the rule holds now
     with seeded_db.read() as session:
         items = session.scalars(select(EvidenceItem).order_by(EvidenceItem.position)).all()
         assert [(i.url, i.stance, i.quote) for i in items] == [

@@ -78,8 +78,8 @@ EvidenceTuple = tuple[int, str, str, str, str, str | None]
 LabelGroup = tuple[int, str, str, str, str, str, str]
 SEPARATOR = "\x1f"
 _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
-# A gold row: (sentence id, gold label id, label, guideline version).
-GoldTuple = tuple[int, int, str, int | None]
+# A gold row: (sentence id, gold label id, label, guideline version, rationale).
+GoldTuple = tuple[int, int, str, int | None, str]
 
 
 _S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
@@ -297,9 +297,15 @@ def _evidence_columns(
 
 
 def gold_labels_of(session: Session, *, article_ids: Sequence[str]) -> list[GoldTuple]:
-    """Adjudicated labels on these articles: (sentence id, gold label id, label, version)."""
+    """Adjudicated labels of these articles: (sentence id, gold id, label, version, rationale)."""
     stmt = (
-        select(GoldLabel.sentence_id, GoldLabel.id, GoldLabel.label, GoldLabel.guideline_version)
+        select(
+            GoldLabel.sentence_id,
+            GoldLabel.id,
+            GoldLabel.label,
+            GoldLabel.guideline_version,
+            GoldLabel.rationale,
+        )
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
         .where(Sentence.article_id.in_(article_ids))
     )

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from workbench.db.export_queries import SEPARATOR, LabelGroup
+from workbench.domain.labels import LABELS, evidence_complete
 
 Record = dict[str, Any]
 
@@ -33,6 +34,22 @@ class Reviewers:
         in_order = sorted(display, key=display.__getitem__)
         self.rank = {user: rank for rank, user in enumerate(in_order)}
         self.name = display
+
+
+class Completeness:
+    """``evidence_complete`` of a label and its evidence as stored JSON text.
+
+    Only verdicts that an empty evidence list leaves incomplete need their evidence decoded.
+    """
+
+    def __init__(self) -> None:
+        self.needs_evidence = {label: not evidence_complete(label, ()) for label in LABELS}
+
+    def __call__(self, label: str, evidence: str) -> bool:
+        """True when ``evidence`` (a JSON array) meets the rule of ``label``."""
+        if not self.needs_evidence[label]:
+            return True
+        return evidence != "[]" and evidence_complete(label, orjson.loads(evidence))
 
 
 def sentence_labels(group: LabelGroup, reviewers: Reviewers) -> list[SentenceLabel]:
@@ -63,18 +80,25 @@ def guideline_version_of(labels: list[SentenceLabel], gold: str) -> int | None:
 
 
 def claim_annotations(
-    labels: list[SentenceLabel], time: Callable[[Any], str], *, parse_evidence: bool = False
+    labels: list[SentenceLabel],
+    time: Callable[[Any], str],
+    *,
+    parse_evidence: bool = False,
+    complete: Callable[[str, str], bool] | None = None,
 ) -> list[Record]:
     """One sentence's labels as claims.jsonl lists them under ``annotations``.
 
     Evidence stays the stored JSON text (an ``orjson.Fragment``) unless ``parse_evidence``.
+    ``complete`` (by default a new ``Completeness``) judges each label's evidence.
     """
     decode: Callable[[str], Any] = orjson.loads if parse_evidence else orjson.Fragment
+    judge = complete or Completeness()
     return [
         {
             "reviewer": reviewer,
             "label": label,
             "evidence": decode(evidence),
+            "evidence_complete": judge(label, evidence),
             "note": "" if note == '""' else orjson.loads(note),
             "time": time(stored),
             "guideline_version": orjson.loads(version),
@@ -98,6 +122,9 @@ def agreeing_evidence(labels: list[SentenceLabel], gold: str) -> list[Record]:
     return merged
 
 
+_COMPLETE = {True: ',"evidence_complete":true', False: ',"evidence_complete":false'}
+
+
 class _Verdicts(dict[tuple[str, str], str]):
     """``"<label>","note":<note>,"evidence":`` per (label, encoded note), kept for empty notes."""
 
@@ -116,35 +143,50 @@ class LineParts:
         self.rank = reviewers.rank
         self.names = {user: _encoded(name) + ',"label":' for user, name in reviewers.name.items()}
         self.verdicts = _Verdicts()
+        self.complete = Completeness()
 
     @staticmethod
     def article(article_id: str) -> str:
         """The start of every line of one article, up to the sentence index."""
         return '{"article":' + _encoded(article_id) + ',"sentence":'
 
-    def lines(self, article: str, index: int, text: str, group: LabelGroup) -> str:
-        """One sentence's annotations.jsonl lines, in reviewer name order.
+    def incomplete(self, group: LabelGroup) -> int:
+        """How many of one sentence's labels are incomplete (see ``evidence_complete``)."""
+        _, _, labels, _, _, evidence, _ = group
+        pairs = zip(labels.split(" "), evidence.split(SEPARATOR), strict=True)
+        return sum(not self.complete(label, items) for label, items in pairs)
+
+    def lines(self, article: str, index: int, text: str, group: LabelGroup) -> tuple[str, int]:
+        """One sentence's annotations.jsonl lines, in reviewer name order, and how many are
+        incomplete.
 
         ``article`` is what ``article`` gave. The text is what ``orjson.dumps`` writes for each
         record ``{"article", "sentence", "reviewer", "label", "note", "evidence",
-        "guideline_version", "sentence_text"}``, without building a dict per label.
+        "evidence_complete", "guideline_version", "sentence_text"}``, without building a dict
+        per label.
         """
         head = article + str(index) + ',"reviewer":'
         tail = ',"sentence_text":' + _encoded(text) + "}\n"
         _, users, labels, notes, _, evidence, versions = group
         ids = users.split(" ")
-        verdicts = zip(labels.split(" "), notes.split(SEPARATOR), strict=True)
+        verdicts = labels.split(" ")
+        items = evidence.split(SEPARATOR)
+        complete = list(map(self.complete, verdicts, items))
         ranked = sorted(
             zip(
                 map(self.rank.__getitem__, ids),
                 map(self.names.__getitem__, ids),
-                map(self.verdicts.__getitem__, verdicts),
-                evidence.split(SEPARATOR),
+                map(self.verdicts.__getitem__, zip(verdicts, notes.split(SEPARATOR), strict=True)),
+                items,
+                map(_COMPLETE.__getitem__, complete),
                 versions.split(" "),
                 strict=True,
             )
         )
         version = ',"guideline_version":'
-        return (
-            head + (tail + head).join([n + v + e + version + g for _, n, v, e, g in ranked]) + tail
+        out = (
+            head
+            + (tail + head).join([n + v + e + c + version + g for _, n, v, e, c, g in ranked])
+            + tail
         )
+        return out, complete.count(False)

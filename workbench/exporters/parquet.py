@@ -54,6 +54,8 @@ SCHEMA = pa.schema(
         ("label_source", pa.string()),
         ("guideline_version", pa.int64()),
         ("evidence", _EVIDENCE),
+        ("evidence_complete", pa.bool_()),
+        ("rationale", pa.string()),
         (
             "annotations",
             pa.list_(
@@ -62,6 +64,7 @@ SCHEMA = pa.schema(
                         ("reviewer", pa.string()),
                         ("label", pa.string()),
                         ("evidence", _EVIDENCE),
+                        ("evidence_complete", pa.bool_()),
                         ("note", pa.string()),
                         ("time", pa.string()),
                         ("guideline_version", pa.int64()),

@@ -57,6 +57,11 @@ class ExportStats:
     sources: Counter[str] = field(default_factory=Counter)
     # How many sentences had each set of reviewer labels (in any order); unlabeled ones are not.
     label_sets: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    # Labels saved before their evidence (``evidence_complete`` false): reviewer labels, gold
+    # labels written to claims.jsonl, and gold labels ``--require-evidence`` left out.
+    incomplete_annotations: int = 0
+    incomplete_claims: int = 0
+    left_out_incomplete: int = 0
 
     def add_sentences(self, count: int, label_sets: Iterable[tuple[str, ...]]) -> None:
         """Count ``count`` sentences and the reviewer labels of those that have any."""
@@ -72,12 +77,17 @@ class ExportStats:
         self.labels.update(other.labels)
         self.sources.update(other.sources)
         self.label_sets.update(other.label_sets)
+        self.incomplete_annotations += other.incomplete_annotations
+        self.incomplete_claims += other.incomplete_claims
+        self.left_out_incomplete += other.left_out_incomplete
 
-    def add_claim(self, label: str, source: str) -> None:
-        """Count one gold-labeled sentence."""
-        self.claims += 1
-        self.labels[label] += 1
-        self.sources[source] += 1
+    def add_claim(self, label: str, source: str, *, complete: bool = True, times: int = 1) -> None:
+        """Count ``times`` gold-labeled sentences with this label, source and completeness."""
+        self.claims += times
+        self.labels[label] += times
+        self.sources[source] += times
+        if not complete:
+            self.incomplete_claims += times
 
     def counts(self) -> Record:
         """The manifest's ``counts`` object."""
@@ -87,6 +97,9 @@ class ExportStats:
             "annotations": self.annotations,
             "reviewers": len(self.reviewers),
             "claims": self.claims,
+            "incomplete_annotations": self.incomplete_annotations,
+            "incomplete_claims": self.incomplete_claims,
+            "incomplete_claims_left_out": self.left_out_incomplete,
         }
 
     @property

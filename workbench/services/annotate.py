@@ -17,6 +17,7 @@ from workbench.db.writes import lock_annotation, lock_existing_annotation
 from workbench.domain.labels import (
     Evidence,
     Label,
+    check_label_evidence,
     check_note,
     encode_evidence,
     label_snapshot,
@@ -78,6 +79,7 @@ def save_locked(
     """Write a new state to a locked label and append its audit row (nothing when unchanged)."""
     annotation = locked.annotation
     check_note(note)
+    check_label_evidence(label, evidence)
     old = None if locked.created else _snapshot(annotation)
     new = label_snapshot(label.value, note, evidence)
     if old == new:

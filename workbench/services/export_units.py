@@ -20,7 +20,7 @@ from workbench.db import export_queries as eq
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.gold import Gold, Policy, gold_label
-from workbench.domain.labels import Evidence
+from workbench.domain.labels import Evidence, evidence_complete
 from workbench.exporters import DatasetWriter
 from workbench.exporters.card import ExportSettings
 from workbench.exporters.lines import (
@@ -72,7 +72,8 @@ class _Batch:
     """What a slice of articles brings from the database, grouped by sentence id."""
 
     labels: dict[int, eq.LabelGroup]
-    gold: dict[int, tuple[str, list[Record], int | None]]
+    # Adjudicated label, its evidence, guideline version and rationale, by sentence id.
+    gold: dict[int, tuple[str, list[Record], int | None, str]]
     related: dict[int, list[str]]
 
 
@@ -86,6 +87,7 @@ class ArticleExporter:
         self.reviewers = Reviewers(names, pseudonyms)
         self.parts = LineParts(self.reviewers)
         self.decisions = _Decisions(Policy(settings.policy), settings.min_reviewers)
+        self.require_evidence = settings.require_evidence
 
     def export(
         self, article_ids: Sequence[str], writer: DatasetWriter | None, stats: ExportStats
@@ -102,15 +104,14 @@ class ArticleExporter:
                 eq.sentences_of(session, article_ids=article_ids), attrgetter("article_id")
             )
         }
-        # A dry run only counts: it needs no notes, times or evidence.
-        groups = eq.labels_of(session, article_ids=article_ids, verdicts_only=writer is None)
+        groups = eq.labels_of(session, article_ids=article_ids)
         labels = {group[0]: group for group in groups}
         users = set(" ".join([group[1] for group in labels.values()]).split(" "))
         stats.reviewers.update(self.reviewers.name[user] for user in users - {""})
         gold_evidence = _evidence_by_owner(eq.gold_evidence_of(session, article_ids=article_ids))
         gold = {
-            sentence: (label, gold_evidence.get(gold_id, []), version)
-            for sentence, gold_id, label, version in eq.gold_labels_of(
+            sentence: (label, gold_evidence.get(gold_id, []), version, rationale)
+            for sentence, gold_id, label, version, rationale in eq.gold_labels_of(
                 session, article_ids=article_ids
             )
         }
@@ -156,7 +157,14 @@ class ArticleExporter:
                 verdicts = tuple(group[2].split(" "))
                 seen += len(verdicts)
                 if write_annotations:
-                    chunks.append(parts.lines(article_part, sentence.number, sentence.text, group))
+                    chunk, incomplete = parts.lines(
+                        article_part, sentence.number, sentence.text, group
+                    )
+                    chunks.append(chunk)
+                else:
+                    incomplete = parts.incomplete(group)
+                if not sentence.boilerplate:
+                    stats.incomplete_annotations += incomplete
             if sentence.boilerplate:
                 continue  # its labels are exported, but it has no gold label and no agreement
             if verdicts:
@@ -164,11 +172,18 @@ class ArticleExporter:
             decision, agreement = decisions[verdicts, adjudicated[0] if adjudicated else None]
             if decision is None:
                 continue
-            stats.add_claim(decision.label, decision.source.value)
+            rows = [] if group is None else sentence_labels(group, reviewers)
+            evidence = adjudicated[1] if adjudicated else agreeing_evidence(rows, decision.label)
+            complete = evidence_complete(decision.label, evidence)
+            if not complete and self.require_evidence:
+                stats.left_out_incomplete += 1
+                continue
+            stats.add_claim(decision.label, decision.source.value, complete=complete)
             if writer is None:
                 continue
-            rows = [] if group is None else sentence_labels(group, reviewers)
-            annotations = claim_annotations(rows, self.time, parse_evidence=writer.parsed_evidence)
+            annotations = claim_annotations(
+                rows, self.time, parse_evidence=writer.parsed_evidence, complete=parts.complete
+            )
             before = sentences[position - 1].text if position > 0 else None
             after = sentences[position + 1].text if position + 1 < len(sentences) else None
             writer.write_claim(
@@ -187,9 +202,9 @@ class ArticleExporter:
                     "guideline_version": adjudicated[2]
                     if adjudicated
                     else guideline_version_of(rows, decision.label),
-                    "evidence": adjudicated[1]
-                    if adjudicated
-                    else agreeing_evidence(rows, decision.label),
+                    "evidence": evidence,
+                    "evidence_complete": complete,
+                    "rationale": adjudicated[3] if adjudicated else None,
                     "annotations": annotations,
                     "agreement": {"reviewers": len(verdicts), "observed_agreement": agreement},
                     "related": related.get(sentence.id, []),

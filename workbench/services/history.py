@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workbench.db import history, queries
-from workbench.domain.labels import Role
+from workbench.domain.labels import Role, evidence_complete, parse_label
 from workbench.errors import InputError, NotFoundError
 from workbench.services.permissions import require_role
 
@@ -31,6 +31,11 @@ class LabelChange:
     from_evidence: int
     to_evidence: int
     reason: str = ""  # why a fix of the text moved or removed a label, or what it did
+    # A gold label's rationale before and after (None for reviewer labels and deletions).
+    from_rationale: str | None = None
+    to_rationale: str | None = None
+    # Whether the new state meets its verdict's evidence rule (None after a deletion).
+    to_complete: bool | None = None
 
 
 def _field(snapshot: dict[str, Any] | None, key: str) -> str | None:
@@ -43,6 +48,15 @@ def _field(snapshot: dict[str, Any] | None, key: str) -> str | None:
 def _evidence(snapshot: dict[str, Any] | None) -> int:
     items = (snapshot or {}).get("evidence") or []
     return len(items) if isinstance(items, list) else 0
+
+
+def _complete(snapshot: dict[str, Any] | None) -> bool | None:
+    if snapshot is None:
+        return None
+    items = snapshot.get("evidence") or []
+    return evidence_complete(
+        parse_label(snapshot.get("label")), items if isinstance(items, list) else []
+    )
 
 
 def _change(row: history.AuditRow) -> LabelChange:
@@ -58,6 +72,9 @@ def _change(row: history.AuditRow) -> LabelChange:
         from_evidence=_evidence(row.old),
         to_evidence=_evidence(row.new),
         reason=_field(row.new, "reason") or _field(row.old, "reason") or "",
+        from_rationale=_field(row.old, "rationale"),
+        to_rationale=_field(row.new, "rationale"),
+        to_complete=_complete(row.new),
     )
 
 

@@ -188,7 +188,8 @@ def label_panel(
         problem = saved.evidence_problem()
         if problem is not None:
             needs = needed_evidence(saved.label)
-            title = f"Needs {needs} evidence" if needs else "Evidence does not fit this label"
+            fits = "Evidence does not fit this label"
+            title = f"Incomplete: needs {needs} evidence" if needs else fits
             st.warning(f"{title}: {problem}.", icon=":material/warning:")
     nk = state.note_key(row.id)
     drafted = draft.note if draft is not None else ""

@@ -16,6 +16,11 @@ from workbench.ui.components.numbering import sentence_number
 PAGE_SIZE = 50
 ALL_KINDS = "every kind"
 
+
+def _complete_text(complete: bool | None) -> str:
+    return "" if complete is None else "yes" if complete else "no: incomplete"
+
+
 editor = runtime.require_role(Role.EDITOR)
 db = runtime.get_db()
 st.title("Label history", anchor=False)
@@ -79,8 +84,11 @@ st.dataframe(
             "to": [c.to_label or "" for c in changes],
             "note from": [c.from_note or "" for c in changes],
             "note to": [c.to_note or "" for c in changes],
+            "rationale from": [c.from_rationale or "" for c in changes],
+            "rationale to": [c.to_rationale or "" for c in changes],
             "evidence": [f"{c.from_evidence} -> {c.to_evidence}" for c in changes],
             "why": [c.reason for c in changes],
+            "evidence complete": [_complete_text(c.to_complete) for c in changes],
         }
     ),
     hide_index=True,

@@ -180,8 +180,8 @@ def test_exports_carry_the_version_and_round_trip_it(
         (1, "ben", None),
     ]
     assert list(lines[0]) == [
-        "article", "sentence", "reviewer", "label", "note", "evidence", "guideline_version",
-        "sentence_text",
+        "article", "sentence", "reviewer", "label", "note", "evidence", "evidence_complete",
+        "guideline_version", "sentence_text",
     ]  # fmt: skip
     claims = {
         c["sentence"]["index"]: c

@@ -21,12 +21,11 @@ def fsync_close(handle: BinaryIO) -> None:
 
 
 class JsonLinesFile:
-    """A buffered JSON Lines file that counts its records; ``durable`` fsyncs it on close."""
+    """A buffered JSON Lines file that counts its records; fsynced on close."""
 
-    def __init__(self, path: Path, *, durable: bool = True):
+    def __init__(self, path: Path):
         self.path = path
         self.records = 0
-        self.durable = durable
         self._handle: BinaryIO = open(path, "wb", buffering=BUFFER_BYTES)  # noqa: SIM115
 
     def write(self, record: Record) -> None:
@@ -40,11 +39,8 @@ class JsonLinesFile:
         self.records += count
 
     def close(self) -> None:
-        """Flush, fsync (when durable) and close."""
-        if self.durable:
-            fsync_close(self._handle)
-        else:
-            self._handle.close()
+        """Flush, fsync and close."""
+        fsync_close(self._handle)
 
 
 class DatasetWriter:
@@ -57,14 +53,9 @@ class DatasetWriter:
     takes_articles: ClassVar[bool] = False
     # Whether claim records carry each reviewer's evidence as parsed lists, not as JSON text.
     parsed_evidence: ClassVar[bool] = False
-    # Whether each file of two exports of consecutive articles, joined, is the file of one
-    # export of both (JSON Lines: no header, no footer); such formats export in parallel.
-    concatenable: ClassVar[bool] = False
 
-    def __init__(self, folder: Path, *, durable: bool = True):
+    def __init__(self, folder: Path):
         self.folder = folder
-        # False for parts of a parallel export, which are joined into a durable file.
-        self.durable = durable
 
     def write_claim(self, record: Record) -> None:
         """Receive one gold-labeled sentence (the claims.jsonl record)."""

@@ -71,11 +71,9 @@ class ClaimReviewWriter(DatasetWriter):
     description = "schema.org ClaimReview JSON-LD, one review object per line"
     files = ("claimreview.jsonl",)
 
-    concatenable = True
-
-    def __init__(self, folder: Path, *, durable: bool = True):
-        super().__init__(folder, durable=durable)
-        self._out = JsonLinesFile(folder / "claimreview.jsonl", durable=self.durable)
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self._out = JsonLinesFile(folder / "claimreview.jsonl")
 
     def write_claim(self, record: Record) -> None:
         """Append the review of a claim, if it is one."""

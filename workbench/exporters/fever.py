@@ -54,11 +54,9 @@ class FeverWriter(DatasetWriter):
     description = "FEVER: id, label (SUPPORTS / REFUTES / NOT ENOUGH INFO), claim, evidence"
     files = ("fever.jsonl",)
 
-    concatenable = True
-
-    def __init__(self, folder: Path, *, durable: bool = True):
-        super().__init__(folder, durable=durable)
-        self._out = JsonLinesFile(folder / "fever.jsonl", durable=self.durable)
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self._out = JsonLinesFile(folder / "fever.jsonl")
 
     def write_claim(self, record: Record) -> None:
         """Append the FEVER line of a claim, if it is one."""

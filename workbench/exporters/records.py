@@ -1,13 +1,26 @@
-"""Plain-data records of the export formats and the figures a manifest summarises."""
+"""The export's records, field by field, and the figures a manifest summarises.
+
+Every record of every file is built here and nowhere else: a claim (claims.jsonl, and what
+the other formats convert), its reviewers' annotations, an article with its sentences, and the
+annotations.jsonl lines. Labels arrive as the row source joins them (``SentenceRow``): notes
+and evidence already encoded as JSON text, so the annotations.jsonl lines are assembled from
+encoded pieces, byte-identical to ``orjson.dumps`` of each record.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
+
+import orjson
+
+from workbench.db.export_queries import SEPARATOR, ArticleRow, EvidenceTuple, SentenceRow
+from workbench.domain.labels import Evidence
 
 Record = dict[str, Any]
 SCHEMA_VERSION = "1.0"
@@ -25,6 +38,10 @@ def observed_agreement(labels: Sequence[str]) -> float | None:
         return None
     same = sum(count * (count - 1) for count in Counter(labels).values())
     return round(same / (n * (n - 1)), 6)
+
+
+def _encoded(value: str) -> str:
+    return orjson.dumps(value).decode("utf-8")
 
 
 class Pseudonyms:
@@ -45,6 +62,227 @@ class Pseudonyms:
         return alias
 
 
+class Reviewers:
+    """The name shown for each user id (a pseudonym when anonymized) and its place in name order."""
+
+    def __init__(self, names: Mapping[int, str], shown: Callable[[str], str]):
+        display = {str(user): shown(name) for user, name in names.items()}
+        # Code point order, the same on every database whatever its collation.
+        in_order = sorted(display, key=display.__getitem__)
+        self.rank = {user: rank for rank, user in enumerate(in_order)}
+        self.name = display
+
+
+def _as_is(values: list[str]) -> Sequence[str]:
+    return values
+
+
+class _Order:
+    """How the labels of a sentence, listed in the database's order, go into name order."""
+
+    def __init__(self, users: str, reviewers: Reviewers):
+        ids = users.split(" ")
+        positions = sorted(range(len(ids)), key=lambda i: reviewers.rank[ids[i]])
+        # One label: itemgetter of one position would return the value, not a sequence.
+        self.apply: Callable[[list[str]], Sequence[str]] = (
+            itemgetter(*positions) if len(ids) > 1 else _as_is
+        )
+        self.names = tuple(reviewers.name[ids[i]] for i in positions)
+        # Each line's reviewer and the key of the next field, encoded.
+        self.encoded = tuple(_encoded(name) + ',"label":' for name in self.names)
+
+
+class _Orders(dict[str, _Order]):
+    def __init__(self, reviewers: Reviewers):
+        super().__init__()
+        self.reviewers = reviewers
+
+    def __missing__(self, users: str) -> _Order:
+        order = self[users] = _Order(users, self.reviewers)
+        return order
+
+
+class _LabelParts(dict[str, str]):
+    """``"<label>","note":`` per label, encoded once."""
+
+    def __missing__(self, label: str) -> str:
+        part = self[label] = _encoded(label) + ',"note":'
+        return part
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceLabels:
+    """One sentence's labels in reviewer name order, each column as the row source gave it."""
+
+    reviewers: Sequence[str]
+    labels: Sequence[str]
+    notes: Sequence[str]
+    times: Sequence[str]
+    evidence: Sequence[str]
+
+
+class RecordBuilder:
+    """Builds the records of one export; keeps the encoded pieces that repeat."""
+
+    def __init__(
+        self, reviewers: Reviewers, time: Callable[[Any], str], *, parse_evidence: bool = False
+    ):
+        self.orders = _Orders(reviewers)
+        self.time = time
+        # Claims carry each reviewer's evidence parsed (Parquet) or as the stored JSON text.
+        self._evidence: Callable[[str], Any] = orjson.loads if parse_evidence else orjson.Fragment
+        self._label_parts = _LabelParts()
+
+    @staticmethod
+    def article_meta(article: ArticleRow) -> Record:
+        """The ``article`` object of a claim: the article without its body and sentences."""
+        return {
+            "id": article.id,
+            "title": article.title,
+            "outlet": article.outlet,
+            "url": article.url,
+            "published": article.published,
+        }
+
+    @staticmethod
+    def article(meta: Record, body: str, sentences: Sequence[SentenceRow]) -> Record:
+        """An articles.jsonl record: the article and every sentence, labeled or not."""
+        return {
+            **meta,
+            "body": body,
+            "sentences": [
+                {"index": s[1], "start": s[2], "end": s[3], "text": s[4], "checkworthiness": s[5]}
+                for s in sentences
+            ],
+        }
+
+    @staticmethod
+    def annotation_lines_head(article_id: str) -> str:
+        """The start of every annotations.jsonl line of one article, up to the sentence index."""
+        return '{"article":' + _encoded(article_id) + ',"sentence":'
+
+    def annotation_lines(self, head: str, sentence: SentenceRow) -> str:
+        """One labeled sentence's annotations.jsonl lines, in reviewer name order.
+
+        ``head`` is what ``annotation_lines_head`` gave for the sentence's article. The text is
+        what ``orjson.dumps`` writes for each record ``{"article", "sentence", "reviewer",
+        "label", "note", "evidence", "sentence_text"}``, without building a dict per label.
+        """
+        _, index, _, _, text, _, users, labels, notes, _, evidence = sentence
+        order = self.orders[users]  # type: ignore[index]
+        apply, parts = order.apply, self._label_parts
+        start = f'{head}{index},"reviewer":'
+        end = ',"sentence_text":' + _encoded(text) + "}\n"
+        return "".join(
+            [
+                f'{start}{name}{parts[label]}{note},"evidence":{items}{end}'
+                for name, label, note, items in zip(
+                    order.encoded,
+                    apply(labels.split(" ")),  # type: ignore[union-attr]
+                    apply(notes.split(SEPARATOR)),  # type: ignore[union-attr]
+                    apply(evidence.split(SEPARATOR)),  # type: ignore[union-attr]
+                    strict=True,
+                )
+            ]
+        )
+
+    def sentence_labels(self, sentence: SentenceRow) -> SentenceLabels:
+        """A labeled sentence's labels in reviewer name order."""
+        users, labels, notes, times, evidence = sentence[6:]
+        order = self.orders[users]  # type: ignore[index]
+        apply = order.apply
+        return SentenceLabels(
+            order.names,
+            apply(labels.split(" ")),  # type: ignore[union-attr]
+            apply(notes.split(SEPARATOR)),  # type: ignore[union-attr]
+            apply(times.split(SEPARATOR)),
+            apply(evidence.split(SEPARATOR)),  # type: ignore[union-attr]
+        )
+
+    def claim_annotations(self, labels: SentenceLabels) -> list[Record]:
+        """One sentence's labels as a claim lists them under ``annotations``."""
+        time, evidence = self.time, self._evidence
+        return [
+            {
+                "reviewer": reviewer,
+                "label": label,
+                "evidence": evidence(items),
+                "note": "" if note == '""' else orjson.loads(note),
+                "time": time(stored),
+            }
+            for reviewer, label, note, stored, items in zip(
+                labels.reviewers,
+                labels.labels,
+                labels.notes,
+                labels.times,
+                labels.evidence,
+                strict=True,
+            )
+        ]
+
+    def claim(
+        self,
+        *,
+        meta: Record,
+        sentences: Sequence[SentenceRow],
+        position: int,
+        label: str,
+        source: str,
+        labels: SentenceLabels | None,
+        adjudicated_evidence: list[EvidenceTuple] | None,
+        agreement: float | None,
+        related: Iterable[tuple[str, int]],
+    ) -> Record:
+        """A claims.jsonl record: the sentence at ``position`` of its article, gold-labeled.
+
+        Its evidence is the editor's when adjudicated, else that of the reviewers who gave
+        the gold label.
+        """
+        sentence = sentences[position]
+        index, text = sentence[1], sentence[4]
+        if adjudicated_evidence is not None:
+            evidence = [Evidence(*item).to_dict() for item in adjudicated_evidence]
+        else:
+            evidence = [] if labels is None else agreeing_evidence(labels, label)
+        return {
+            "id": sentence_id(meta["id"], index),
+            "article": meta,
+            "sentence": {"index": index, "start": sentence[2], "end": sentence[3], "text": text},
+            "context": {
+                "before": sentences[position - 1][4] if position > 0 else None,
+                "after": sentences[position + 1][4] if position + 1 < len(sentences) else None,
+            },
+            "label": label,
+            "label_source": source,
+            "evidence": evidence,
+            "annotations": [] if labels is None else self.claim_annotations(labels),
+            "agreement": {
+                "reviewers": 0 if labels is None else len(labels.labels),
+                "observed_agreement": agreement,
+            },
+            "related": [sentence_id(article, index) for article, index in related],
+        }
+
+
+def agreeing_evidence(labels: SentenceLabels, gold: str) -> list[Record]:
+    """Evidence of the reviewers who gave the gold label, in their order, each item once."""
+    seen: set[tuple[Any, ...]] = set()
+    merged: list[Record] = []
+    # The same stored text adds nothing new: decode each distinct one once.
+    texts = dict.fromkeys(
+        items
+        for label, items in zip(labels.labels, labels.evidence, strict=True)
+        if label == gold and items != "[]"
+    )
+    for text in texts:
+        for item in orjson.loads(text):
+            key = (item.get("url"), item.get("quote"), item.get("stance"), item.get("sentence_ref"))
+            if key not in seen:
+                seen.add(key)
+                merged.append(item)
+    return merged
+
+
 @dataclass
 class ExportStats:
     """Counts, label distribution and agreement figures gathered while records stream by."""
@@ -57,21 +295,6 @@ class ExportStats:
     sources: Counter[str] = field(default_factory=Counter)
     # How many sentences had each set of reviewer labels (in any order); unlabeled ones are not.
     label_sets: Counter[tuple[str, ...]] = field(default_factory=Counter)
-
-    def add_sentences(self, count: int, label_sets: Iterable[tuple[str, ...]]) -> None:
-        """Count ``count`` sentences and the reviewer labels of those that have any."""
-        self.sentences += count
-        self.label_sets.update(label_sets)
-
-    def merge(self, other: ExportStats) -> None:
-        """Add what ``other`` counted (the next slice of articles of the same export)."""
-        self.articles += other.articles
-        self.sentences += other.sentences
-        self.claims += other.claims
-        self.reviewers |= other.reviewers
-        self.labels.update(other.labels)
-        self.sources.update(other.sources)
-        self.label_sets.update(other.label_sets)
 
     def add_claim(self, label: str, source: str) -> None:
         """Count one gold-labeled sentence."""

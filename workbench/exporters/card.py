@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,13 +50,18 @@ def build_manifest(
     settings: ExportSettings,
     stats: ExportStats,
     records: dict[str, int],
+    digests: Mapping[str, str] | None = None,
 ) -> Record:
-    """manifest.json: options, counts, label distribution, agreement and every file's hash."""
+    """manifest.json: options, counts, label distribution, agreement and every file's hash.
+
+    ``digests`` gives the SHA-256 of files hashed while they were written; others are read.
+    """
+    known = digests or {}
     agreement: Record = stats.agreement()
     files: Record = {}
     for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
         path = folder / name
-        entry: Record = {"sha256": sha256_of(path), "bytes": path.stat().st_size}
+        entry: Record = {"sha256": known.get(name) or sha256_of(path), "bytes": path.stat().st_size}
         if name in records:
             entry["records"] = records[name]
         files[name] = entry

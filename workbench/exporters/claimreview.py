@@ -83,5 +83,5 @@ class ClaimReviewWriter(DatasetWriter):
 
     def close(self) -> dict[str, int]:
         """Close claimreview.jsonl."""
-        self._out.close()
+        self.digests[self._out.path.name] = self._out.close()
         return {self._out.path.name: self._out.records}

@@ -66,5 +66,5 @@ class FeverWriter(DatasetWriter):
 
     def close(self) -> dict[str, int]:
         """Close fever.jsonl."""
-        self._out.close()
+        self.digests[self._out.path.name] = self._out.close()
         return {self._out.path.name: self._out.records}

@@ -39,5 +39,5 @@ class JsonlWriter(DatasetWriter):
         """Close the three files."""
         parts = (self._claims, self._annotations, self._articles)
         for part in parts:
-            part.close()
+            self.digests[part.path.name] = part.close()
         return {part.path.name: part.records for part in parts}

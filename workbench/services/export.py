@@ -243,7 +243,7 @@ def export_dataset(
         records = writer.close()
         card = dataset_card(settings, stats, writer_class.files, writer_class.description)
         _write_text(staged / "README.md", card)
-        manifest = build_manifest(staged, settings, stats, records)
+        manifest = build_manifest(staged, settings, stats, records, digests=writer.digests)
         _write_text(staged / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
     return ExportResult(folder=Path(os.path.abspath(out)), manifest=manifest)
 

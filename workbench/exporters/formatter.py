@@ -20,11 +20,12 @@ from workbench.exporters.records import (
     observed_agreement,
 )
 
-Decision = tuple[Gold | None, float | None]
+# (gold label, its source, observed agreement), or None when the sentence has no gold label.
+Decision = tuple[str, str, float | None] | None
 
 
 class _Decisions(dict[tuple[str, str | None], Decision]):
-    """Gold label and observed agreement per (labels joined, adjudicated label), computed once."""
+    """The decision per (labels joined, adjudicated label), computed once."""
 
     def __init__(self, policy: Policy, min_reviewers: int):
         super().__init__()
@@ -33,11 +34,16 @@ class _Decisions(dict[tuple[str, str | None], Decision]):
     def __missing__(self, key: tuple[str, str | None]) -> Decision:
         labels, adjudicated = key
         verdicts = labels.split(" ") if labels else []
-        decision = gold_label(
+        gold = gold_label(
             verdicts, adjudicated=adjudicated, policy=self.policy, min_reviewers=self.min_reviewers
         )
-        result = self[key] = (decision, observed_agreement(verdicts))
-        return result
+        decision = None if gold is None else _decided(gold, observed_agreement(verdicts))
+        self[key] = decision
+        return decision
+
+
+def _decided(gold: Gold, agreement: float | None) -> Decision:
+    return gold.label, gold.source.value, agreement
 
 
 class Formatter:
@@ -71,7 +77,7 @@ class Formatter:
         lines: list[str] = []
         seen = 0
         for position, sentence in enumerate(sentences):
-            labels = sentence[7]
+            labels: str | None = sentence[7]
             adjudicated = gold.get(sentence[1]) if gold else None
             if labels is None:
                 if adjudicated is None:
@@ -84,17 +90,18 @@ class Formatter:
                 seen += users.count(" ") + 1
                 if head is not None:
                     lines.append(records.annotation_lines(head, sentence))
-            decision, agreement = decisions[labels, adjudicated[0] if adjudicated else None]
+            decision = decisions[labels, adjudicated[0] if adjudicated else None]
             if decision is None:
                 continue
-            stats.add_claim(decision.label, decision.source.value)
+            label, source, agreement = decision
+            stats.add_claim(label, source)
             writer.write_claim(
                 records.claim(
                     meta=meta,
                     sentences=sentences,
                     position=position,
-                    label=decision.label,
-                    source=decision.source.value,
+                    label=label,
+                    source=source,
                     labels=records.sentence_labels(sentence) if labels else None,
                     adjudicated_evidence=adjudicated[1] if adjudicated else None,
                     agreement=agreement,

@@ -3,6 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 WB := $(VENV)/bin/workbench
 PORT ?= 8501
+ADDRESS ?= localhost
 
 .PHONY: setup dev run test lint format bench screenshots clean
 
@@ -20,12 +21,13 @@ setup: $(VENV)/.runtime
 
 dev: $(VENV)/.dev
 
-## run: install, create/upgrade db/workbench.db, load seeds/ and serve on port $(PORT)
+## run: install, create/upgrade db/workbench.db, load seeds/ and serve on $(ADDRESS):$(PORT)
+##      (make run ADDRESS=0.0.0.0 lets teammates on the network open it)
 run: setup
 	$(WB) init
 	$(WB) ingest seeds
 	$(WB) relink
-	$(WB) serve --port $(PORT)
+	$(WB) serve --port $(PORT) --address $(ADDRESS)
 
 ## test: lint, type-check and the whole test suite
 test: dev lint

@@ -244,13 +244,13 @@ def build_large(backend: str, n_articles: int, seed: int = 13, log: Any = print)
 
 def demo_labels(path: Path, seed: int = 13) -> int:
     """Write five reviewers' labels on every sentence of the demo articles (seeds/) to ``path``."""
-    from workbench.domain.segment import split_sentences
+    from workbench.domain.bylines import article_sentences
     from workbench.services.readers import read_text
 
     found = []
     for file in sorted(SEEDS.glob("*.txt")):
         for draft in read_text(file.name, file.read_bytes()):
-            found.append((str(draft.id), [span.text for span in split_sentences(draft.body)]))
+            found.append((str(draft.id), [span.text for span in article_sentences(draft.body)]))
     return corpus.write_sentence_labels(path, found, seed)
 
 

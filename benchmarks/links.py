@@ -88,12 +88,12 @@ def _relinked_links() -> Pairs:
 
 
 def _seed_sentences() -> dict[str, str]:
-    from workbench.domain.articles import normalise_text
-    from workbench.domain.segment import split_sentences
+    from workbench.domain.bylines import article_sentences
+    from workbench.services.readers import read_path
 
     texts: dict[str, str] = {}
     for path in sorted(SEEDS.glob("*.txt")):
-        for span in split_sentences(normalise_text(path.read_text(encoding="utf-8"))):
+        for span in article_sentences(read_path(path)[0].body):
             texts[f"{path.stem}:{span.index}"] = span.text
     return texts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -15,6 +15,9 @@ from workbench.config import DATABASE_URL_ENV
 from workbench.db.engine import Database
 from workbench.domain.text_safety import terminal_text
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.services.sentence_edits import EditReport
 
 
 def echo(message: str, *, err: bool = False) -> None:
@@ -46,6 +49,12 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+guidelines_app = typer.Typer(help="Show or set the labeling guidelines.", no_args_is_help=True)
+app.add_typer(guidelines_app, name="guidelines")
+sentences_app = typer.Typer(
+    help="Fix an article's sentences: merge, split, mark boilerplate.", no_args_is_help=True
+)
+app.add_typer(sentences_app, name="sentences")
 
 DbOption = Annotated[
     str | None,
@@ -69,15 +78,24 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _print_version(value: bool) -> None:
+    # Eager: it runs before the group asks for a command, so `workbench --version` needs none.
+    if value:
+        echo(__version__)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     db: DbOption = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     """Options that apply to every command."""
-    if version:
-        echo(__version__)
-        raise typer.Exit()
     State.db_url = db
 
 
@@ -160,6 +178,49 @@ def users_list() -> None:
             echo(line.rstrip("\t"))
 
 
+@guidelines_app.command("show")
+def guidelines_show(
+    version: Annotated[
+        int | None, typer.Option("--version", help="An earlier version (default: in force).")
+    ] = None,
+) -> None:
+    """Print the guidelines in force (or of --version) as stored, after a header line."""
+    from workbench.services.guidelines import guideline_version, guidelines_in_force
+
+    with _database().read() as session:
+        found = (
+            guidelines_in_force(session)
+            if version is None
+            else guideline_version(session, version=version)
+        )
+    if found is None:
+        fail("there are no guidelines" if version is None else f"no guidelines version {version}")
+        return
+    by = field(found.author) if found.author else "-"
+    echo(f"# version {found.version}, saved {found.created_at:%Y-%m-%d %H:%M} UTC by {by}")
+    echo(found.text.rstrip("\n"))
+
+
+@guidelines_app.command("set")
+def guidelines_set(
+    file: Annotated[str, typer.Argument(help="UTF-8 Markdown file ('-' reads standard input).")],
+    author: Annotated[
+        str | None, typer.Option("--author", help="The admin account the version is saved as.")
+    ] = None,
+) -> None:
+    """Save a file's text as the next version of the guidelines (unchanged text adds none)."""
+    from pathlib import Path
+
+    from workbench.services.guidelines import set_guidelines_from, set_guidelines_from_file
+
+    if file == "-":
+        raw = sys.stdin.buffer.read()
+        version = set_guidelines_from(_database(), raw, source="<stdin>", author=author)
+    else:
+        version = set_guidelines_from_file(_database(), Path(file), author=author)
+    echo(f"guidelines version {version} in force")
+
+
 def _new_password(password_stdin: bool) -> str:
     """The password from standard input, or typed twice at a prompt."""
     if password_stdin:
@@ -184,6 +245,21 @@ def users_passwd(
     with _database().write() as session:
         user = set_password(session, name=name, password=password)
         echo(f"password changed for {user.name!r}")
+
+
+@users_app.command("role")
+def users_role(
+    name: str,
+    role: Annotated[str, typer.Argument(help="reviewer, editor or admin.")],
+) -> None:
+    """Give an account another role (audited); the only active admin stays admin."""
+    from workbench.domain.labels import Role
+    from workbench.services.users import set_role
+
+    with _database().write() as session:
+        user, changed = set_role(session, name=name, role=role)
+        now = Role(user.role).with_article
+        echo(f"{user.name!r} is now {now}" if changed else f"{user.name!r} is already {now}")
 
 
 @users_app.command("deactivate")
@@ -248,22 +324,36 @@ def import_labels(
     file: Annotated[
         str, typer.Argument(help="JSON Lines file of reviewer labels ('-' reads standard input).")
     ],
+    editor: Annotated[
+        str | None,
+        typer.Option(
+            "--editor",
+            help="Editor account that stores the gold labels of adjudicated claims.jsonl "
+            "records in the file (their label, rationale and evidence).",
+        ),
+    ] = None,
 ) -> None:
-    """Load reviewer labels (one JSON object a line), all or nothing."""
+    """Load reviewer labels (one JSON object a line), all or nothing.
+
+    Labels saved before their evidence are stored as incomplete, one warning line each.
+    """
     from pathlib import Path
 
     from workbench.services.importer import ImportRejectedError
     from workbench.services.importer import import_labels as run_import
 
     try:
-        report = run_import(_database(), Path("/dev/stdin" if file == "-" else file))
+        report = run_import(_database(), Path("/dev/stdin" if file == "-" else file), editor=editor)
     except ImportRejectedError as exc:
         for problem in exc.problems:
             echo(str(problem), err=True)
         fail(str(exc))
+    for warning in report.warnings:
+        echo(warning, err=True)
     created = report.created_reviewers
+    gold = f"; {report.gold} gold label(s)" if report.gold else ""
     echo(
-        f"imported {report.labels} label(s); created {len(created)} reviewer account(s)"
+        f"imported {report.labels} label(s){gold}; created {len(created)} reviewer account(s)"
         + (f": {', '.join(created)}" if created else "")
     )
 
@@ -305,6 +395,14 @@ def export(
             "spreadsheet formulas).",
         ),
     ] = False,
+    require_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--require-evidence",
+            help="Leave out gold labels still lacking the evidence their verdict asks for "
+            "(incomplete: verified without a supports item, disputed without a refutes item).",
+        ),
+    ] = False,
 ) -> None:
     """Write a gold-standard dataset folder (data files, manifest.json, README.md)."""
     from pathlib import Path
@@ -324,6 +422,7 @@ def export(
         since=since,
         until=until,
         raw_csv=raw_csv,
+        require_evidence=require_evidence,
     )
     with tqdm(unit=" labels", file=sys.stderr, disable=None, mininterval=0.5) as bar:
 
@@ -337,6 +436,80 @@ def export(
         f"exported {counts['claims']} claim(s), {counts['annotations']} label(s), "
         f"{counts['articles']} article(s) to {result.folder}"
     )
+    if counts["incomplete_claims_left_out"]:
+        echo(f"left out {counts['incomplete_claims_left_out']} incomplete gold label(s)")
+
+
+def _edited(verb: str, report: EditReport) -> None:
+    """Print what a merge or split did, then recompute the article's claim links."""
+    from workbench.services.sentence_edits import relink_article
+
+    counts = [f"{report.kept} label(s) kept", f"{report.moved} moved"]
+    counts.append(f"{report.removed} moved to the audit trail")
+    counts.append(f"{report.renumbered} later sentence(s) renumbered")
+    if report.references:
+        counts.append(f"{report.references} evidence citation(s) updated")
+    echo(f"{verb} {field(report.ref)}: {', '.join(counts)}")
+    relink_article(_database(), article_id=report.article_id)
+
+
+@sentences_app.command("merge")
+def sentences_merge(article: str, index: int) -> None:
+    """Merge sentence INDEX (0-based) of ARTICLE with the next one."""
+    from workbench.services.sentence_edits import merge_sentences
+
+    with _database().write() as session:
+        report = merge_sentences(session, actor_id=None, article_id=article, index=index)
+    _edited("merged", report)
+
+
+@sentences_app.command("split")
+def sentences_split(
+    article: str,
+    index: int,
+    at: Annotated[
+        int, typer.Option("--at", help="Character (0-based, in the sentence) starting part two.")
+    ],
+    keep_labels: Annotated[
+        str,
+        typer.Option(
+            "--keep-labels",
+            help="none (labels go to the audit trail), first or second part.",
+        ),
+    ] = "none",
+) -> None:
+    """Split sentence INDEX (0-based) of ARTICLE before character --at."""
+    from workbench.services.sentence_edits import split_sentence
+
+    with _database().write() as session:
+        report = split_sentence(
+            session, actor_id=None, article_id=article, index=index, at=at, keep=keep_labels
+        )
+    _edited("split", report)
+
+
+@sentences_app.command("boilerplate")
+def sentences_boilerplate(
+    article: str,
+    index: int,
+    off: Annotated[bool, typer.Option("--off", help="Clear the flag instead.")] = False,
+) -> None:
+    """Mark sentence INDEX (0-based) of ARTICLE as boilerplate: not to be labeled."""
+    from workbench.services.sentence_edits import mark_boilerplate
+
+    with _database().write() as session:
+        report = mark_boilerplate(
+            session, actor_id=None, article_id=article, index=index, on=not off
+        )
+    flag = "not boilerplate" if off else "boilerplate"
+    if not report.changed:
+        echo(f"{field(report.ref)} is already {flag}; nothing changed")
+        return
+    echo(f"{field(report.ref)} is now {flag}")
+    if off:
+        from workbench.services.sentence_edits import relink_article
+
+        relink_article(_database(), article_id=article)
 
 
 @app.command()
@@ -388,10 +561,20 @@ def retrain() -> None:
     )
 
 
+# Passed on every start, so they hold wherever the server starts (.streamlit/config.toml is
+# read from the current folder only): no "Deploy" button or developer menu for anyone.
+SERVER_OPTIONS = ["--client.toolbarMode", "minimal", "--server.headless", "true"]
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
-    address: Annotated[str, typer.Option("--address")] = "localhost",
+    address: Annotated[
+        str,
+        typer.Option(
+            "--address", help="Address to listen on; 0.0.0.0 lets other machines reach it."
+        ),
+    ] = "localhost",
 ) -> None:
     """Start the Streamlit app (this process becomes the server)."""
     from pathlib import Path
@@ -402,6 +585,7 @@ def serve(
     entry = Path(workbench.__file__).parent / "streamlit_app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry)]
     command += ["--server.port", str(port), "--server.address", address]
+    command += SERVER_OPTIONS
     env = dict(os.environ)
     if State.db_url:
         env[DATABASE_URL_ENV] = State.db_url

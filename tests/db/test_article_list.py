@@ -58,3 +58,40 @@ def test_the_filter_finds_id_outlet_title_and_text_without_wildcards(  # type: i
         assert IDS[2] in [a for a, _ in article_list.pick_articles(session, needle=short)]
         assert article_list.count_matching(session, needle="") == 5
         assert [a for a, _ in article_list.pick_articles(session, needle="00", limit=2)] == IDS[:2]
+
+
+def test_the_label_counts_of_a_page_read_its_sentences_not_a_reviewers_labels(
+    db: Database,
+) -> None:
+    """With statistics (refreshed at every start and after bulk loads) SQLite plans by article."""
+    from sqlalchemy import event
+
+    from tests.services.agreement_corpus import labelled_corpus
+
+    labelled_corpus(db, articles=30, mode="cycle")
+    db.refresh_statistics()
+    with db.read() as session:
+        user_id = queries.user_by_name(session, name="r0")
+        assert user_id is not None
+        statements: list[tuple[str, object]] = []
+
+        def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+            if "count(annotations.id)" in statement:
+                statements.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            page, _ = article_list.article_page(session, user_id=user_id.id, limit=10)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        assert [row.labeled for row in page] == [20] * 10
+        ((statement, parameters),) = statements
+        plan = " ".join(
+            str(row[-1])
+            for row in session.connection().exec_driver_sql(
+                f"EXPLAIN {'QUERY PLAN ' if db.is_sqlite else ''}{statement}", parameters
+            )
+        )
+    if db.is_sqlite:  # without statistics: SEARCH annotations USING INDEX ix_annotations_user_id
+        assert "ix_annotations_user_id" not in plan, plan
+        assert plan.startswith("SEARCH sentences"), plan

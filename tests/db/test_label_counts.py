@@ -222,3 +222,34 @@ def test_concurrent_reviewers_on_one_sentence_lose_no_count(
     with seeded_db.read() as session:
         (row,) = stored_counts(session, sentence_ids=[sid])
     assert row.per_label == (4, 4, 0, 0) and row.n_labels == 8
+
+
+def test_the_postgresql_refresh_reads_along_indexes_on_any_statistics(db: Database) -> None:
+    """0013: the refresh runs with enable_seqscan off (a bulk import into a new database
+    otherwise scans annotations once per label); the downgrade takes the setting away."""
+    from alembic import command
+
+    def settings() -> list[str]:
+        with db.engine.connect() as connection:
+            found = connection.execute(
+                text(
+                    "SELECT proconfig FROM pg_proc WHERE proname = 'sentence_label_counts_refresh'"
+                )
+            ).scalar_one()
+        return list(found or [])
+
+    if db.is_sqlite:  # SQLite plans its triggers' key lookups along the indexes by itself
+        with db.engine.connect() as connection:
+            plan = connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM annotations WHERE sentence_id = 1"
+            ).all()
+        assert "ix_annotations_sentence_id" in " ".join(str(row[-1]) for row in plan)
+        return
+    assert settings() == ["enable_seqscan=off"]
+    config = alembic_config(db.engine)
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012")
+    assert settings() == []
+    upgrade(db.engine)
+    assert settings() == ["enable_seqscan=off"]

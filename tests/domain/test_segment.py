@@ -97,6 +97,7 @@ def test_long_paragraph_is_cut_into_bounded_chunks() -> None:
 HOSTILE = {
     "dots": "." * 200_000,
     "letter_dots": "a." * 100_000,
+    "letter_dot_spaces": "a. " * 66_667,
     "no_whitespace": "x" * 1_000_000,
     "quotes": '"' * 100_000,
     "parentheses": "(" * 50_000 + ")" * 50_000,

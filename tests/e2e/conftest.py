@@ -67,12 +67,16 @@ def serve_app(tmp_path: Path) -> Iterator[Callable[..., RunningApp]]:
     """Factory: a fresh SQLite database with the seeds (+ a hostile article) served on a free port.
 
     ``accounts`` maps account names to roles; they all get ``PASSWORD``. ``hostile`` adds an
-    article whose text holds ``<script>`` and ``<img onerror>``.
+    article whose text holds ``<script>`` and ``<img onerror>``. ``outside`` starts the server
+    in a folder without the project's ``.streamlit/config.toml``, so only the options
+    ``workbench serve`` passes apply.
     """
     processes: list[subprocess.Popen[bytes]] = []
     databases: list[Database] = []
 
-    def start(accounts: dict[str, str] | None = None, *, hostile: bool = True) -> RunningApp:
+    def start(
+        accounts: dict[str, str] | None = None, *, hostile: bool = True, outside: bool = False
+    ) -> RunningApp:
         folder = tmp_path / f"app{len(processes)}"
         folder.mkdir()
         (folder / "hostile.txt").write_text(XSS_BODY, encoding="utf-8")
@@ -97,7 +101,11 @@ def serve_app(tmp_path: Path) -> Iterator[Callable[..., RunningApp]]:
         )
         with log.open("wb") as out:
             process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                command,
+                cwd=folder if outside else ROOT,
+                env=dict(env, PYTHONPATH=str(ROOT)) if outside else env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         processes.append(process)
         url = f"http://localhost:{port}"

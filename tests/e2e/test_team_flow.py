@@ -154,5 +154,6 @@ def test_team_flow_from_first_admin_to_exported_gold_label(
     by_id = {claim["id"]: claim for claim in claims}
     assert by_id[gold_id]["label"] == "disputed"
     assert by_id[gold_id]["label_source"] == "adjudicated"
+    assert by_id[gold_id]["rationale"] == "the transcript gives a different figure"
     assert by_id[f"{ARTICLE}:5"]["label"] == "disputed"  # unanimous between ana and bob
     assert by_id[f"{ARTICLE}:5"]["label_source"] == "unanimous"

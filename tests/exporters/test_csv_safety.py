@@ -16,6 +16,7 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Evidence
 from workbench.domain.text_safety import spreadsheet_cell
+from workbench.exporters.csv_table import COLUMNS
 from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset, zip_folder
 from workbench.services.ingest import ingest_paths
@@ -97,7 +98,7 @@ def test_csv_cells_are_prefixed_in_the_folder_and_the_zip(
     assert rows[0][9] == "'-2+3 people were counted on Monday."
     assert rows[1][9] == "'@SUM(1+1) officials said on Tuesday."
     # The JSON text cells are unchanged, so their contents still parse.
-    assert json.loads(rows[0][17])[0]["note"] == "\tTAB"
+    assert json.loads(rows[0][COLUMNS.index("annotations")])[0]["note"] == "\tTAB"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["csv_formula_cells"] == "prefixed with '"
     assert "has a `'` in" in (out / "README.md").read_text()

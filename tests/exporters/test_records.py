@@ -58,6 +58,7 @@ def test_agreeing_evidence_keeps_the_gold_reviewers_items_once() -> None:
         notes=['""'] * len(given),
         times=["t"] * len(given),
         evidence=[orjson.dumps(evidence).decode() for _, evidence in given],
+        versions=["1"] * len(given),
     )
     assert agreeing_evidence(labels, "verified") == [item]
     assert agreeing_evidence(labels, "disputed") == [other]
@@ -156,11 +157,11 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
     names = {7: 'Zoë "q"\\', 3: "ann", 5: "ben\u2028"}
     reviewers = Reviewers(names, lambda name: name)
     item = {"url": "https://x.example/é", "quote": 'q "1"\n', "stance": "supports", "note": ""}
-    # (user, label, note, evidence) in the database's arbitrary order, not in name order.
+    # (user, label, note, evidence, guideline version) in the database's arbitrary order.
     stored = [
-        (7, "verified", "", [item]),
-        (3, "disputed", "line\u2028\x01\x1f 😀", []),
-        (5, "verified", "", [item, dict(item, sentence_ref="a:1")]),
+        (7, "verified", "", [item], 2),
+        (3, "disputed", "line\u2028\x01\x1f 😀", [], None),
+        (5, "verified", "", [item, dict(item, sentence_ref="a:1")], 1),
     ]
     sep = SEPARATOR
     row: SentenceRow = (
@@ -170,15 +171,18 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         12,
         "Text \t\x7f é.",
         0.5,
+        False,
         " ".join(str(user) for user, *_ in stored),
-        " ".join(label for _, label, _, _ in stored),
-        sep.join(orjson.dumps(note).decode() for _, _, note, _ in stored),
+        " ".join(label for _, label, *_ in stored),
+        sep.join(orjson.dumps(note).decode() for _, _, note, *_ in stored),
         sep.join("2025-06-05 10:00:00.000000" for _ in stored),
-        sep.join(orjson.dumps(evidence).decode() for *_, evidence in stored),
+        sep.join(orjson.dumps(evidence).decode() for *_, evidence, _ in stored),
+        " ".join(orjson.dumps(version).decode() for *_, version in stored),
     )
     records = RecordBuilder(reviewers, lambda stored: stored[:10], parse_evidence=True)
     for _ in range(2):  # the second pass uses the cached pieces
-        lines = records.annotation_lines(records.annotation_lines_head("a/1"), row)
+        lines, incomplete = records.annotation_lines(records.annotation_lines_head("a/1"), row)
+        assert incomplete == 1 == records.incomplete(row)  # the disputed label has no refutation
         expected = b"".join(
             orjson.dumps(
                 {
@@ -188,11 +192,15 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
                     "label": label,
                     "note": note,
                     "evidence": evidence,
+                    "evidence_complete": label == "verified",
+                    "guideline_version": version,
                     "sentence_text": "Text \t\x7f é.",
                 },
                 option=orjson.OPT_APPEND_NEWLINE,
             )
-            for user, label, note, evidence in sorted(stored, key=lambda row: names[row[0]])
+            for user, label, note, evidence, version in sorted(
+                stored, key=lambda row: names[row[0]]
+            )
         )
         assert lines.encode() == expected
     annotations = records.claim_annotations(records.sentence_labels(row))
@@ -203,17 +211,20 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         "reviewer": "ann",
         "label": "disputed",
         "evidence": [],
+        "evidence_complete": False,
         "note": "line\u2028\x01\x1f 😀",
         "time": "2025-06-05",
+        "guideline_version": None,
     }
     assert by_reviewer["ben\u2028"]["evidence"] == [item, dict(item, sentence_ref="a:1")]
+    assert by_reviewer["ben\u2028"]["evidence_complete"] is True
 
 
 def test_pseudonyms_decide_the_reviewer_order() -> None:
     alias = {"ann": "reviewer-b", "bob": "reviewer-a"}
     reviewers = Reviewers({1: "ann", 2: "bob"}, alias.__getitem__)
-    row: SentenceRow = ("a", 0, 0, 1, "x", 0.5, "1 2", "verified disputed", '""\x1f""', "t\x1ft")
-    row += ("[]\x1f[]",)
+    row: SentenceRow = ("a", 0, 0, 1, "x", 0.5, False, "1 2", "verified disputed", '""\x1f""')
+    row += ("t\x1ft", "[]\x1f[]", "1 null")
     labels = RecordBuilder(reviewers, str).sentence_labels(row)
     assert list(zip(labels.reviewers, labels.labels, strict=True)) == [
         ("reviewer-a", "disputed"),
@@ -223,12 +234,21 @@ def test_pseudonyms_decide_the_reviewer_order() -> None:
 
 def test_one_label_keeps_its_reviewer() -> None:
     reviewers = Reviewers({4: "cy"}, lambda name: name)
-    row: SentenceRow = ("a", 0, 0, 1, "x", 0.5, "4", "unsourced", '"n"', "t", "[]")
+    row: SentenceRow = ("a", 0, 0, 1, "x", 0.5, False, "4", "unsourced", '"n"', "t", "[]", "3")
     records = RecordBuilder(reviewers, str, parse_evidence=True)
     assert records.annotation_lines('{"article":"a","sentence":', row) == (
         '{"article":"a","sentence":0,"reviewer":"cy","label":"unsourced","note":"n",'
-        '"evidence":[],"sentence_text":"x"}\n'
+        '"evidence":[],"evidence_complete":true,"guideline_version":3,"sentence_text":"x"}\n',
+        0,
     )
     assert records.claim_annotations(records.sentence_labels(row)) == [
-        {"reviewer": "cy", "label": "unsourced", "evidence": [], "note": "n", "time": "t"}
+        {
+            "reviewer": "cy",
+            "label": "unsourced",
+            "evidence": [],
+            "evidence_complete": True,
+            "note": "n",
+            "time": "t",
+            "guideline_version": 3,
+        }
     ]

@@ -46,14 +46,21 @@ def _label_everything(db: Database) -> None:
             for n, user in enumerate(users):
                 if (index + n) % 5 == 4:
                     continue  # not every reviewer labels every sentence
+                label = "disputed" if n % 2 == 0 else LABELS[index % 4]
                 record_label(
                     session,
                     user_id=user,
                     sentence_id=sentence.id,
-                    label="disputed" if n % 2 == 0 else LABELS[index % 4],
+                    label=label,
                     note=HOSTILE if (index + n) % 3 == 0 else "",
-                    evidence=_evidence(index, n),
+                    evidence=[] if label == "not_a_claim" else _evidence(index, n),
                 )
+
+
+def _complete(label: str, stances: list[str]) -> bool:
+    """The design's evidence rule, written out: verified needs supports, disputed refutes."""
+    needed = {"verified": "supports", "disputed": "refutes"}.get(label)
+    return needed is None or needed in stances
 
 
 def _expected_lines(db: Database) -> bytes:
@@ -78,6 +85,8 @@ def _expected_lines(db: Database) -> bytes:
                         | ({"sentence_ref": e.sentence_ref} if e.sentence_ref else {})
                         for e in a.evidence
                     ],
+                    "evidence_complete": _complete(a.label, [e.stance for e in a.evidence]),
+                    "guideline_version": a.guideline_version,
                     "sentence_text": s.text,
                 },
             )
@@ -92,7 +101,9 @@ def test_annotation_lines_equal_orjson_of_the_stored_labels(
     _label_everything(seeded_db)
     out = tmp_path / "out"
     export_dataset(seeded_db, out=out, options=ExportOptions(policy="majority", min_reviewers=1))
-    assert (out / "annotations.jsonl").read_bytes() == _expected_lines(seeded_db)
+    expected = _expected_lines(seeded_db)
+    assert (out / "annotations.jsonl").read_bytes() == expected
+    assert b'"evidence_complete":false' in expected and b'"evidence_complete":true' in expected
     claims = [orjson.loads(line) for line in (out / "claims.jsonl").read_bytes().splitlines()]
     notes = {a["note"] for claim in claims for a in claim["annotations"]}
     assert HOSTILE in notes

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from workbench.db.engine import Database
 from workbench.db.models import Sentence
-from workbench.domain.labels import LABELS, Label
+from workbench.domain.labels import LABELS, Evidence, Label
 from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.export import ExportOptions, export_dataset, preview_export
@@ -24,15 +24,33 @@ def labelled(seeded_db: Database, make_user) -> Database:  # type: ignore[no-unt
     rng = random.Random(7)
     with seeded_db.read() as session:
         sentences = list(session.scalars(select(Sentence.id).order_by(Sentence.id)))
-    batch = [
-        NewLabel(sid, user, Label(rng.choice(LABELS)))
-        for sid in sentences[: len(sentences) * 3 // 4]
-        for user in rng.sample(users, rng.randint(1, 3))
-    ]
+    # Some verdicts carry the evidence their rule asks for, some other evidence, some none.
+    stances = {"verified": "supports", "disputed": "refutes"}
+
+    def evidence(label: str) -> tuple[Evidence, ...]:
+        pick = rng.random()
+        if label not in stances or pick < 0.4:
+            return ()
+        stance = stances[label] if pick < 0.7 else "context"
+        return (Evidence(url="https://example.org/e", stance=stance),)
+
+    batch = []
+    for sid in sentences[: len(sentences) * 3 // 4]:
+        for user in rng.sample(users, rng.randint(1, 3)):
+            label = rng.choice(LABELS)
+            batch.append(NewLabel(sid, user, Label(label), evidence=evidence(label)))
     with seeded_db.write() as session:
         record_labels(session, labels=batch)
-        for sid in sentences[::9]:  # some labelled, some never labelled
-            adjudicate(session, editor_id=editor, sentence_id=sid, label="unsourced", rationale="r")
+        for n, sid in enumerate(sentences[::9]):  # some labelled, some never labelled
+            label = ("unsourced", "verified", "disputed")[n % 3]
+            adjudicate(
+                session,
+                editor_id=editor,
+                sentence_id=sid,
+                label=label,
+                rationale="r",
+                evidence=evidence(label),
+            )
     return seeded_db
 
 
@@ -46,8 +64,15 @@ def labelled(seeded_db: Database, make_user) -> Database:  # type: ignore[no-unt
             policy="majority", article_ids=("002_106eb614b3e40071", "004_2be8afc61ee91103")
         ),
         ExportOptions(since="2025-06-05"),
+        ExportOptions(policy="majority", min_reviewers=1, require_evidence=True),
+        ExportOptions(
+            policy="majority",
+            min_reviewers=1,
+            article_ids=("001_905ae90385d1da76",),
+            require_evidence=True,
+        ),
     ],
-    ids=["unanimous", "majority3", "adjudicated", "two-articles", "since"],
+    ids=["unanimous", "majority3", "adjudicated", "two-articles", "since", "complete", "one"],
 )
 def test_preview_equals_the_manifest(
     labelled: Database,
@@ -62,3 +87,9 @@ def test_preview_equals_the_manifest(
     assert stats.label_distribution() == manifest["label_distribution"]
     assert stats.agreement() == manifest["agreement"]
     assert stats.claims > 0 or options.since is not None
+    counts = manifest["counts"]
+    assert counts["incomplete_annotations"] > 0 or options.since is not None
+    if options.require_evidence:  # incomplete gold labels are left out, and counted as such
+        assert counts["incomplete_claims"] == 0 < counts["incomplete_claims_left_out"]
+    elif options.since is None:
+        assert counts["incomplete_claims"] > 0 == counts["incomplete_claims_left_out"]

@@ -103,8 +103,23 @@ def test_good_file_creates_reviewers_labels_and_audit_rows(
         ),
         (line(article=A, sentence=1, reviewer="ana", label="maybe"), ":1: bad label 'maybe'"),
         (
-            line(article=A, sentence=1, reviewer="ana", label="verified"),
-            "a 'verified' label needs at least one evidence item that supports it",
+            line(
+                article=A,
+                sentence=1,
+                reviewer="ana",
+                label="not_a_claim",
+                evidence=[{"url": "https://example.org/c", "stance": "context"}],
+            ),
+            ":1: a 'not_a_claim' label takes no evidence",
+        ),
+        (
+            line(article=A, sentence=1, reviewer="ana", label="verified", evidence_complete=True),
+            ":1: 'evidence_complete' is true but a 'verified' label has no evidence item that "
+            "supports it yet",
+        ),
+        (
+            line(article=A, sentence=1, reviewer="ana", label="unsourced", evidence_complete=0),
+            ":1: 'evidence_complete' must be true or false, got 0",
         ),
         (
             line(
@@ -149,7 +164,9 @@ def test_good_file_creates_reviewers_labels_and_audit_rows(
         "article",
         "sentence",
         "label",
-        "evidence-rule",
+        "evidence-on-not-a-claim",
+        "evidence-complete-contradicts",
+        "evidence-complete-not-bool",
         "javascript",
         "data-url",
         "sentence-text",
@@ -219,8 +236,8 @@ def test_a_sentence_gone_between_check_and_store_stores_nothing(
     path.write_bytes(GOOD)
     checked = importer.check_labels_file
 
-    def check_then_delete(session, path):  # type: ignore[no-untyped-def]
-        lines = checked(session, path)
+    def check_then_delete(session, path, **options):  # type: ignore[no-untyped-def]
+        lines = checked(session, path, **options)
         with one_article.write() as other:  # another user removes the article meanwhile
             other.delete(other.get(Article, A))
         return lines

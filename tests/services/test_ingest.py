@@ -15,11 +15,12 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Article, Sentence
 from workbench.domain.articles import ArticleDraft
-from workbench.domain.segment import split_sentences
+from workbench.domain.bylines import article_sentences
 from workbench.errors import InputError
 from workbench.services import ingest
 from workbench.services.fetch import FetchPolicy
 from workbench.services.ingest import ingest_paths, ingest_upload
+from workbench.services.readers import read_path
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
 
@@ -52,7 +53,7 @@ def test_seeds_are_stored_with_exact_sentences(db: Database) -> None:
             article = queries.get_article(session, article_id=article_id)
             assert article is not None
             assert article.body == (SEEDS / f"{article_id}.txt").read_text("utf-8").strip()
-            spans = split_sentences(article.body)
+            spans = article_sentences(read_path(SEEDS / f"{article_id}.txt")[0].body)
             assert [(s.index, s.start, s.end, s.text) for s in article.sentences] == [
                 (s.index, s.start, s.end, s.text) for s in spans
             ]

@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import orjson
 import pytest
 
+from tests.conftest import SEEDS
 from workbench import config
 from workbench.domain.articles import ArticleDraft
+from workbench.domain.bylines import article_sentences, leading_metadata
 from workbench.errors import InputError
 from workbench.services import fetch, readers
 from workbench.services.readers import fetch_url, folder_files, read_bytes, read_path
@@ -59,6 +62,57 @@ def test_text_file_whose_first_line_is_a_sentence_has_no_title() -> None:
     [draft] = read_bytes("story.txt", b"New York, June 4: Officials met today.\nMore text.")
     assert draft.title == ""
     assert draft.body == "New York, June 4: Officials met today.\nMore text."
+
+
+BYLINED = (
+    "Published on: June 4, 2025 12:18 pm\r\n\r\n"
+    "Council approves the new budget\r\n"
+    "By Ana Lima and Ben Ode\r\n"
+    "The council approved the budget on Tuesday. By Friday, the mayor had signed it.\r\n"
+)
+
+
+def test_text_file_leading_published_and_by_lines_are_metadata_not_sentences() -> None:
+    [draft] = read_bytes("budget.txt", BYLINED.encode("cp1252"))
+    assert (draft.title, draft.published, draft.author) == (
+        "Council approves the new budget",
+        "2025-06-04",
+        "Ana Lima and Ben Ode",
+    )
+    # The body is the file as written (line endings normalised): nothing is dropped.
+    assert draft.body == BYLINED.replace("\r\n", "\n").strip()
+    spans = article_sentences(draft.body)
+    assert [span.text for span in spans] == [
+        "Council approves the new budget",
+        "The council approved the budget on Tuesday.",
+        "By Friday, the mayor had signed it.",
+    ]
+    assert [span.index for span in spans] == [0, 1, 2]
+    assert all(draft.body[span.start : span.end] == span.text for span in spans)
+
+
+def test_text_file_keeps_lines_that_only_look_like_metadata() -> None:
+    data = b"Published figures show 13 deaths.\nBy Tuesday, officials had counted 40 votes."
+    [draft] = read_bytes("figures.txt", data)
+    assert (draft.published, draft.author, leading_metadata(draft.body).spans) == (None, None, ())
+    assert len(article_sentences(draft.body)) == 2
+
+
+def test_every_format_leaves_the_same_metadata_lines_out_of_the_sentences() -> None:
+    # An articles.jsonl export read back gets the sentences (and indices) of the .txt file.
+    [text] = read_bytes("budget.txt", BYLINED.encode())
+    record = {"id": "budget", "body": text.body}
+    [again] = read_bytes("articles.jsonl", orjson.dumps(record))
+    assert (again.published, again.author) == (None, None)  # records name their own fields
+    assert article_sentences(again.body) == article_sentences(text.body)
+    assert len(article_sentences(text.body)) == 3
+
+
+def test_seed_dateline_is_the_published_date() -> None:
+    [draft] = read_path(SEEDS / "002_106eb614b3e40071.txt")
+    assert draft.published == "2025-06-04"
+    first = article_sentences(draft.body)[0]
+    assert first.text.startswith("Bilawal Bhutto-Zardari Urges")
 
 
 def test_markdown_front_matter_heading_and_markup() -> None:
@@ -237,6 +291,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path == "/article":
             self._send(200, (DATA / "ceasefire.html").read_bytes())
+        elif self.path == "/bylined":
+            self._send(200, BYLINED.encode(), "text/plain; charset=utf-8")
         elif self.path == "/plain":
             self._send(200, b"Plain text headline\nOfficials met.", "text/plain; charset=utf-8")
         elif self.path == "/pdf":
@@ -304,6 +360,16 @@ def fetch_error(url: str) -> str:
     with pytest.raises(InputError) as info:
         fetch_url(url)
     return str(info.value)
+
+
+def test_fetch_plain_text_reads_its_byline(server: str) -> None:
+    [draft] = fetch_url(f"{server}/bylined")
+    assert (draft.title, draft.author, draft.published) == (
+        "Council approves the new budget",
+        "Ana Lima and Ben Ode",
+        "2025-06-04",
+    )
+    assert draft.body[leading_metadata(draft.body).spans[0][0] :].startswith("Published on: June 4")
 
 
 def test_fetch_errors(server: str, monkeypatch: pytest.MonkeyPatch) -> None:

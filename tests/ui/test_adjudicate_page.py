@@ -79,14 +79,18 @@ def test_editor_sets_gold_and_is_told_about_a_concurrent_save(
     at.text_area[0].input("figure contradicted by the ministry")
     at.button[1].click().run()
     assert [w.value for w in at.warning] == [
+        "Incomplete gold label: a 'verified' label has no evidence item that supports it yet.",
         "Someone else adjudicated this sentence meanwhile \\(max set verified\\); nothing was "
-        "overwritten\\. Review their label, then save again to replace it\\."
+        "overwritten\\. Review their label, then save again to replace it\\.",
     ]
     assert _gold(seeded_db) == [(s1, "verified", "max", 1)]
     at.radio[0].set_value("disputed")
     at.text_area[0].input("figure contradicted by the ministry")
     at.button[1].click().run()  # saving again, knowingly, replaces it
-    assert [s.value for s in at.success] == ["Gold label saved: disputed (version 2)."]
+    assert [s.value for s in at.success] == [
+        "Gold label saved: disputed (version 2). Incomplete: a 'disputed' label has no "
+        "evidence item that refutes it yet."
+    ]
     assert _gold(seeded_db) == [(s1, "disputed", "figure contradicted by the ministry", 2)]
     with seeded_db.read() as session:
         actions = [tuple(r) for r in session.execute(select(AuditEntry.entity, AuditEntry.action))]
@@ -176,7 +180,13 @@ def test_gold_label_with_evidence_kept_and_removed(
     assert [s.value for s in at.success] == ["Gold label saved: disputed (version 2)."]
     at.checkbox(key=f"wb_gold_keep0_{s1}").uncheck()
     at = _fill_gold(at, s1, "disputed", "second source only")
-    assert [s.value for s in at.success] == ["Gold label saved: disputed (version 3)."]
+    assert [s.value for s in at.success] == [  # saved before its refutation: incomplete
+        "Gold label saved: disputed (version 3). Incomplete: a 'disputed' label has no "
+        "evidence item that refutes it yet."
+    ]
+    assert [w.value for w in at.warning] == [
+        "Incomplete gold label: a 'disputed' label has no evidence item that refutes it yet."
+    ]
     assert _gold_evidence(seeded_db) == [("http://example.org/b", "", "context", "")]
     assert at.checkbox(key=f"wb_gold_keep0_{s1}").value is True  # the item now at position 0
 

@@ -90,7 +90,7 @@ def test_lesser_roles_are_refused_on_every_guarded_page(
         assert not at.exception, (file, at.exception)
         errors = [e.value for e in at.error]
         assert len(errors) == 1 and errors[0].startswith("This page needs the "), (file, errors)
-        assert f"your account is a {role.value}" in errors[0]
+        assert errors[0].endswith(f"your account is {'an' if role is Role.EDITOR else 'a'} {role}.")
         assert not at.dataframe and not at.button, file
 
 

@@ -13,6 +13,7 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
 from workbench.services.annotate import record_label
+from workbench.ui import state
 from workbench.ui.runtime import SignedIn
 
 ARTICLE = "000_b5ddb462525d61c6"
@@ -35,6 +36,11 @@ def _charts(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
 
 
+def _open_tab(at: AppTest, name: str) -> AppTest:
+    at.session_state[state.AGREEMENT_TAB] = name
+    return at.run()
+
+
 def test_empty_state_then_charts_after_saves(seeded_db: Database, make_user, open_page) -> None:  # type: ignore[no-untyped-def]
     ana, ben = make_user("ana", password=None), make_user("ben", password=None)
     eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
@@ -55,10 +61,18 @@ def test_empty_state_then_charts_after_saves(seeded_db: Database, make_user, ope
     assert not at.exception
     assert at.metric[3].value == "2"
     assert at.metric[2].value == "0.500"
-    titles = [chart.get("title") for chart in _charts(at)]
-    assert "Pairwise Cohen's kappa" in titles
-    assert "Label distribution per reviewer" in titles
-    assert "ana vs ben" in titles
+    # Only the open tab draws its charts.
+    assert [chart.get("title") for chart in _charts(at)] == [
+        "Pairwise Cohen's kappa",
+        "Label distribution per reviewer",
+    ]
+    assert [chart.get("title") for chart in _charts(_open_tab(at, "Two reviewers"))] == [
+        "ana vs ben"
+    ]
+    assert len(_charts(_open_tab(at, "Over time"))) == 1
+    assert len(_open_tab(at, "Per reviewer").dataframe) == 1
+    assert not _charts(at)
+    _open_tab(at, "Overview")
     _label(seeded_db, ben, 3, "disputed")
     at.run()
     assert at.metric[2].value == "1.000"

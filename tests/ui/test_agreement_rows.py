@@ -20,13 +20,16 @@ from tests.services.agreement_corpus import labelled_corpus
 from tests.ui.row_counter import counted_rows
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
+from workbench.ui import state
 from workbench.ui.charts import ARTICLE_ROWS
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
 
 def _article_rows(at: AppTest) -> int:
-    """Rows of data sent to the browser with the per-article chart."""
+    """Rows of data sent to the browser with the per-article chart (its tab opened)."""
+    at.session_state[state.AGREEMENT_TAB] = "Per article"
+    at.run()
     for chart in at.get("vega_lite_chart"):
         if json.loads(chart.proto.spec).get("title", "").startswith("Alpha per article"):
             (dataset,) = chart.proto.datasets

@@ -4,54 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from workbench.config import DATABASE_URL_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry, EvidenceItem
-from workbench.domain.labels import Role
 from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_paths
 from workbench.ui.components.article_text import build_article_text
 from workbench.ui.components.sentence_text import component_data
-from workbench.ui.runtime import SignedIn
 
-APP = Path(__file__).resolve().parents[2] / "workbench" / "streamlit_app.py"
 ARTICLE = "000_b5ddb462525d61c6"
 HOSTILE = "The mayor wrote <script>alert(1)</script> and <img src=x onerror=alert(1)> today."
-
-
-@pytest.fixture
-def open_article(
-    seeded_db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[..., AppTest]]:
-    """Factory: a reviewer's browser session on the annotate page of one article."""
-    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def _open(
-        user_id: int, name: str = "ana", article: str = ARTICLE, sentence: int | None = None
-    ) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=30)
-        at.session_state["wb_user"] = SignedIn(user_id, name, Role.REVIEWER)
-        at.run()  # the router registers the pages; then the annotate URL resolves
-        at.switch_page("ui/pages/annotate.py")
-        at.query_params["article"] = article
-        if sentence is not None:
-            at.query_params["sentence"] = str(sentence)
-        return at.run()
-
-    yield _open
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def _sentence_id(db: Database, index: int, article: str = ARTICLE) -> int:
@@ -76,7 +44,7 @@ def _add_evidence(at: AppTest, sid: int, url: str, stance: str, quote: str = "")
     at.text_input(key=f"wb_ev_url_{sid}").input(url)
     at.text_area(key=f"wb_ev_quote_{sid}").input(quote)
     at.selectbox(key=f"wb_ev_stance_{sid}").select(stance)
-    return at.button(key=f"FormSubmitter:wb_evidence_{sid}-Add evidence").click().run()
+    return at.button(key=f"wb_ev_add_{sid}").click().run()
 
 
 def test_label_click_saves_audits_and_survives_a_reload(
@@ -110,14 +78,14 @@ def test_evidence_add_and_remove_with_the_rule_warning(
     ana = make_user("ana")
     sid = _sentence_id(seeded_db, 0)
     at = open_article(ana).button(key="wb_label_disputed").click().run()
-    assert [w.value for w in at.warning if w.value.startswith("Needs")] == [
-        "Needs refuting evidence: a 'disputed' label needs at least one evidence item that "
-        "refutes it."
+    assert [w.value for w in at.warning if w.value.startswith("Incomplete")] == [
+        "Incomplete: needs refuting evidence: a 'disputed' label has no evidence item that "
+        "refutes it yet."
     ]
     at = _add_evidence(at, sid, "https://example.org/context", "context", "background")
     at = _add_evidence(at, sid, "https://example.org/report", "refutes", "the real figure")
     assert not at.exception and not at.error
-    assert not [w for w in at.warning if w.value.startswith("Needs")]  # the rule holds now
+    assert not [w for w in at.warning if w.value.startswith("Incomplete")]  # the rule holds now
     with seeded_db.read() as session:
         items = session.scalars(select(EvidenceItem).order_by(EvidenceItem.position)).all()
         assert [(i.url, i.stance, i.quote) for i in items] == [

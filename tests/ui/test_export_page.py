@@ -8,10 +8,11 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import orjson
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.exporters.labeled import B
+from tests.exporters.labeled import A, B
 from workbench.config import EXPORTS_DIR_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
@@ -52,6 +53,10 @@ def test_preview_export_and_download(
     assert metrics == {"Articles": "5", "Annotations": "14", "Reviewers": "3", "Claims": "3"}
     frame = at.dataframe[0].value
     assert dict(zip(frame["label"], frame["claims"], strict=True)) == {"disputed": 2, "verified": 1}
+    assert (
+        "Saved before their evidence (incomplete): 0 reviewer label(s); 0 gold label(s) in "
+        "this export." in [c.value for c in at.caption]
+    )
     with corpus.write() as session:  # a new label: the cached preview must not be reused
         sentence = queries.sentence_at(session, article_id=B, index=5)
         cy = queries.user_by_name(session, name="cy")
@@ -112,3 +117,37 @@ def test_the_page_writes_the_files_the_service_writes(
     alone = export.export_dataset(corpus, out=tmp_path / "alone", options=ExportOptions())
     for name in ("claims.jsonl", "annotations.jsonl", "articles.jsonl", "manifest.json"):
         assert (folder / name).read_bytes() == (alone.folder / name).read_bytes(), name
+
+
+def test_incomplete_labels_are_counted_and_can_be_left_out(
+    corpus: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page: Callable[[SignedIn], AppTest],
+    tmp_path: Path,
+) -> None:
+    with corpus.write() as session:  # two verdicts saved before their evidence: A:5 gold
+        sentence = queries.sentence_at(session, article_id=A, index=5)
+        assert sentence is not None
+        for name in ("ana", "ben"):
+            user = queries.user_by_name(session, name=name)
+            assert user is not None
+            record_label(session, user_id=user.id, sentence_id=sentence.id, label="verified")
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = open_page(eve)
+    assert _metrics(at)["Claims"] == "4"
+    captions = [c.value for c in at.caption]
+    assert (
+        "Saved before their evidence (incomplete): 2 reviewer label(s); 1 gold label(s) in "
+        "this export." in captions
+    )
+    at = at.checkbox(key="wb_export_require_evidence").check().run()
+    assert _metrics(at)["Claims"] == "3"
+    assert (
+        "Saved before their evidence (incomplete): 2 reviewer label(s); 0 gold label(s) in "
+        "this export, 1 left out." in [c.value for c in at.caption]
+    )
+    at.button(key="wb_export_run").click().run()
+    assert not at.exception and not at.error
+    folder = tmp_path / "exports" / "jsonl-unanimous-min2-complete"
+    ids = [orjson.loads(line)["id"] for line in (folder / "claims.jsonl").read_bytes().splitlines()]
+    assert f"{A}:5" not in ids and len(ids) == 3

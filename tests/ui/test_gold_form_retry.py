@@ -42,7 +42,8 @@ def test_the_retry_form_keeps_my_choice_and_shows_theirs(
     at.text_area[0].input(MINE)
     at.button[1].click().run()
     assert not at.exception
-    assert len(at.warning) == 1 and "max set verified" in at.warning[0].value
+    conflict = [w.value for w in at.warning if not w.value.startswith("Incomplete")]
+    assert len(conflict) == 1 and "max set verified" in conflict[0]
     # The form still holds this editor's label and rationale, not the winner's: also the
     # defaults sent to the browser, which a browser shows when it re-creates the widget.
     assert at.radio[0].value == "disputed"
@@ -56,7 +57,10 @@ def test_the_retry_form_keeps_my_choice_and_shows_theirs(
         )
     ]
     at.button[1].click().run()  # saving again, unchanged, replaces theirs knowingly
-    assert [s.value for s in at.success] == ["Gold label saved: disputed (version 2)."]
+    assert [s.value for s in at.success] == [
+        "Gold label saved: disputed (version 2). Incomplete: a 'disputed' label has no "
+        "evidence item that refutes it yet."
+    ]
     with seeded_db.read() as session:
         stored = session.execute(select(GoldLabel.label, GoldLabel.rationale)).all()
     assert [tuple(row) for row in stored] == [("disputed", MINE)]

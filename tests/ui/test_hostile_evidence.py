@@ -86,7 +86,7 @@ def submit(
     at.text_area(key=f"wb_ev_quote_{sid}").input(quote)
     at.selectbox(key=f"wb_ev_stance_{sid}").select(stance)
     at.text_input(key=f"wb_ev_note_{sid}").input(note)
-    return at.button(key=f"FormSubmitter:wb_evidence_{sid}-Add evidence").click().run()
+    return at.button(key=f"wb_ev_add_{sid}").click().run()
 
 
 def refused(seeded_db: Database, labeled: tuple[AppTest, int], message: str, **fields: str) -> None:

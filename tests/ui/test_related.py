@@ -31,9 +31,9 @@ from workbench.ui.components.related import render_related, render_scorer_status
 db = runtime.get_db()
 user = runtime.current_user()
 render_scorer_status(db, user)
-render_related(db, user, "002_106eb614b3e40071", 23)
+render_related(db, user, "002_106eb614b3e40071", 22)
 """
-ARTICLE, INDEX = "002_106eb614b3e40071", 23
+ARTICLE, INDEX = "002_106eb614b3e40071", 22
 LINKED = "003_12a4aa04524d7b45:8"
 
 
@@ -81,7 +81,8 @@ def test_cite_button_appends_evidence_to_the_reviewers_label(
     at = panel(rita, "rita")
     _cite_button(at, LINKED).click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == [escape_markdown(f"cited {LINKED} as evidence")]
+    shown = "cited sentence 9 of 003_12a4aa04524d7b45 as evidence"  # LINKED, 1-based
+    assert [s.value for s in at.success] == [escape_markdown(shown)]
     with seeded_db.read() as session:
         annotation = queries.annotation_for(session, sentence_id=sentence.id, user_id=rita)
     assert annotation is not None and annotation.label == "unsourced" and annotation.note == "n"

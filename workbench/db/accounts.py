@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select, text
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from workbench.db.models import User
+from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy.orm import Session, aliased
+
+from workbench.db.models import AuditEntry, User
 
 
 def user_by_email(session: Session, *, email: str) -> User | None:
@@ -47,3 +51,34 @@ def count_accounts(session: Session, *, needle: str = "", active_only: bool = Fa
     """Number of accounts whose name contains ``needle``."""
     query = select(func.count(User.id)).where(*_accounts_where(needle, active_only))
     return session.scalar(query) or 0
+
+
+def count_active_admins(session: Session) -> int:
+    """Number of active accounts with the admin role."""
+    query = select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))
+    return session.scalar(query) or 0
+
+
+@dataclass(frozen=True, slots=True)
+class AccountChange:
+    """One audited change to an account: when, by whom (None: the command line), what."""
+
+    at: datetime
+    actor: str | None
+    account: str
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+
+def account_changes(session: Session, *, limit: int) -> list[AccountChange]:
+    """The ``limit`` newest audited account changes, newest first."""
+    actor, account = aliased(User), aliased(User)
+    rows = session.execute(
+        select(AuditEntry.at, actor.name, account.name, AuditEntry.old, AuditEntry.new)
+        .join(account, account.id == AuditEntry.entity_id)
+        .outerjoin(actor, actor.id == AuditEntry.actor_id)
+        .where(AuditEntry.entity == "account")
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return [AccountChange(at, by, name, old or {}, new or {}) for at, by, name, old, new in rows]

@@ -153,6 +153,22 @@ def reviewer_labels(session: Session, *, sentence_ids: Sequence[int]) -> dict[in
     return found
 
 
+def reviewer_evidence(session: Session, *, sentence_ids: Sequence[int]) -> dict[int, list[str]]:
+    """{sentence id: each reviewer's evidence as stored JSON, in reviewer name order}."""
+    found: dict[int, list[str]] = defaultdict(list)
+    if not sentence_ids:
+        return found
+    rows = session.execute(
+        select(Annotation.sentence_id, Annotation.evidence_json)
+        .join(User, User.id == Annotation.user_id)
+        .where(Annotation.sentence_id.in_(list(sentence_ids)))
+        .order_by(Annotation.sentence_id, User.name)
+    )
+    for sentence_id, evidence in rows:
+        found[int(sentence_id)].append(str(evidence))
+    return found
+
+
 def _unanimous(min_reviewers: int) -> list[ColumnElement[bool]]:
     return [
         Counts.adjudicated == 0,

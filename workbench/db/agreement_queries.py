@@ -68,7 +68,9 @@ class RankedArticle:
 
 def labeling_reviewers(session: Session, *, article_id: str | None = None) -> list[tuple[int, str]]:
     """(id, name) of every account with at least one label (in one article)."""
-    labeled = select(Annotation.id).where(Annotation.user_id == User.id)
+    labeled = select(Annotation.id).where(
+        Annotation.user_id == User.id, Annotation.sentence_id.not_in(_boilerplate_ids())
+    )
     if article_id is not None:
         labeled = labeled.join(Sentence, Sentence.id == Annotation.sentence_id).where(
             Sentence.article_id == article_id
@@ -123,10 +125,18 @@ def _label_code(scope: _Scope, labels: Sequence[str]) -> ColumnElement[int]:
     return case(codes, value=scope.label(), else_=0)
 
 
+def _boilerplate_ids() -> Select[int]:
+    """Ids of the sentences flagged as boilerplate (a few, read along their index)."""
+    return select(Sentence.id).where(Sentence.boilerplate)
+
+
 def _per_sentence(
     columns: Sequence[ColumnElement[Any]], scope: _Scope, article_ids: Sequence[str] | None
 ) -> Select[Any]:
     query = select(Annotation.sentence_id.label("sid"), *columns)
+    # Boilerplate sentences are not to be labeled: their labels count toward no figure.
+    # (The maintained rows of ``sentence_label_counts`` leave them out already.)
+    query = query.where(Annotation.sentence_id.not_in(_boilerplate_ids()))
     if article_ids is not None:
         chosen = select(Sentence.id).where(Sentence.article_id.in_(article_ids))
         query = query.where(Annotation.sentence_id.in_(chosen.scalar_subquery()))

@@ -62,9 +62,19 @@ def count_matching(session: Session, *, needle: str = "") -> int:
 def totals(session: Session, *, user_id: int) -> ArticleTotals:
     """Articles, sentences, this reviewer's labels and queue length, by COUNT."""
     articles = session.scalar(select(func.count(Article.id))) or 0
-    sentences = session.scalar(select(func.count(Sentence.id))) or 0
-    labeled = (
-        session.scalar(select(func.count(Annotation.id)).where(Annotation.user_id == user_id)) or 0
+    # Boilerplate sentences are not to be labeled: they are no part of anyone's progress.
+    to_label = ~Sentence.boilerplate
+    sentences = session.scalar(select(func.count(Sentence.id)).where(to_label)) or 0
+    own = Annotation.user_id == user_id
+    labeled = session.scalar(select(func.count(Annotation.id)).where(own)) or 0
+    # Subtracted, so the count of every own label stays one index range: flagged sentences
+    # are few and found along their own index.
+    flagged = select(Sentence.id).where(Sentence.boilerplate)
+    labeled -= (
+        session.scalar(
+            select(func.count(Annotation.id)).where(own, Annotation.sentence_id.in_(flagged))
+        )
+        or 0
     )
     assigned = (
         session.scalar(select(func.count(Assignment.id)).where(Assignment.user_id == user_id)) or 0
@@ -79,7 +89,7 @@ def _progress(
     sizes = dict(
         session.execute(
             select(Sentence.article_id, func.count(Sentence.id))
-            .where(Sentence.article_id.in_(article_ids))
+            .where(Sentence.article_id.in_(article_ids), ~Sentence.boilerplate)
             .group_by(Sentence.article_id)
         ).all()
     )
@@ -87,7 +97,11 @@ def _progress(
         session.execute(
             select(Sentence.article_id, func.count(Annotation.id))
             .join(Annotation, Annotation.sentence_id == Sentence.id)
-            .where(Sentence.article_id.in_(article_ids), Annotation.user_id == user_id)
+            .where(
+                Sentence.article_id.in_(article_ids),
+                Annotation.user_id == user_id,
+                ~Sentence.boilerplate,
+            )
             .group_by(Sentence.article_id)
         ).all()
     )

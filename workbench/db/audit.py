@@ -1,4 +1,8 @@
-"""The audit log's one writer: every change to a reviewer label or a gold label goes through it."""
+"""The audit log's one writer: every change to a label, a gold label, a sentence or an account.
+
+An account change (role, activation, password reset) concerns no sentence: its ``sentence_id``
+is ``NO_SENTENCE`` (0, an id no sentence has), so label histories never show it.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,16 @@ from sqlalchemy.orm import Session
 
 from workbench.db.models import AuditEntry, utcnow
 
-Entity = Literal["annotation", "gold"]
+Entity = Literal["annotation", "gold", "sentence", "account"]
+NO_SENTENCE = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One audited change: who changed which label of which sentence, from what to what.
+    """One audited change: who changed which label of which sentence (or which account), how.
 
-    ``old`` None means the label was created, ``new`` None that it was deleted.
+    ``old`` None means the label was created, ``new`` None that it was deleted. ``verb``
+    names an edit of a sentence's text (``merge``, ``split``) instead.
     """
 
     entity: Entity
@@ -28,10 +34,13 @@ class Change:
     actor_id: int | None
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+    verb: str | None = None
 
     @property
     def action(self) -> str:
-        """create, update or delete, as the audit log names it."""
+        """create, update or delete (or the edit's verb), as the audit log names it."""
+        if self.verb is not None:
+            return self.verb
         if self.old is None:
             return "create"
         return "delete" if self.new is None else "update"

@@ -47,8 +47,15 @@ class RelatedSentence:
 
 
 def claim_texts(session: Session, *, article_id: str | None = None) -> list[ClaimText]:
-    """Sentences as the linker sees them: one article's, or every article's when None."""
-    query = select(Sentence.id, Sentence.article_id, Sentence.text).order_by(Sentence.id)
+    """Sentences as the linker sees them: one article's, or every article's when None.
+
+    The linker never sees boilerplate sentences (here or in the two functions below).
+    """
+    query = (
+        select(Sentence.id, Sentence.article_id, Sentence.text)
+        .where(~Sentence.boilerplate)
+        .order_by(Sentence.id)
+    )
     if article_id is not None:
         query = query.where(Sentence.article_id == article_id)
     return [ClaimText(key, article, text) for key, article, text in session.execute(query)]
@@ -60,7 +67,7 @@ def claim_texts_of(session: Session, *, sentence_ids: Sequence[int]) -> list[Cla
     for start in range(0, len(sentence_ids), _IN_CHUNK):
         query = (
             select(Sentence.id, Sentence.article_id, Sentence.text)
-            .where(Sentence.id.in_(sentence_ids[start : start + _IN_CHUNK]))
+            .where(Sentence.id.in_(sentence_ids[start : start + _IN_CHUNK]), ~Sentence.boilerplate)
             .order_by(Sentence.id)
         )
         found += [ClaimText(key, article, text) for key, article, text in session.execute(query)]
@@ -73,7 +80,7 @@ def claim_texts_of_articles(session: Session, *, article_ids: Sequence[str]) -> 
         return []
     query = (
         select(Sentence.id, Sentence.article_id, Sentence.text)
-        .where(Sentence.article_id.in_(article_ids))
+        .where(Sentence.article_id.in_(article_ids), ~Sentence.boilerplate)
         .order_by(Sentence.id)
     )
     return [ClaimText(key, article, text) for key, article, text in session.execute(query)]

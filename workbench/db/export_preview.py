@@ -5,23 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.db.export_queries import ArticleFilter, filtered
 from workbench.db.label_counts import SentenceLabelCount as Counts
 from workbench.db.label_counts import count_column
-from workbench.db.models import Annotation, Article, GoldLabel, Sentence, User
-from workbench.domain.labels import LABELS
+from workbench.db.models import Annotation, Article, EvidenceItem, GoldLabel, Sentence, User
+from workbench.domain.labels import LABELS, Label, Stance
 
 
 @dataclass(frozen=True, slots=True)
 class LabelCombination:
-    """How many sentences had these label counts (per label code) and this adjudicated label."""
+    """How many sentences had these label counts (per label code) and this adjudicated label.
+
+    ``stances`` are the stances the gold label's evidence would hold, as far as its evidence
+    rule asks: an adjudicated label's own items; otherwise ``supports`` when a ``verified``
+    reviewer cited a supporting item and ``refutes`` when a ``disputed`` one cited a refutation.
+    """
 
     counts: tuple[int, ...]
     adjudicated: str | None
     sentences: int
+    stances: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +38,7 @@ class PreviewFigures:
     sentences: int
     reviewers: list[str]
     combinations: list[LabelCombination]
+    incomplete_annotations: int = 0
 
 
 def _count(stmt: Select[*tuple[Any, ...]], session: Session) -> int:
@@ -41,6 +48,47 @@ def _count(stmt: Select[*tuple[Any, ...]], session: Session) -> int:
 def article_count(session: Session) -> int:
     """Number of articles in the database."""
     return _count(select(func.count()).select_from(Article), session)
+
+
+def _reviewer_cited(label: Label, stance: Stance) -> ColumnElement[int]:
+    """1 when a reviewer who gave ``label`` to the sentence cited an item of ``stance``."""
+    cited = exists().where(
+        Annotation.sentence_id == Counts.sentence_id,
+        Annotation.label == label.value,
+        EvidenceItem.annotation_id == Annotation.id,
+        EvidenceItem.stance == stance.value,
+    )
+    return case((and_(count_column(label.value) > 0, cited), 1), else_=0)
+
+
+def _gold_cited(stance: Stance) -> ColumnElement[int]:
+    """1 when the sentence's gold label has an evidence item of ``stance``."""
+    cited = exists().where(
+        EvidenceItem.gold_label_id == GoldLabel.id, EvidenceItem.stance == stance.value
+    )
+    needed = {Stance.SUPPORTS: Label.VERIFIED, Stance.REFUTES: Label.DISPUTED}[stance]
+    return case((and_(GoldLabel.label == needed.value, cited), 1), else_=0)
+
+
+def incomplete_annotations(session: Session, *, article_filter: ArticleFilter) -> int:
+    """How many reviewer labels of the covered articles still lack their verdict's evidence."""
+
+    def lacks(label: Label, stance: Stance) -> ColumnElement[bool]:
+        item = exists().where(
+            EvidenceItem.annotation_id == Annotation.id, EvidenceItem.stance == stance.value
+        )
+        return and_(Annotation.label == label.value, ~item)
+
+    stmt = (
+        select(func.count())
+        .select_from(Annotation)
+        .where(or_(lacks(Label.VERIFIED, Stance.SUPPORTS), lacks(Label.DISPUTED, Stance.REFUTES)))
+    )
+    if article_filter != ArticleFilter():
+        stmt = stmt.join(Sentence, Sentence.id == Annotation.sentence_id).join(
+            Article, Article.id == Sentence.article_id
+        )
+    return _count(filtered(stmt, article_filter), session)
 
 
 def preview_figures(session: Session, *, article_filter: ArticleFilter) -> PreviewFigures:
@@ -58,11 +106,19 @@ def preview_figures(session: Session, *, article_filter: ArticleFilter) -> Previ
     )
     per_label = [count_column(label) for label in LABELS]
     # Open sentences need no join; only adjudicated ones look up their gold label.
-    open_combos = select(*per_label, literal(None, String), func.count()).where(
-        Counts.adjudicated == 0
-    )
+    open_combos = select(
+        *per_label,
+        literal(None, String).label("gold"),
+        _reviewer_cited(Label.VERIFIED, Stance.SUPPORTS).label("supports"),
+        _reviewer_cited(Label.DISPUTED, Stance.REFUTES).label("refutes"),
+    ).where(Counts.adjudicated == 0)
     settled_combos = (
-        select(*per_label, GoldLabel.label, func.count())
+        select(
+            *per_label,
+            GoldLabel.label.label("gold"),
+            _gold_cited(Stance.SUPPORTS).label("supports"),
+            _gold_cited(Stance.REFUTES).label("refutes"),
+        )
         .join(GoldLabel, GoldLabel.sentence_id == Counts.sentence_id)
         .where(Counts.adjudicated == 1)
     )
@@ -79,11 +135,19 @@ def preview_figures(session: Session, *, article_filter: ArticleFilter) -> Previ
         select(User.name).where(exists(filtered(labelled, article_filter))).order_by(User.name)
     )
     grouped: list[Any] = []
-    for stmt, extra in ((open_combos, []), (settled_combos, [GoldLabel.label])):
-        grouped.extend(
-            session.execute(filtered(stmt, article_filter).group_by(*per_label, *extra)).all()
-        )
+    for stmt in (open_combos, settled_combos):
+        rows = filtered(stmt, article_filter).subquery()
+        columns = list(rows.c)
+        grouped.extend(session.execute(select(*columns, func.count()).group_by(*columns)).all())
     combinations = [
-        LabelCombination(tuple(int(n) for n in row[:-2]), row[-2], int(row[-1])) for row in grouped
+        LabelCombination(
+            counts=tuple(int(n) for n in row[: len(LABELS)]),
+            adjudicated=row[len(LABELS)],
+            sentences=int(row[-1]),
+            stances=(Stance.SUPPORTS.value,) * int(row[-3])
+            + (Stance.REFUTES.value,) * int(row[-2]),
+        )
+        for row in grouped
     ]
-    return PreviewFigures(articles, sentences, list(reviewers), combinations)
+    incomplete = incomplete_annotations(session, article_filter=article_filter)
+    return PreviewFigures(articles, sentences, list(reviewers), combinations, incomplete)

@@ -64,16 +64,31 @@ class ArticleRow(NamedTuple):
 
 
 # A sentence and its reviewer labels, a plain tuple because the export reads every one:
-# (article id, 0-based index, start, end, text, checkworthiness, then for its labels the user
-# ids joined by spaces, the labels joined by spaces, and joined by SEPARATOR the notes as JSON
-# strings, the stored times and the evidence JSON arrays). The five label columns are None for
-# a sentence nobody labeled; each lists its labels in the same, otherwise arbitrary, order.
-# A stored time becomes ISO 8601 UTC text through ``label_time``, only where needed.
+# (article id, 0-based index, start, end, text, checkworthiness, boilerplate, then for its
+# labels the user ids joined by spaces, the labels joined by spaces, joined by SEPARATOR the
+# notes as JSON strings, the stored times and the evidence JSON arrays, and the guideline
+# versions as JSON joined by spaces). The six label columns are None for a sentence nobody
+# labeled; each lists its labels in the same, otherwise arbitrary, order. A stored time
+# becomes ISO 8601 UTC text through ``label_time``, only where needed.
 SentenceRow = tuple[
-    str, int, int, int, str, float, str | None, str | None, str | None, Any, str | None
+    str,
+    int,
+    int,
+    int,
+    str,
+    float,
+    bool,
+    str | None,
+    str | None,
+    str | None,
+    Any,
+    str | None,
+    str | None,
 ]
 # An evidence item of a gold label: (url, quote, stance, note, sentence_ref).
 EvidenceTuple = tuple[str, str, str, str, str | None]
+# An adjudicated label: (label, its evidence items in order, guideline version, rationale).
+GoldRow = tuple[str, list[EvidenceTuple], int | None, str]
 
 
 class ArticleRows(NamedTuple):
@@ -81,8 +96,9 @@ class ArticleRows(NamedTuple):
 
     article: ArticleRow
     sentences: list[SentenceRow]
-    # Sentence index -> (adjudicated label, its evidence items in order).
-    gold: dict[int, tuple[str, list[EvidenceTuple]]]
+    # Sentence index -> (adjudicated label, its evidence items in order, guideline version,
+    # rationale).
+    gold: dict[int, GoldRow]
     # Sentence index -> the (article id, index) of each linked sentence, in that order.
     related: dict[int, list[tuple[str, int]]]
 
@@ -222,11 +238,15 @@ def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple
             Sentence.end,
             Sentence.text,
             Sentence.checkworthiness,
+            Sentence.boilerplate,
             _joined(cast_(Annotation.user_id, String), " "),
             _joined(Annotation.label, " "),
             _joined(json_string(Annotation.note), SEPARATOR),
             _joined(stored, SEPARATOR),
             _joined(Annotation.evidence_json, SEPARATOR),
+            _joined(
+                func.coalesce(cast_(Annotation.guideline_version, String), literal("null")), " "
+            ),
         )
         .outerjoin(Annotation, Annotation.sentence_id == Sentence.id)
         .group_by(*groups)
@@ -242,6 +262,8 @@ def _gold(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
             Sentence.article_id,
             Sentence.index,
             GoldLabel.label,
+            GoldLabel.guideline_version,
+            GoldLabel.rationale,
             EvidenceItem.id,
             EvidenceItem.url,
             EvidenceItem.quote,
@@ -309,9 +331,9 @@ def export_rows(session: Session, *, article_filter: ArticleFilter) -> Iterator[
     links = _Rows(_stream(session, _links(article_filter)))
     for row in articles:
         article = ArticleRow._make(row)
-        adjudicated: dict[int, tuple[str, list[EvidenceTuple]]] = {}
-        for _, index, label, item, *evidence in gold.take(article.id):
-            items = adjudicated.setdefault(index, (label, []))[1]
+        adjudicated: dict[int, GoldRow] = {}
+        for _, index, label, version, rationale, item, *evidence in gold.take(article.id):
+            items = adjudicated.setdefault(index, (label, [], version, rationale))[1]
             if item is not None:
                 items.append(cast(EvidenceTuple, tuple(evidence)))
         related: dict[int, list[tuple[str, int]]] = {}

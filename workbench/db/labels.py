@@ -40,7 +40,8 @@ class GoldState:
 
 
 def label_frame(session: Session, *, article_id: str | None = None) -> pd.DataFrame:
-    """Every reviewer label: sentence_id, article_id, index, reviewer, label, updated_at."""
+    """Every reviewer label (boilerplate sentences' left out): sentence_id, article_id, index,
+    reviewer, label, updated_at."""
     query = (
         select(
             Annotation.sentence_id,
@@ -52,6 +53,7 @@ def label_frame(session: Session, *, article_id: str | None = None) -> pd.DataFr
         )
         .join(Sentence, Sentence.id == Annotation.sentence_id)
         .join(User, User.id == Annotation.user_id)
+        .where(~Sentence.boilerplate)
         .order_by(Annotation.sentence_id, User.name)
     )
     if article_id is not None:
@@ -61,12 +63,14 @@ def label_frame(session: Session, *, article_id: str | None = None) -> pd.DataFr
 
 
 def gold_labels(session: Session, *, article_id: str | None = None) -> dict[int, str]:
-    """Adjudicated gold label of each sentence that has one, keyed by sentence id."""
-    query = select(GoldLabel.sentence_id, GoldLabel.label)
+    """Adjudicated gold label of each sentence that has one (not boilerplate), by sentence id."""
+    query = (
+        select(GoldLabel.sentence_id, GoldLabel.label)
+        .join(Sentence, Sentence.id == GoldLabel.sentence_id)
+        .where(~Sentence.boilerplate)
+    )
     if article_id is not None:
-        query = query.join(Sentence, Sentence.id == GoldLabel.sentence_id).where(
-            Sentence.article_id == article_id
-        )
+        query = query.where(Sentence.article_id == article_id)
     return {int(sentence_id): str(label) for sentence_id, label in session.execute(query)}
 
 

@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from workbench.db.engine import refresh_statistics
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -28,3 +30,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+    refresh_statistics(engine)

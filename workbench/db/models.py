@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -82,6 +83,11 @@ class Sentence(Base):
     text: Mapped[str] = mapped_column(Text)
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
     check_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Page furniture an editor marked: not to be labeled, left out of progress, agreement and
+    # the gold of exports, kept in ``articles.jsonl`` with ``"boilerplate": true``.
+    boilerplate: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
 
     article: Mapped[Article] = relationship(back_populates="sentences")
 
@@ -104,6 +110,8 @@ class Annotation(Base):
     # ``evidence`` as ``encode_evidence`` writes it, stored with the rows by ``db.evidence``:
     # readers decode this one column instead of looking up evidence rows for every label.
     evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # The guidelines version in force when the label was last saved; NULL: before guidelines.
+    guideline_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
         order_by="EvidenceItem.position", cascade="all, delete-orphan"
@@ -127,7 +135,8 @@ class EvidenceItem(Base):
     quote: Mapped[str] = mapped_column(Text, default="")
     stance: Mapped[str] = mapped_column(String(20), default="context")
     note: Mapped[str] = mapped_column(Text, default="")
-    sentence_ref: Mapped[str | None] = mapped_column(String(250))
+    # Indexed so a merge or split finds the items citing one article's sentences by range.
+    sentence_ref: Mapped[str | None] = mapped_column(String(250), index=True)
 
 
 class GoldLabel(Base):
@@ -147,12 +156,45 @@ class GoldLabel(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Stored as on ``Annotation.evidence_json``, by the same ``db.evidence`` functions.
     evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # As on ``Annotation.guideline_version``.
+    guideline_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
         order_by="EvidenceItem.position", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class LabelDraft(Base):
+    """What a reviewer typed on a sentence and has not saved yet: note and evidence form."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "sentence_id", name="uq_draft_owner"),
+        Index("ix_drafts_sentence", "sentence_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"))
+    # The note typed before the sentence had a label; "" once the label holds it.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The evidence form's fields (url, quote, stance, note, ref) as a JSON object.
+    evidence_form: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Guideline(Base):
+    """One version of the labeling guidelines; append-only, the highest version is in force."""
+
+    __tablename__ = "guidelines"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    text: Mapped[str] = mapped_column(Text)
+    # NULL for the packaged default the database started with.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEntry(Base):

@@ -46,6 +46,11 @@ class Role(enum.StrEnum):
         """True when this role has at least the rights of ``required``."""
         return self.rank >= required.rank
 
+    @property
+    def with_article(self) -> str:
+        """The role with its indefinite article: "a reviewer", "an editor", "an admin"."""
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
+
 
 _ROLE_RANK = {Role.REVIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
 
@@ -206,13 +211,32 @@ def needed_evidence(label: Label | str) -> str | None:
     return required[1] if required else None
 
 
+def _stance(item: Evidence | Mapping[str, Any]) -> object:
+    return item.get("stance") if isinstance(item, Mapping) else item.stance
+
+
+def evidence_complete(label: Label | str, evidence: Iterable[Evidence | Mapping[str, Any]]) -> bool:
+    """True when the evidence meets the verdict's rule: verified needs an item that supports it,
+    disputed one that refutes it; every other verdict is complete as it is.
+
+    The one place the rule lives. A verdict may be saved before its evidence (in the app, by
+    ``import-labels``, as a gold label); until the rule holds the label is *incomplete*. Items
+    may be ``Evidence`` or the plain objects the file formats hold.
+    """
+    required = REQUIRED_STANCE.get(parse_label(label))
+    return required is None or any(_stance(item) == required[0] for item in evidence)
+
+
+def missing_evidence(label: Label | str) -> str:
+    """Why a label that ``evidence_complete`` calls incomplete is so, as one phrase."""
+    verdict = parse_label(label)
+    required = REQUIRED_STANCE.get(verdict)
+    if required is None:
+        return f"a '{verdict.value}' label needs no evidence"
+    return f"a '{verdict.value}' label has no evidence item that {required[0].value} it yet"
+
+
 def check_label_evidence(label: Label, evidence: Iterable[Evidence]) -> None:
-    """Enforce the design's evidence rules: verified needs support, disputed a refutation."""
-    stances = {item.stance for item in evidence}
-    required = REQUIRED_STANCE.get(label)
-    if required is not None and required[0] not in stances:
-        raise InputError(
-            f"a '{label.value}' label needs at least one evidence item that {required[0].value} it"
-        )
-    if not takes_evidence(label) and stances:
+    """Refuse evidence on the one verdict that takes none; missing evidence is only *incomplete*."""
+    if not takes_evidence(label) and any(True for _ in evidence):
         raise InputError(NO_EVIDENCE)

@@ -82,10 +82,10 @@ class _NextMatch:
         return self.found
 
 
-def _strip_pairs(
+def _split_pairs(
     line: str, patterns: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...], width: int
-) -> str:
-    """Replace ``<m>text<m>`` by ``text`` for each kind of mark, leftmost pair first.
+) -> list[tuple[str, bool]]:
+    """The line cut at each ``<m>text<m>`` pair, leftmost first: (text, whether inside a pair).
 
     Each finder is only asked for later and later positions, so the line is scanned once
     per pattern: linear time however many marks fail to pair.
@@ -94,7 +94,7 @@ def _strip_pairs(
         (_NextMatch(line, opening), _NextMatch(line, closing)) for opening, closing in patterns
     ]
     live = list(range(len(finders)))
-    out: list[str] = []
+    out: list[tuple[str, bool]] = []
     i = 0
     while live:
         start, kind = min((finders[kind][0].at(i), kind) for kind in live)
@@ -105,11 +105,31 @@ def _strip_pairs(
         if end < 0:
             live.remove(kind)  # a closing mark fits any opening one: none later either
             continue
-        out.append(line[i:start])
-        out.append(line[start + width : end])
+        out.append((line[i:start], False))
+        out.append((line[start + width : end], True))
         i = end + width
-    out.append(line[i:])
-    return "".join(out)
+    out.append((line[i:], False))
+    return [(text, inside) for text, inside in out if text]
+
+
+def _strip_pairs(
+    line: str, patterns: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...], width: int
+) -> str:
+    """Replace ``<m>text<m>`` by ``text`` for each kind of mark, leftmost pair first."""
+    return "".join(text for text, _ in _split_pairs(line, patterns, width))
+
+
+def styled_spans(line: str) -> list[tuple[str, bool, bool]]:
+    """Inline text of a line as (text, strong, emphasis) runs; other marks stay as typed.
+
+    ``**a**``/``__a__`` are strong and ``*a*``/``_a_`` emphasis (inside strong too); links,
+    images, code and HTML are not markup here but text, which the caller shows as text.
+    """
+    return [
+        (text, strong, emphasis)
+        for outer, strong in _split_pairs(line, _STRONG, 2)
+        for text, emphasis in _split_pairs(outer, _EMPHASIS, 1)
+    ]
 
 
 def plain_line(line: str) -> tuple[str, bool]:

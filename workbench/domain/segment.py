@@ -10,6 +10,8 @@ from typing import Any
 
 import pysbd
 
+from workbench.domain.news_splits import correct_splits
+
 # pysbd's rules are regular expressions; a paragraph longer than this is cut at whitespace
 # first so that one pathological run of text cannot make segmentation take unbounded time.
 MAX_CHUNK = 4_000
@@ -66,7 +68,10 @@ def _pieces(chunk: str) -> Iterator[tuple[int, int]]:
             yield start, start + len(stripped)
         return
     cursor = 0
-    for raw in _segmenter().segment(chunk):
+    # pysbd's own segment() finds every sentence again from the start of the text to give its
+    # offsets, which is quadratic when sentences repeat (a megabyte of "a. " took minutes);
+    # its processor gives the same sentences, and the forward search below finds them.
+    for raw in _segmenter().processor(chunk).process():
         piece = raw.strip()
         if not piece:
             continue
@@ -82,17 +87,22 @@ def _pieces(chunk: str) -> Iterator[tuple[int, int]]:
         cursor = found + len(piece)
 
 
-def split_sentences(body: str) -> list[Span]:
+def split_sentences(body: str, *, news_rules: bool = True) -> list[Span]:
     """Split ``body`` into sentences; every span satisfies ``body[start:end] == text``.
 
     Line breaks are paragraph boundaries: news text puts headlines, datelines and
     paragraphs on lines of their own, and a sentence never spans two paragraphs.
+    ``news_rules=False`` leaves pysbd's sentences as they are (the baseline the rules of
+    ``workbench.domain.news_splits`` are measured against).
     """
     spans: list[Span] = []
     for line in _PARAGRAPH.finditer(body):
         base = line.start()
         for chunk_start, chunk in _chunks(line.group()):
-            for start, end in _pieces(chunk):
+            pieces = list(_pieces(chunk))
+            if news_rules:
+                pieces = correct_splits(chunk, pieces)
+            for start, end in pieces:
                 s, e = base + chunk_start + start, base + chunk_start + end
                 spans.append(Span(len(spans), s, e, body[s:e]))
     return spans

@@ -29,6 +29,8 @@ class ExportSettings:
     since: str | None
     until: str | None
     raw_csv: bool = False
+    # Gold labels still lacking the evidence their verdict asks for are left out.
+    require_evidence: bool = False
 
     def as_record(self) -> Record:
         """The manifest's view of the options."""
@@ -40,6 +42,7 @@ class ExportSettings:
             "policy": self.policy,
             "min_reviewers": self.min_reviewers,
             "anonymized": self.anonymized,
+            "require_evidence": self.require_evidence,
             "filters": {"articles": list(self.articles), "since": self.since, "until": self.until},
             **csv_cells,
         }
@@ -95,6 +98,25 @@ def _csv_cells_note(settings: ExportSettings) -> list[str]:
     ]
 
 
+def _evidence_note(settings: ExportSettings, counts: Record) -> list[str]:
+    lines = [
+        "",
+        "## Evidence",
+        "",
+        "A `verified` label is complete with an evidence item that `supports` it, a `disputed`",
+        "label with one that `refutes` it; other labels are always complete. A label saved",
+        'before its evidence is *incomplete* and carries `"evidence_complete": false`.',
+        f"Incomplete reviewer labels: {counts['incomplete_annotations']:,}; incomplete gold "
+        f"labels in the data: {counts['incomplete_claims']:,}.",
+    ]
+    if settings.require_evidence:
+        lines.append(
+            f"Exported with `--require-evidence`: {counts['incomplete_claims_left_out']:,} "
+            "incomplete gold label(s) were left out."
+        )
+    return lines
+
+
 def dataset_card(
     settings: ExportSettings, stats: ExportStats, files: tuple[str, ...], description: str
 ) -> str:
@@ -126,6 +148,7 @@ def dataset_card(
         "`unsourced` (no attribution, no evidence found), `not_a_claim`.",
         f"Reviewer names are {'replaced by stable pseudonyms' if settings.anonymized else 'kept'}.",
         *_csv_cells_note(settings),
+        *_evidence_note(settings, counts),
         f"Filters: articles {filters['articles'] or 'all'}, published from "
         f"{settings.since or 'any date'} to {settings.until or 'any date'}.",
         "",

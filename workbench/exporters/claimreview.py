@@ -45,7 +45,7 @@ def claim_review(claim: Record, publisher: str = PUBLISHER) -> Record | None:
     if article["outlet"]:
         item["author"] = {"@type": "Organization", "name": article["outlet"]}
         appearance["publisher"] = {"@type": "Organization", "name": article["outlet"]}
-    return {
+    review: Record = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "identifier": claim["id"],
@@ -62,6 +62,9 @@ def claim_review(claim: Record, publisher: str = PUBLISHER) -> Record | None:
             "alternateName": rating[1],
         },
     }
+    if claim.get("rationale"):
+        review["reviewBody"] = claim["rationale"]
+    return review
 
 
 class ClaimReviewWriter(DatasetWriter):

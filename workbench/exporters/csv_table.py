@@ -30,6 +30,8 @@ COLUMNS = (
     "reviewers",
     "observed_agreement",
     "evidence",
+    "evidence_complete",
+    "rationale",
     "annotations",
     "related",
 )
@@ -61,6 +63,8 @@ def csv_row(claim: Record) -> list[object]:
         agreement["reviewers"],
         agreement["observed_agreement"],
         _json(claim["evidence"]),
+        "true" if claim["evidence_complete"] else "false",
+        claim["rationale"],
         _json(claim["annotations"]),
         _json(claim["related"]),
     ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from workbench.db.export_queries import ArticleRows
 from workbench.domain.gold import Gold, Policy, gold_label
+from workbench.domain.labels import evidence_complete
 from workbench.exporters.base import DatasetWriter
 from workbench.exporters.records import (
     ExportStats,
@@ -58,10 +59,13 @@ class Formatter:
         time: Callable[[Any], str],
         policy: Policy,
         min_reviewers: int,
+        require_evidence: bool = False,
     ):
         self.writer, self.stats, self.reviewers = writer, stats, reviewers
         self.records = RecordBuilder(reviewers, time, parse_evidence=writer.parsed_evidence)
         self.decisions = _Decisions(policy, min_reviewers)
+        # Gold labels still lacking the evidence their verdict asks for are left out.
+        self.require_evidence = require_evidence
         # Sentences by their labels as joined (in the database's order) and the user ids seen:
         # turned into the manifest's figures once, at the end.
         self._label_sets: dict[str, int] = {}
@@ -70,31 +74,45 @@ class Formatter:
     def article(self, rows: ArticleRows) -> int:
         """Send one article's records to the writer; return how many reviewer labels it had."""
         writer, records, decisions, stats = self.writer, self.records, self.decisions, self.stats
+        require_evidence = self.require_evidence
         label_sets, users_seen = self._label_sets, self._users
         sentences, gold, related = rows.sentences, rows.gold, rows.related
         meta = records.article_meta(rows.article)
         head = records.annotation_lines_head(rows.article.id) if writer.takes_annotations else None
         lines: list[str] = []
         seen = 0
+        incomplete = 0
         for position, sentence in enumerate(sentences):
-            labels: str | None = sentence[7]
-            adjudicated = gold.get(sentence[1]) if gold else None
+            labels: str | None = sentence[8]
+            boilerplate = sentence[6]
             if labels is None:
+                adjudicated = gold.get(sentence[1]) if gold and not boilerplate else None
                 if adjudicated is None:
-                    continue  # nobody labeled it: in articles.jsonl only
+                    continue  # nobody labeled it (or boilerplate): in articles.jsonl only
                 labels = ""
             else:
-                users: str = sentence[6]  # type: ignore[assignment]
+                users: str = sentence[7]  # type: ignore[assignment]
                 users_seen.add(users)
-                label_sets[labels] = label_sets.get(labels, 0) + 1
                 seen += users.count(" ") + 1
                 if head is not None:
-                    lines.append(records.annotation_lines(head, sentence))
+                    chunk, missing = records.annotation_lines(head, sentence)
+                    lines.append(chunk)
+                if boilerplate:
+                    continue  # its labels are exported, but it has no gold label and no agreement
+                incomplete += missing if head is not None else records.incomplete(sentence)
+                label_sets[labels] = label_sets.get(labels, 0) + 1
+                adjudicated = gold.get(sentence[1]) if gold else None
             decision = decisions[labels, adjudicated[0] if adjudicated else None]
             if decision is None:
                 continue
             label, source, agreement = decision
-            stats.add_claim(label, source)
+            given = records.sentence_labels(sentence) if labels else None
+            evidence = records.claim_evidence(label, given, adjudicated[1] if adjudicated else None)
+            complete = evidence_complete(label, evidence)
+            if not complete and require_evidence:
+                stats.left_out_incomplete += 1
+                continue
+            stats.add_claim(label, source, complete=complete)
             writer.write_claim(
                 records.claim(
                     meta=meta,
@@ -102,12 +120,15 @@ class Formatter:
                     position=position,
                     label=label,
                     source=source,
-                    labels=records.sentence_labels(sentence) if labels else None,
-                    adjudicated_evidence=adjudicated[1] if adjudicated else None,
+                    labels=given,
+                    evidence=evidence,
+                    complete=complete,
+                    adjudicated=adjudicated,
                     agreement=agreement,
                     related=related.get(sentence[1], ()),
                 )
             )
+        stats.incomplete_annotations += incomplete
         stats.articles += 1
         stats.sentences += len(sentences)
         if lines:

@@ -52,7 +52,10 @@ SCHEMA = pa.schema(
         ("context", pa.struct([("before", pa.string()), ("after", pa.string())])),
         ("label", pa.string()),
         ("label_source", pa.string()),
+        ("guideline_version", pa.int64()),
         ("evidence", _EVIDENCE),
+        ("evidence_complete", pa.bool_()),
+        ("rationale", pa.string()),
         (
             "annotations",
             pa.list_(
@@ -61,8 +64,10 @@ SCHEMA = pa.schema(
                         ("reviewer", pa.string()),
                         ("label", pa.string()),
                         ("evidence", _EVIDENCE),
+                        ("evidence_complete", pa.bool_()),
                         ("note", pa.string()),
                         ("time", pa.string()),
+                        ("guideline_version", pa.int64()),
                     ]
                 )
             ),

@@ -19,8 +19,14 @@ from typing import Any
 
 import orjson
 
-from workbench.db.export_queries import SEPARATOR, ArticleRow, EvidenceTuple, SentenceRow
-from workbench.domain.labels import Evidence
+from workbench.db.export_queries import (
+    SEPARATOR,
+    ArticleRow,
+    EvidenceTuple,
+    GoldRow,
+    SentenceRow,
+)
+from workbench.domain.labels import LABELS, Evidence, evidence_complete
 
 Record = dict[str, Any]
 SCHEMA_VERSION = "1.0"
@@ -102,6 +108,25 @@ class _Orders(dict[str, _Order]):
         return order
 
 
+class Completeness:
+    """``evidence_complete`` of a label and its evidence as stored JSON text.
+
+    Only verdicts that an empty evidence list leaves incomplete need their evidence decoded.
+    """
+
+    def __init__(self) -> None:
+        self.needs_evidence = {label: not evidence_complete(label, ()) for label in LABELS}
+
+    def __call__(self, label: str, evidence: str) -> bool:
+        """True when ``evidence`` (a JSON array) meets the rule of ``label``."""
+        if not self.needs_evidence[label]:
+            return True
+        return evidence != "[]" and evidence_complete(label, orjson.loads(evidence))
+
+
+_COMPLETE = {True: ',"evidence_complete":true', False: ',"evidence_complete":false'}
+
+
 class _LabelParts(dict[str, str]):
     """``"<label>","note":`` per label, encoded once."""
 
@@ -119,6 +144,8 @@ class SentenceLabels:
     notes: Sequence[str]
     times: Sequence[str]
     evidence: Sequence[str]
+    # Guideline versions as JSON (a number or ``null``).
+    versions: Sequence[str]
 
 
 class RecordBuilder:
@@ -132,6 +159,7 @@ class RecordBuilder:
         # Claims carry each reviewer's evidence parsed (Parquet) or as the stored JSON text.
         self._evidence: Callable[[str], Any] = orjson.loads if parse_evidence else orjson.Fragment
         self._label_parts = _LabelParts()
+        self.complete = Completeness()
 
     @staticmethod
     def article_meta(article: ArticleRow) -> Record:
@@ -147,48 +175,56 @@ class RecordBuilder:
     @staticmethod
     def article(meta: Record, body: str, sentences: Sequence[SentenceRow]) -> Record:
         """An articles.jsonl record: the article and every sentence, labeled or not."""
-        return {
-            **meta,
-            "body": body,
-            "sentences": [
-                {"index": s[1], "start": s[2], "end": s[3], "text": s[4], "checkworthiness": s[5]}
-                for s in sentences
-            ],
-        }
+        return {**meta, "body": body, "sentences": [_sentence_record(s) for s in sentences]}
 
     @staticmethod
     def annotation_lines_head(article_id: str) -> str:
         """The start of every annotations.jsonl line of one article, up to the sentence index."""
         return '{"article":' + _encoded(article_id) + ',"sentence":'
 
-    def annotation_lines(self, head: str, sentence: SentenceRow) -> str:
-        """One labeled sentence's annotations.jsonl lines, in reviewer name order.
+    def annotation_lines(self, head: str, sentence: SentenceRow) -> tuple[str, int]:
+        """One labeled sentence's annotations.jsonl lines, in reviewer name order, and how
+        many of its labels are incomplete.
 
         ``head`` is what ``annotation_lines_head`` gave for the sentence's article. The text is
         what ``orjson.dumps`` writes for each record ``{"article", "sentence", "reviewer",
-        "label", "note", "evidence", "sentence_text"}``, without building a dict per label.
+        "label", "note", "evidence", "evidence_complete", "guideline_version",
+        "sentence_text"}``, without building a dict per label.
         """
-        _, index, _, _, text, _, users, labels, notes, _, evidence = sentence
+        _, index, _, _, text, _, _, users, labels, notes, _, evidence, versions = sentence
         order = self.orders[users]  # type: ignore[index]
         apply, parts = order.apply, self._label_parts
+        verdicts = apply(labels.split(" "))  # type: ignore[union-attr]
+        items = apply(evidence.split(SEPARATOR))  # type: ignore[union-attr]
+        complete = list(map(self.complete, verdicts, items))
         start = f'{head}{index},"reviewer":'
         end = ',"sentence_text":' + _encoded(text) + "}\n"
-        return "".join(
+        lines = "".join(
             [
-                f'{start}{name}{parts[label]}{note},"evidence":{items}{end}'
-                for name, label, note, items in zip(
+                f'{start}{name}{parts[label]}{note},"evidence":{item}{done}'
+                f',"guideline_version":{version}{end}'
+                for name, label, note, item, done, version in zip(
                     order.encoded,
-                    apply(labels.split(" ")),  # type: ignore[union-attr]
+                    verdicts,
                     apply(notes.split(SEPARATOR)),  # type: ignore[union-attr]
-                    apply(evidence.split(SEPARATOR)),  # type: ignore[union-attr]
+                    items,
+                    map(_COMPLETE.__getitem__, complete),
+                    apply(versions.split(" ")),  # type: ignore[union-attr]
                     strict=True,
                 )
             ]
         )
+        return lines, complete.count(False)
+
+    def incomplete(self, sentence: SentenceRow) -> int:
+        """How many of a labeled sentence's labels are incomplete (see ``evidence_complete``)."""
+        labels, evidence = sentence[8], sentence[11]
+        pairs = zip(labels.split(" "), evidence.split(SEPARATOR), strict=True)  # type: ignore[union-attr]
+        return sum(not self.complete(label, items) for label, items in pairs)
 
     def sentence_labels(self, sentence: SentenceRow) -> SentenceLabels:
         """A labeled sentence's labels in reviewer name order."""
-        users, labels, notes, times, evidence = sentence[6:]
+        users, labels, notes, times, evidence, versions = sentence[7:]
         order = self.orders[users]  # type: ignore[index]
         apply = order.apply
         return SentenceLabels(
@@ -197,28 +233,42 @@ class RecordBuilder:
             apply(notes.split(SEPARATOR)),  # type: ignore[union-attr]
             apply(times.split(SEPARATOR)),
             apply(evidence.split(SEPARATOR)),  # type: ignore[union-attr]
+            apply(versions.split(" ")),  # type: ignore[union-attr]
         )
 
     def claim_annotations(self, labels: SentenceLabels) -> list[Record]:
         """One sentence's labels as a claim lists them under ``annotations``."""
-        time, evidence = self.time, self._evidence
+        time, evidence, complete = self.time, self._evidence, self.complete
         return [
             {
                 "reviewer": reviewer,
                 "label": label,
                 "evidence": evidence(items),
+                "evidence_complete": complete(label, items),
                 "note": "" if note == '""' else orjson.loads(note),
                 "time": time(stored),
+                "guideline_version": orjson.loads(version),
             }
-            for reviewer, label, note, stored, items in zip(
+            for reviewer, label, note, stored, items, version in zip(
                 labels.reviewers,
                 labels.labels,
                 labels.notes,
                 labels.times,
                 labels.evidence,
+                labels.versions,
                 strict=True,
             )
         ]
+
+    @staticmethod
+    def claim_evidence(
+        label: str, labels: SentenceLabels | None, adjudicated_evidence: list[EvidenceTuple] | None
+    ) -> list[Record]:
+        """A claim's evidence: the editor's when adjudicated, else that of the reviewers who
+        gave the gold label ``label``."""
+        if adjudicated_evidence is not None:
+            return [Evidence(*item).to_dict() for item in adjudicated_evidence]
+        return [] if labels is None else agreeing_evidence(labels, label)
 
     def claim(
         self,
@@ -229,21 +279,20 @@ class RecordBuilder:
         label: str,
         source: str,
         labels: SentenceLabels | None,
-        adjudicated_evidence: list[EvidenceTuple] | None,
+        evidence: list[Record],
+        complete: bool,
+        adjudicated: GoldRow | None,
         agreement: float | None,
         related: Iterable[tuple[str, int]],
     ) -> Record:
         """A claims.jsonl record: the sentence at ``position`` of its article, gold-labeled.
 
-        Its evidence is the editor's when adjudicated, else that of the reviewers who gave
-        the gold label.
+        ``evidence`` is what ``claim_evidence`` gave and ``complete`` whether it meets the
+        label's rule. The guideline version is the gold label's when adjudicated, else that of
+        ``guideline_version_of``; the rationale only an adjudicated label has.
         """
         sentence = sentences[position]
         index, text = sentence[1], sentence[4]
-        if adjudicated_evidence is not None:
-            evidence = [Evidence(*item).to_dict() for item in adjudicated_evidence]
-        else:
-            evidence = [] if labels is None else agreeing_evidence(labels, label)
         return {
             "id": sentence_id(meta["id"], index),
             "article": meta,
@@ -254,7 +303,12 @@ class RecordBuilder:
             },
             "label": label,
             "label_source": source,
+            "guideline_version": adjudicated[2]
+            if adjudicated
+            else guideline_version_of(labels, label),
             "evidence": evidence,
+            "evidence_complete": complete,
+            "rationale": adjudicated[3] if adjudicated else None,
             "annotations": [] if labels is None else self.claim_annotations(labels),
             "agreement": {
                 "reviewers": 0 if labels is None else len(labels.labels),
@@ -262,6 +316,34 @@ class RecordBuilder:
             },
             "related": [sentence_id(article, index) for article, index in related],
         }
+
+
+def _sentence_record(sentence: SentenceRow) -> Record:
+    """A sentence of ``articles.jsonl``; a boilerplate one says so (``"boilerplate": true``)."""
+    record: Record = {
+        "index": sentence[1],
+        "start": sentence[2],
+        "end": sentence[3],
+        "text": sentence[4],
+        "checkworthiness": sentence[5],
+    }
+    if sentence[6]:
+        record["boilerplate"] = True
+    return record
+
+
+def guideline_version_of(labels: SentenceLabels | None, gold: str) -> int | None:
+    """The oldest guideline version among the labels that gave ``gold`` (None: any before
+    guidelines, or no such label)."""
+    if labels is None:
+        return None
+    versions: list[int | None] = [
+        orjson.loads(version)
+        for label, version in zip(labels.labels, labels.versions, strict=True)
+        if label == gold
+    ]
+    known = [version for version in versions if version is not None]
+    return min(known) if known and len(known) == len(versions) else None
 
 
 def agreeing_evidence(labels: SentenceLabels, gold: str) -> list[Record]:
@@ -295,12 +377,19 @@ class ExportStats:
     sources: Counter[str] = field(default_factory=Counter)
     # How many sentences had each set of reviewer labels (in any order); unlabeled ones are not.
     label_sets: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    # Labels saved before their evidence (``evidence_complete`` false): reviewer labels, gold
+    # labels written to claims.jsonl, and gold labels ``--require-evidence`` left out.
+    incomplete_annotations: int = 0
+    incomplete_claims: int = 0
+    left_out_incomplete: int = 0
 
-    def add_claim(self, label: str, source: str) -> None:
-        """Count one gold-labeled sentence."""
-        self.claims += 1
-        self.labels[label] += 1
-        self.sources[source] += 1
+    def add_claim(self, label: str, source: str, *, complete: bool = True, times: int = 1) -> None:
+        """Count ``times`` gold-labeled sentences with this label, source and completeness."""
+        self.claims += times
+        self.labels[label] += times
+        self.sources[source] += times
+        if not complete:
+            self.incomplete_claims += times
 
     def counts(self) -> Record:
         """The manifest's ``counts`` object."""
@@ -310,6 +399,9 @@ class ExportStats:
             "annotations": self.annotations,
             "reviewers": len(self.reviewers),
             "claims": self.claims,
+            "incomplete_annotations": self.incomplete_annotations,
+            "incomplete_claims": self.incomplete_claims,
+            "incomplete_claims_left_out": self.left_out_incomplete,
         }
 
     @property

@@ -14,8 +14,18 @@ from workbench.db import adjudication_queue as queue
 from workbench.db import labels
 from workbench.db.audit import Change, append_audit
 from workbench.db.evidence import evidence_of, store_evidence
+from workbench.db.guidelines import current_version
 from workbench.db.models import Article, GoldLabel, Sentence, utcnow
-from workbench.domain.labels import LABELS, Evidence, Label, Role, gold_snapshot, parse_label
+from workbench.domain.labels import (
+    LABELS,
+    Evidence,
+    Label,
+    Role,
+    check_label_evidence,
+    decode_evidence,
+    gold_snapshot,
+    parse_label,
+)
 from workbench.errors import ConflictError, InputError, NotFoundError
 from workbench.services.permissions import require_role
 
@@ -78,10 +88,12 @@ def adjudicate(
     """Set a sentence's gold label; ``expected_version`` is the version the editor saw (None: none).
 
     A gold label changed or created by someone else since then raises ConflictError and
-    nothing is written.
+    nothing is written. Evidence follows the reviewers' rule: a verdict may be saved before
+    its evidence (an *incomplete* gold label); ``not_a_claim`` takes none.
     """
     require_role(session, user_id=editor_id, role=Role.EDITOR)
     verdict = parse_label(label)
+    check_label_evidence(verdict, evidence)
     rationale = rationale.strip()
     if not rationale:
         raise InputError("a gold label needs a rationale")
@@ -93,6 +105,7 @@ def adjudicate(
     if (gold.version if gold is not None else None) != expected_version:
         raise _conflict(sentence_id)
     old = _snapshot(gold) if gold is not None else None
+    in_force = current_version(session)  # read before any change: no autoflush in between
     if gold is None:
         gold = GoldLabel(
             sentence_id=sentence_id, label=verdict.value, rationale=rationale, editor_id=editor_id
@@ -102,6 +115,7 @@ def adjudicate(
         # updated_at always changes, so the versioned UPDATE runs even for an evidence-only edit.
         gold.label, gold.rationale, gold.editor_id = verdict.value, rationale, editor_id
         gold.updated_at = utcnow()
+    gold.guideline_version = in_force
     store_evidence(gold, evidence)
     try:
         session.flush()
@@ -126,15 +140,20 @@ def bulk_accept_unanimous(
     if min_reviewers < 2:
         raise InputError("bulk accept needs at least 2 reviewers per sentence to be unanimous")
     picked = queue.unanimous_open(session, min_reviewers=min_reviewers, limit=limit)
-    rows = [
-        GoldLabel(
+    in_force = current_version(session)
+    given = queue.reviewer_evidence(session, sentence_ids=[row[0] for row in picked])
+    rows = []
+    for sentence_id, label, reviewers in picked:
+        row = GoldLabel(
             sentence_id=sentence_id,
             label=label,
             rationale=f"unanimous: all {reviewers} reviewers chose {label}",
             editor_id=editor_id,
+            guideline_version=in_force,
         )
-        for sentence_id, label, reviewers in picked
-    ]
+        # The reviewers' evidence becomes the gold label's, so it is as complete as theirs.
+        store_evidence(row, _merged(given[sentence_id]))
+        rows.append(row)
     session.add_all(rows)
     try:
         session.flush()
@@ -145,6 +164,19 @@ def bulk_accept_unanimous(
         ) from exc
     append_audit(session, [_change(row, editor_id=editor_id, old=None) for row in rows])
     return len(rows)
+
+
+def _merged(encoded: Sequence[str]) -> list[Evidence]:
+    """The evidence items of several labels in order, each distinct item once."""
+    seen: set[tuple[str, str, str, str | None]] = set()
+    merged = []
+    for items in encoded:
+        for item in decode_evidence(items):
+            key = (item.url, item.quote, item.stance, item.sentence_ref)
+            if key not in seen:
+                seen.add(key)
+                merged.append(item)
+    return merged
 
 
 def unanimous_remaining(session: Session, *, editor_id: int, min_reviewers: int = 2) -> int:

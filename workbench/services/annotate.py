@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
 from workbench.db import bulk_labels as bulk
 from workbench.db.audit import Change, append_audit
 from workbench.db.evidence import evidence_columns, evidence_of, store_evidence
+from workbench.db.guidelines import current_version
 from workbench.db.models import Annotation, Sentence, User, utcnow
 from workbench.db.writes import lock_annotation, lock_existing_annotation
 from workbench.domain.labels import (
     Evidence,
     Label,
+    check_label_evidence,
     check_note,
     encode_evidence,
     label_snapshot,
@@ -77,13 +79,16 @@ def save_locked(
     """Write a new state to a locked label and append its audit row (nothing when unchanged)."""
     annotation = locked.annotation
     check_note(note)
+    check_label_evidence(label, evidence)
     old = None if locked.created else _snapshot(annotation)
     new = label_snapshot(label.value, note, evidence)
     if old == new:
         return annotation
+    in_force = current_version(session)  # read before any change: no autoflush in between
     annotation.label = label.value
     annotation.note = note
     annotation.updated_at = utcnow()
+    annotation.guideline_version = in_force
     store_evidence(annotation, evidence)
     session.flush()
     change = Change(
@@ -118,6 +123,9 @@ class NewLabel:
     label: Label
     note: str = ""
     evidence: tuple[Evidence, ...] = ()
+    # The guideline version it was made under (None: before guidelines); "current" stores
+    # the version in force, as a label saved in the app does.
+    guideline_version: int | None | Literal["current"] = "current"
 
 
 def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
@@ -131,6 +139,7 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
         _active_user(session, user_id)
     stored = bulk.stored_labels(session, keys=[(item.sentence_id, item.user_id) for item in labels])
     now = utcnow()
+    in_force = current_version(session)
     created: list[tuple[NewLabel, dict[str, Any]]] = []
     changed: list[tuple[NewLabel, int, dict[str, Any], dict[str, Any]]] = []
     for item in labels:
@@ -149,6 +158,9 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
             "note": item.note,
             "updated_at": now,
             "evidence_json": encode_evidence(item.evidence),
+            "guideline_version": in_force
+            if item.guideline_version == "current"
+            else item.guideline_version,
         }
 
     new_ids = bulk.insert_labels(

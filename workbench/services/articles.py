@@ -20,7 +20,8 @@ from workbench.domain.articles import (
     content_hash,
     stand_in_title,
 )
-from workbench.domain.segment import Span, split_sentences
+from workbench.domain.bylines import article_sentences
+from workbench.domain.segment import Span
 from workbench.errors import InputError
 from workbench.services import claims
 
@@ -41,7 +42,7 @@ def prepare_article(draft: ArticleDraft, *, model: Any | None) -> PreparedArticl
     """Check, segment and score ``draft`` (no database needed); ``model`` is the active scorer."""
     check_draft(draft)
     digest = content_hash(draft)
-    spans = split_sentences(draft.body)
+    spans = article_sentences(draft.body)
     if not spans:
         raise InputError("article has no sentences")
     return PreparedArticle(

@@ -25,7 +25,7 @@ from workbench.db import export_preview, labels, queries
 from workbench.db import export_queries as eq
 from workbench.db.engine import Database
 from workbench.domain.gold import Policy, gold_label
-from workbench.domain.labels import LABELS
+from workbench.domain.labels import LABELS, evidence_complete
 from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
@@ -35,6 +35,8 @@ from workbench.exporters.formatter import Formatter
 from workbench.exporters.records import ExportStats, Pseudonyms, Record, Reviewers
 
 Progress = Callable[[int, int], None]
+# The manifest counts of labels saved before their evidence (see ``evidence_complete``).
+INCOMPLETE_COUNTS = ("incomplete_annotations", "incomplete_claims", "incomplete_claims_left_out")
 
 
 def _iso_date(option: str, value: str | None) -> str | None:
@@ -60,6 +62,8 @@ class ExportOptions:
     until: str | None = None
     # CSV cells that a spreadsheet would run as formulas are written without the ' guard.
     raw_csv: bool = False
+    # Leave out gold labels still lacking the evidence their verdict asks for (incomplete).
+    require_evidence: bool = False
 
     def settings(self) -> ExportSettings:
         """Validated options, or InputError naming the bad one."""
@@ -84,6 +88,7 @@ class ExportOptions:
             since=since,
             until=until,
             raw_csv=self.raw_csv,
+            require_evidence=self.require_evidence,
         )
 
 
@@ -107,6 +112,8 @@ def folder_name(options: ExportOptions) -> str:
         parts.append("anonymized")
     if options.article_ids or options.since or options.until:
         parts.append("filtered")
+    if options.require_evidence:
+        parts.append("complete")
     return "-".join(parts)
 
 
@@ -167,6 +174,7 @@ def _export_rows(
         time=eq.label_time(session),
         policy=Policy(settings.policy),
         min_reviewers=settings.min_reviewers,
+        require_evidence=settings.require_evidence,
     )
     done = 0
     for rows in eq.export_rows(session, article_filter=article_filter):
@@ -190,7 +198,11 @@ def preview_export(db: Database, *, options: ExportOptions) -> ExportStats:
         if missing:
             raise InputError(f"unknown article id(s): {', '.join(missing)}")
         figures = export_preview.preview_figures(session, article_filter=article_filter)
-    stats = ExportStats(articles=figures.articles, sentences=figures.sentences)
+    stats = ExportStats(
+        articles=figures.articles,
+        sentences=figures.sentences,
+        incomplete_annotations=figures.incomplete_annotations,
+    )
     stats.reviewers.update(figures.reviewers)
     policy = Policy(settings.policy)
     for combination in figures.combinations:
@@ -207,10 +219,16 @@ def preview_export(db: Database, *, options: ExportOptions) -> ExportStats:
             policy=policy,
             min_reviewers=settings.min_reviewers,
         )
-        if decision is not None:
-            stats.claims += combination.sentences
-            stats.labels[decision.label] += combination.sentences
-            stats.sources[decision.source.value] += combination.sentences
+        if decision is None:
+            continue
+        stances = [{"stance": stance} for stance in combination.stances]
+        complete = evidence_complete(decision.label, stances)
+        if not complete and settings.require_evidence:
+            stats.left_out_incomplete += combination.sentences
+            continue
+        stats.add_claim(
+            decision.label, decision.source.value, complete=complete, times=combination.sentences
+        )
     return stats
 
 

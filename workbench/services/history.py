@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workbench.db import history, queries
-from workbench.domain.labels import Role
+from workbench.domain.labels import Role, evidence_complete, parse_label
 from workbench.errors import InputError, NotFoundError
 from workbench.services.permissions import require_role
 
-KINDS = {"annotation": "reviewer label", "gold": "gold label"}
+KINDS = {"annotation": "reviewer label", "gold": "gold label", "sentence": "sentence text"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,12 @@ class LabelChange:
     to_note: str | None
     from_evidence: int
     to_evidence: int
+    reason: str = ""  # why a fix of the text moved or removed a label, or what it did
+    # A gold label's rationale before and after (None for reviewer labels and deletions).
+    from_rationale: str | None = None
+    to_rationale: str | None = None
+    # Whether the new state meets its verdict's evidence rule (None after a deletion).
+    to_complete: bool | None = None
 
 
 def _field(snapshot: dict[str, Any] | None, key: str) -> str | None:
@@ -44,6 +50,15 @@ def _evidence(snapshot: dict[str, Any] | None) -> int:
     return len(items) if isinstance(items, list) else 0
 
 
+def _complete(snapshot: dict[str, Any] | None) -> bool | None:
+    if snapshot is None or "label" not in snapshot:
+        return None  # a sentence edit's audit row records where labels moved, not a label
+    items = snapshot.get("evidence") or []
+    return evidence_complete(
+        parse_label(snapshot.get("label")), items if isinstance(items, list) else []
+    )
+
+
 def _change(row: history.AuditRow) -> LabelChange:
     return LabelChange(
         at=row.at,
@@ -56,6 +71,10 @@ def _change(row: history.AuditRow) -> LabelChange:
         to_note=_field(row.new, "note") if row.new is not None else None,
         from_evidence=_evidence(row.old),
         to_evidence=_evidence(row.new),
+        reason=_field(row.new, "reason") or _field(row.old, "reason") or "",
+        from_rationale=_field(row.old, "rationale"),
+        to_rationale=_field(row.new, "rationale"),
+        to_complete=_complete(row.new),
     )
 
 

@@ -1,32 +1,57 @@
-"""``import-labels``: reviewer labels from JSON Lines, all or nothing, every problem reported."""
+"""``import-labels``: reviewer labels from JSON Lines, all or nothing, every problem reported.
+
+A file may also hold ``claims.jsonl`` records (a line with ``label_source``): the adjudicated
+ones come back as gold labels with their rationale and evidence, under the editor named by
+``editor``; the others follow from the reviewer labels and are only checked.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workbench.db import labels as gold_queries
 from workbench.db import queries
 from workbench.db.engine import Database
+from workbench.db.evidence import evidence_of
+from workbench.domain.gold import Source
 from workbench.domain.labels import (
     Evidence,
     Label,
+    Role,
     check_label_evidence,
     check_note,
+    evidence_complete,
+    missing_evidence,
     parse_evidence,
     parse_label,
 )
 from workbench.errors import InputError, WorkbenchError
+from workbench.services.adjudicate import MAX_RATIONALE, adjudicate
 from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.users import check_name, create_user
 
 REQUIRED = ("article", "sentence", "reviewer", "label")
-OPTIONAL = ("note", "evidence", "sentence_text")
+OPTIONAL = ("note", "evidence", "evidence_complete", "guideline_version", "sentence_text")
+# The fields of a claims.jsonl record; only the sentence, verdict, rationale and evidence are read.
+CLAIM_REQUIRED = ("article", "sentence", "label", "label_source")
+CLAIM_OPTIONAL = (
+    "id",
+    "context",
+    "evidence",
+    "evidence_complete",
+    "guideline_version",
+    "rationale",
+    "annotations",
+    "agreement",
+    "related",
+)
 CHANGED_MEANWHILE = "a sentence or label changed while importing"
 
 
@@ -48,14 +73,52 @@ class LabelLine:
     label: Label
     note: str
     evidence: tuple[Evidence, ...]
+    guideline_version: int | None | Literal["current"] = "current"
+
+
+def _guideline_version(data: Mapping[str, Any]) -> int | None | Literal["current"]:
+    """The line's guideline version: absent is the version in force, null before guidelines."""
+    if "guideline_version" not in data:
+        return "current"
+    version = data["guideline_version"]
+    if version is None:
+        return None
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InputError(
+            f"'guideline_version' must be a version number (1 or more) or null, got {version!r}"
+        )
+    return version
+
+
+@dataclass(frozen=True, slots=True)
+class GoldLine:
+    """One validated adjudicated claim record: which sentence and the editor's verdict."""
+
+    line: int
+    sentence_id: int
+    label: Label
+    rationale: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass
+class CheckedFile:
+    """Pass one's result: the labels and gold labels to store, and a warning per incomplete one."""
+
+    lines: list[LabelLine] = field(default_factory=list)
+    gold: list[GoldLine] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    derived: int = 0
 
 
 @dataclass
 class ImportReport:
-    """What an import stored."""
+    """What an import stored, and one warning line per label stored as incomplete."""
 
     labels: int = 0
+    gold: int = 0
     created_reviewers: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -64,14 +127,23 @@ class _Checker:
 
     session: Session
     source: str
+    editor: str | None = None
     problems: list[InputError] = field(default_factory=list)
-    lines: list[LabelLine] = field(default_factory=list)
+    checked: CheckedFile = field(default_factory=CheckedFile)
     sentences: dict[str, dict[int, tuple[int, str]] | None] = field(default_factory=dict)
     reviewers: dict[str, bool] | None = None
     seen: dict[tuple[int, str], int] = field(default_factory=dict)
+    seen_gold: dict[int, int] = field(default_factory=dict)
 
     def problem(self, line: int | None, message: str) -> None:
         self.problems.append(InputError(message, source=self.source, line=line))
+
+    def warn(self, line: int, what: str, label: Label, where: str) -> None:
+        """One warning line for a label stored before its evidence (*incomplete*)."""
+        self.checked.warnings.append(
+            f"{self.source}:{line}: warning: {what} on sentence {where}: "
+            f"{missing_evidence(label)}; stored as incomplete"
+        )
 
     def _sentences_of(self, article_id: str) -> dict[int, tuple[int, str]] | None:
         if article_id not in self.sentences:
@@ -88,6 +160,9 @@ class _Checker:
 
     def check(self, number: int, data: Mapping[str, Any]) -> None:
         """Check one parsed line; a good one is kept for pass two."""
+        if "label_source" in data:
+            self.check_claim(number, data)
+            return
         missing = [name for name in REQUIRED if name not in data]
         if missing:
             self.problem(number, f"missing field(s): {', '.join(missing)}")
@@ -110,18 +185,68 @@ class _Checker:
                 f"{data['article']}:{data['sentence']} (first on line {first})",
             )
             return
-        self.lines.append(label_line)
+        self.checked.lines.append(label_line)
+        if not evidence_complete(label_line.label, label_line.evidence):
+            where = f"{data['article']}:{data['sentence']}"
+            self.warn(number, f"{label_line.reviewer}'s label", label_line.label, where)
 
-    def _resolve(self, number: int, data: Mapping[str, Any]) -> LabelLine:
-        article, index = data["article"], data["sentence"]
+    def check_claim(self, number: int, data: Mapping[str, Any]) -> None:
+        """Check one claims.jsonl record; an adjudicated one is kept as a gold label."""
+        missing = [name for name in CLAIM_REQUIRED if name not in data]
+        unknown = sorted(set(data) - set(CLAIM_REQUIRED) - set(CLAIM_OPTIONAL))
+        if missing or unknown:
+            what = f"missing field(s): {', '.join(missing)}" if missing else ""
+            what += "; " if missing and unknown else ""
+            what += f"unknown field(s): {', '.join(unknown)}" if unknown else ""
+            self.problem(number, f"claim record: {what}")
+            return
+        try:
+            gold = self._resolve_claim(number, data)
+        except InputError as exc:
+            self.problem(number, f"claim record: {exc.detail}")
+            return
+        if gold is None:
+            self.checked.derived += 1
+            return
+        first = self.seen_gold.setdefault(gold.sentence_id, number)
+        if first != number:
+            self.problem(number, f"second claim record for its sentence (first on line {first})")
+            return
+        self.checked.gold.append(gold)
+        if not evidence_complete(gold.label, gold.evidence):
+            where = f"{data['article']['id']}:{data['sentence']['index']}"
+            self.warn(number, "gold label", gold.label, where)
+
+    def _resolve_claim(self, number: int, data: Mapping[str, Any]) -> GoldLine | None:
+        article, sentence = data["article"], data["sentence"]
+        if not isinstance(article, Mapping) or not isinstance(sentence, Mapping):
+            raise InputError("'article' and 'sentence' must be objects as claims.jsonl writes")
+        sentence_id, _ = self._sentence(
+            article.get("id"), sentence.get("index"), sentence.get("text")
+        )
+        source = data["label_source"]
+        if source not in tuple(s.value for s in Source):
+            allowed = ", ".join(s.value for s in Source)
+            raise InputError(f"bad label_source {source!r}; expected one of {allowed}")
+        label = parse_label(data["label"])
+        evidence = self._evidence(data, label)
+        if source != Source.ADJUDICATED:
+            return None  # follows from the reviewer labels
+        rationale = data.get("rationale")
+        if not isinstance(rationale, str) or not rationale.strip():
+            raise InputError("an adjudicated record needs its 'rationale' (text)")
+        if len(rationale.strip()) > MAX_RATIONALE:
+            raise InputError(f"rationale is longer than {MAX_RATIONALE} characters")
+        if self.editor is None:
+            raise InputError("adjudicated records need --editor NAME (who stores the gold labels)")
+        return GoldLine(number, sentence_id, label, rationale.strip(), evidence)
+
+    def _sentence(self, article: object, index: object, expected: object) -> tuple[int, str]:
+        """The id and text of sentence ``index`` of ``article``, or InputError."""
         if not isinstance(article, str) or not article:
             raise InputError(f"'article' must be an article id, got {article!r}")
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
             raise InputError(f"'sentence' must be a sentence index (0 or more), got {index!r}")
-        reviewer = data["reviewer"]
-        if not isinstance(reviewer, str):
-            raise InputError(f"'reviewer' must be a name, got {reviewer!r}")
-        reviewer = check_name(reviewer)
         sentences = self._sentences_of(article)
         if sentences is None:
             raise InputError(f"unknown article {article!r}")
@@ -130,17 +255,16 @@ class _Checker:
                 f"article {article!r} has no sentence {index} (it has {len(sentences)})"
             )
         sentence_id, text = sentences[index]
-        expected = data.get("sentence_text")
         if expected is not None and expected != text:
             raise InputError(
                 f"sentence_text does not match the stored sentence {article}:{index}: "
                 f"{str(expected)[:60]!r} vs {text[:60]!r}"
             )
-        label = parse_label(data["label"])
-        note = data.get("note") or ""
-        if not isinstance(note, str):
-            raise InputError(f"'note' must be text, got {type(note).__name__}")
-        check_note(note, what="'note'")
+        return sentence_id, text
+
+    @staticmethod
+    def _evidence(data: Mapping[str, Any], label: Label) -> tuple[Evidence, ...]:
+        """The line's evidence items, checked against the verdict and ``evidence_complete``."""
         raw_evidence = data.get("evidence") or []
         if not isinstance(raw_evidence, list):
             raise InputError("'evidence' must be a list of evidence items")
@@ -151,9 +275,32 @@ class _Checker:
             except InputError as exc:
                 raise InputError(f"evidence item {position}: {exc.detail}") from exc
         check_label_evidence(label, evidence)
+        given = data.get("evidence_complete")
+        complete = evidence_complete(label, evidence)
+        if given is not None and given is not complete:
+            if not isinstance(given, bool):
+                raise InputError(f"'evidence_complete' must be true or false, got {given!r}")
+            says = missing_evidence(label) if given else "its evidence is complete"
+            raise InputError(f"'evidence_complete' is {str(given).lower()} but {says}")
+        return tuple(evidence)
+
+    def _resolve(self, number: int, data: Mapping[str, Any]) -> LabelLine:
+        reviewer = data["reviewer"]
+        if not isinstance(reviewer, str):
+            raise InputError(f"'reviewer' must be a name, got {reviewer!r}")
+        where = (data["article"], data["sentence"], data.get("sentence_text"))
+        sentence_id, _ = self._sentence(*where)
+        reviewer = check_name(reviewer)
+        label = parse_label(data["label"])
+        note = data.get("note") or ""
+        if not isinstance(note, str):
+            raise InputError(f"'note' must be text, got {type(note).__name__}")
+        check_note(note, what="'note'")
+        evidence = self._evidence(data, label)
         if not self._reviewer_ok(reviewer):
             raise InputError(f"reviewer {reviewer!r} is deactivated")
-        return LabelLine(number, sentence_id, reviewer, label, note, tuple(evidence))
+        version = _guideline_version(data)
+        return LabelLine(number, sentence_id, reviewer, label, note, evidence, version)
 
 
 def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -197,25 +344,62 @@ def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, An
             checker.problem(None, f"file {what}")
 
 
-def check_labels_file(session: Session, path: Path) -> list[LabelLine]:
+def check_labels_file(session: Session, path: Path, *, editor: str | None = None) -> CheckedFile:
     """Every line of ``path`` checked; raises ImportRejectedError listing each problem."""
-    checker = _Checker(session=session, source=str(path))
+    checker = _Checker(session=session, source=str(path), editor=editor)
     for number, data in _lines(path, checker):
         checker.check(number, data)
+    if checker.checked.gold and editor is not None:
+        try:
+            _editor_id(session, editor)
+        except InputError as exc:
+            checker.problem(None, exc.detail)
     if checker.problems:
         raise ImportRejectedError(checker.problems)
-    return checker.lines
+    return checker.checked
 
 
-def import_labels(db: Database, path: Path) -> ImportReport:
-    """Store every label of ``path`` in one transaction, or none when any line is bad."""
+def _editor_id(session: Session, name: str) -> int:
+    """The id of the active editor (or admin) account ``name``, or InputError."""
+    user = queries.user_by_name(session, name=name)
+    if user is None or not user.active or not Role(user.role).allows(Role.EDITOR):
+        raise InputError(f"--editor {name!r} must be an active editor or admin account")
+    return user.id
+
+
+def _store_gold(session: Session, *, editor_id: int, item: GoldLine) -> bool:
+    """Store one imported gold label (audited); False when the same one is already stored."""
+    current = gold_queries.gold_for(session, sentence_id=item.sentence_id)
+    if current is not None and (current.label, current.rationale, evidence_of(current)) == (
+        item.label.value,
+        item.rationale,
+        item.evidence,
+    ):
+        return False
+    adjudicate(
+        session,
+        editor_id=editor_id,
+        sentence_id=item.sentence_id,
+        label=item.label,
+        rationale=item.rationale,
+        evidence=item.evidence,
+        expected_version=current.version if current is not None else None,
+    )
+    return True
+
+
+def import_labels(db: Database, path: Path, *, editor: str | None = None) -> ImportReport:
+    """Store every label of ``path`` in one transaction, or none when any line is bad.
+
+    Labels stored before their evidence are *incomplete*: each gets one line in ``warnings``.
+    """
     with db.read() as session:
-        lines = check_labels_file(session, path)
-    report = ImportReport()
+        checked = check_labels_file(session, path, editor=editor)
+    report = ImportReport(warnings=checked.warnings)
     try:
         with db.write() as session:
             user_ids: dict[str, int] = {}
-            for item in lines:
+            for item in checked.lines:
                 if item.reviewer not in user_ids:
                     user = queries.user_by_name(session, name=item.reviewer)
                     if user is None:
@@ -224,13 +408,25 @@ def import_labels(db: Database, path: Path) -> ImportReport:
                     user_ids[item.reviewer] = user.id
             labels = [
                 NewLabel(
-                    item.sentence_id, user_ids[item.reviewer], item.label, item.note, item.evidence
+                    item.sentence_id,
+                    user_ids[item.reviewer],
+                    item.label,
+                    item.note,
+                    item.evidence,
+                    item.guideline_version,
                 )
-                for item in lines
+                for item in checked.lines
             ]
             record_labels(session, labels=labels)
+            if checked.gold:
+                assert editor is not None  # checked: adjudicated records need an editor
+                editor_id = _editor_id(session, editor)
+                for gold in checked.gold:
+                    _store_gold(session, editor_id=editor_id, item=gold)
     except (WorkbenchError, IntegrityError) as exc:  # the database changed since pass one
         message = str(exc) if isinstance(exc, WorkbenchError) else CHANGED_MEANWHILE
         raise ImportRejectedError([InputError(f"{message}; try again", source=str(path))]) from exc
-    report.labels = len(lines)
+    report.labels = len(checked.lines)
+    report.gold = len(checked.gold)
+    db.refresh_statistics()
     return report

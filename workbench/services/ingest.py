@@ -141,6 +141,8 @@ def ingest_paths(
             _ingest_source(db, source, partial(read_path, path), report)
         else:
             report.errors.append(InputError("no such file or folder", source=source))
+    if report.added:
+        db.refresh_statistics()
     return report
 
 

@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 
 from workbench.db import queries
 from workbench.db.evidence import evidence_of
-from workbench.domain.labels import Evidence, Label, check_label_evidence, parse_label
+from workbench.domain.labels import (
+    NO_EVIDENCE,
+    Evidence,
+    Label,
+    evidence_complete,
+    missing_evidence,
+    parse_label,
+    takes_evidence,
+)
 from workbench.errors import InputError, NotFoundError
 from workbench.services.annotate import LockedLabel, lock_label, save_locked
 
@@ -22,13 +30,16 @@ class LabelState:
     note: str
     evidence: tuple[Evidence, ...]
 
+    @property
+    def complete(self) -> bool:
+        """False while a verdict still lacks the evidence its rule asks for (*incomplete*)."""
+        return evidence_complete(self.label, self.evidence)
+
     def evidence_problem(self) -> str | None:
         """Why the evidence does not yet meet the label's rule, or None when it does."""
-        try:
-            check_label_evidence(self.label, self.evidence)
-        except InputError as exc:
-            return str(exc)
-        return None
+        if not takes_evidence(self.label) and self.evidence:
+            return NO_EVIDENCE
+        return None if self.complete else missing_evidence(self.label)
 
 
 def label_state(session: Session, *, user_id: int, sentence_id: int) -> LabelState | None:
@@ -82,6 +93,8 @@ def set_verdict(
     old = _state_of(locked)
     kept_note = old.note if old is not None else ""
     evidence = old.evidence if old is not None else ()
+    if evidence and not takes_evidence(verdict):
+        raise InputError(f"{NO_EVIDENCE}: remove its {len(evidence)} evidence item(s) first")
     new = LabelState(verdict, kept_note if note is None else note, evidence)
     return _save(session, locked=locked, state=new)
 

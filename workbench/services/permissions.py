@@ -18,6 +18,7 @@ def require_role(session: Session, *, user_id: int, role: Role) -> User:
         raise PermissionDeniedError(f"account {user.name!r} is deactivated")
     if not Role(user.role).allows(role):
         raise PermissionDeniedError(
-            f"account {user.name!r} is a {user.role}; this action needs the {role.value} role"
+            f"account {user.name!r} is {Role(user.role).with_article}; "
+            f"this action needs the {role.value} role"
         )
     return user

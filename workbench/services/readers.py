@@ -28,6 +28,7 @@ from workbench.domain.articles import (
     normalise_text,
     parse_published,
 )
+from workbench.domain.bylines import leading_metadata
 from workbench.domain.markdown_text import plain_line
 from workbench.errors import InputError
 from workbench.services.fetch import FetchPolicy, fetch_page
@@ -50,14 +51,30 @@ def _document_text(data: bytes) -> str:
     return text
 
 
-def read_text(name: str, data: bytes) -> list[ArticleDraft]:
-    """A plain-text article; its first line is the title when it reads as a headline."""
-    body = _document_text(data)
-    first_line = body.split("\n", 1)[0]
-    title = first_line.strip() if looks_like_headline(first_line) else ""
-    draft = ArticleDraft(body=body, title=title, id=Path(name).stem, source=name)
+def text_draft(
+    body: str, *, article_id: str | None, source: str, url: str | None = None
+) -> ArticleDraft:
+    """A plain-text article: leading "Published ..."/"By ..." lines give its date and author
+    (they stay in the body); the first other line is the title when it reads as a headline.
+    """
+    meta = leading_metadata(body)
+    title = meta.first_line if looks_like_headline(meta.first_line) else ""
+    draft = ArticleDraft(
+        body=body,
+        title=title,
+        id=article_id,
+        url=url,
+        author=meta.author,
+        published=meta.published,
+        source=source,
+    )
     check_draft(draft)
-    return [draft]
+    return draft
+
+
+def read_text(name: str, data: bytes) -> list[ArticleDraft]:
+    """A plain-text article (see ``text_draft``); the id is the file name without extension."""
+    return [text_draft(_document_text(data), article_id=Path(name).stem, source=name)]
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -350,12 +367,7 @@ def fetch_url(url: str, *, policy: FetchPolicy | None = None) -> list[ArticleDra
     else:
         text = decode_text(data)
     if content_type == "text/plain":
-        body = normalise_text(text)
-        first_line = body.split("\n", 1)[0]
-        title = first_line if looks_like_headline(first_line) else ""
-        draft = ArticleDraft(body=body, title=title, url=final_url, source=url)
-        check_draft(draft)
-        return [draft]
+        return [text_draft(normalise_text(text), article_id=None, source=url, url=final_url)]
     if content_type not in ("text/html", "application/xhtml+xml"):
         raise InputError(f"unsupported content type {content_type!r}")
     return [html_draft(text, article_id=None, source=url, page_url=final_url)]

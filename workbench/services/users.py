@@ -1,4 +1,6 @@
-"""Accounts: creation, argon2 passwords, sign-in with lock-out, reset and deactivation.
+"""Accounts: creation, argon2 passwords, sign-in with lock-out, reset, roles and deactivation.
+
+Every change to an existing account (role, activation, password reset) is audited.
 
 Functions without ``actor_id`` are operator actions (the command line, run by whoever holds
 the database credentials); the app calls the ``admin_*`` variants, which check the role of
@@ -9,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from workbench.db import accounts, logins, queries
+from workbench.db.audit import NO_SENTENCE, Change, append_audit
 from workbench.db.engine import Database
 from workbench.db.models import User, utcnow
 from workbench.domain.labels import Role
@@ -147,23 +151,69 @@ def create_first_admin(session: Session, *, name: str, password: str) -> User:
     return create_user(session, name=name, role=Role.ADMIN, password=password)
 
 
-def set_password(session: Session, *, name: str, password: str) -> User:
-    """Set a new password for an account and lift any lock-out."""
+def _audit_account(
+    session: Session,
+    user: User,
+    *,
+    actor_id: int | None,
+    old: dict[str, Any],
+    new: dict[str, Any],
+) -> None:
+    append_audit(session, [Change("account", user.id, NO_SENTENCE, actor_id, old, new)])
+
+
+def set_password(
+    session: Session, *, name: str, password: str, actor_id: int | None = None
+) -> User:
+    """Set a new password for an account and lift any lock-out (audited, never the hash)."""
     user = _user_named(session, name)
     check_password(password)
+    had_password = user.password_hash is not None
     user.password_hash = _hasher.hash(password)
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
+    old = {"password": "set" if had_password else "none"}
+    _audit_account(session, user, actor_id=actor_id, old=old, new={"password": "reset"})
     return user
 
 
-def set_active(session: Session, *, name: str, active: bool) -> User:
+def set_active(session: Session, *, name: str, active: bool, actor_id: int | None = None) -> User:
     """Deactivate (or reactivate) an account; its labels stay, it cannot sign in while inactive."""
     user = _user_named(session, name)
+    if user.active == active:
+        return user
     user.active = active
     session.flush()
+    _audit_account(
+        session, user, actor_id=actor_id, old={"active": not active}, new={"active": active}
+    )
     return user
+
+
+def set_role(
+    session: Session, *, name: str, role: Role | str, actor_id: int | None = None
+) -> tuple[User, bool]:
+    """Give an account another role (audited); the account and whether anything changed.
+
+    The only active admin keeps the admin role, so the workbench never loses its last admin.
+    """
+    new = _parse_role(role)
+    accounts.lock_accounts(session)  # two admins demoting each other: one goes first
+    user = _user_named(session, name)
+    old = Role(user.role)
+    if new is old:
+        return user, False
+    if old is Role.ADMIN and user.active and accounts.count_active_admins(session) <= 1:
+        raise PermissionDeniedError(
+            f"account {user.name!r} is the only active admin; make another account admin first"
+        )
+    user.role = new.value
+    session.flush()
+    _audit_account(
+        session, user, actor_id=actor_id, old={"role": old.value}, new={"role": new.value}
+    )
+    return user, True
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
@@ -317,7 +367,7 @@ def admin_create_user(
 def admin_set_password(session: Session, *, actor_id: int, name: str, password: str) -> Account:
     """Reset another account's password and lift its lock-out (admin only)."""
     require_role(session, user_id=actor_id, role=Role.ADMIN)
-    return Account.of(set_password(session, name=name, password=password))
+    return Account.of(set_password(session, name=name, password=password, actor_id=actor_id))
 
 
 def admin_set_active(session: Session, *, actor_id: int, name: str, active: bool) -> Account:
@@ -325,7 +375,24 @@ def admin_set_active(session: Session, *, actor_id: int, name: str, active: bool
     actor = require_role(session, user_id=actor_id, role=Role.ADMIN)
     if actor.name == lookup_name(name) and not active:
         raise PermissionDeniedError("you cannot deactivate your own account")
-    return Account.of(set_active(session, name=name, active=active))
+    return Account.of(set_active(session, name=name, active=active, actor_id=actor_id))
+
+
+def admin_set_role(
+    session: Session, *, actor_id: int, name: str, role: Role | str
+) -> tuple[Account, bool]:
+    """Give another account a role (admin only; never one's own)."""
+    actor = require_role(session, user_id=actor_id, role=Role.ADMIN)
+    if actor.name == lookup_name(name):
+        raise PermissionDeniedError("you cannot change your own role")
+    user, changed = set_role(session, name=name, role=role, actor_id=actor_id)
+    return Account.of(user), changed
+
+
+def account_changes(session: Session, *, actor_id: int, limit: int) -> list[accounts.AccountChange]:
+    """The newest audited account changes, newest first (admin only)."""
+    require_role(session, user_id=actor_id, role=Role.ADMIN)
+    return accounts.account_changes(session, limit=limit)
 
 
 def live_account(db: Database, *, user_id: int) -> Account | None:

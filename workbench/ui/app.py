@@ -33,13 +33,35 @@ PAGES: list[PageSpec] = [
     PageSpec("adjudicate.py", "Adjudicate", ":material/gavel:", "adjudicate", Role.EDITOR),
     PageSpec("export.py", "Export", ":material/download:", "export", Role.EDITOR),
     PageSpec("history.py", "Label history", ":material/history:", "history", Role.EDITOR),
+    PageSpec("older_labels.py", "Older labels", ":material/update:", "older-labels", Role.EDITOR),
     PageSpec("admin_users.py", "Users", ":material/group:", "users", Role.ADMIN),
     PageSpec("admin_assign.py", "Assignments", ":material/assignment_ind:", "assign", Role.ADMIN),
     PageSpec("admin_ingest.py", "Ingest", ":material/upload_file:", "ingest", Role.ADMIN),
+    PageSpec("admin_guidelines.py", "Guidelines", ":material/menu_book:", "guidelines", Role.ADMIN),
 ]
 NOT_IN_MENU = {"annotate.py"}  # opened from the article list with ?article=<id>
 # Streamlit focuses the main area for keyboard shortcuts; its focus ring framed the whole page.
-STYLE = "<style>.stMain:focus::before { box-shadow: none !important; }</style>"
+# Below 1280 px its 300 px sidebar and 5rem margins left the annotate text ~306 px wide and the
+# label buttons cut to "V...": a narrower sidebar and margins give the columns that room back.
+STYLE = """<style>
+.stMain:focus::before { box-shadow: none !important; }
+@media (max-width: 1279.98px) {
+  [data-testid="stSidebar"][data-collapsed="false"] {
+    width: 220px !important; min-width: 220px !important; max-width: 220px !important;
+  }
+  [data-testid="stMainBlockContainer"] {
+    padding-left: 1.5rem; padding-right: 1.5rem; padding-top: 3rem;
+  }
+  [data-testid="stMainBlockContainer"] [data-testid="stButton"] button {
+    padding-left: 0.5rem; padding-right: 0.5rem;
+  }
+  /* a name that still does not fit wraps onto a second line instead of ending in "..." */
+  [data-testid="stMainBlockContainer"] [data-testid="stButton"] button
+    [data-testid="stMarkdownContainer"], [data-testid="stButton"] button p {
+    white-space: normal;
+  }
+}
+</style>"""
 SECTIONS = {Role.REVIEWER: "Review", Role.EDITOR: "Editing", Role.ADMIN: "Administration"}
 
 

@@ -80,6 +80,8 @@ def require_role(role: Role) -> SignedIn:
         st.error("Please sign in first.")
         st.stop()
     if not user.role.allows(role):
-        st.error(f"This page needs the {role.value} role; your account is a {user.role.value}.")
+        st.error(
+            f"This page needs the {role.value} role; your account is {user.role.with_article}."
+        )
         st.stop()
     return user

@@ -27,6 +27,7 @@ AGREEMENT_REVIEWERS = "wb_agreement_reviewers"
 AGREEMENT_PERIOD = "wb_agreement_period"
 AGREEMENT_A = "wb_agreement_a"  # the two reviewers of the confusion matrix
 AGREEMENT_B = "wb_agreement_b"
+AGREEMENT_TAB = "wb_agreement_tab"  # the open tab of the agreement page: only it runs
 AGREEMENT_SEARCH = "wb_agreement_search"  # text that finds the article of the agreement page
 ADJUDICATE_SENTENCE = "wb_adjudicate_sentence"
 ADJUDICATE_SEEN = "wb_adjudicate_seen"  # {sentence id: gold version this editor last saw}
@@ -49,6 +50,10 @@ ASSIGN_ARTICLES = "wb_assign_articles"  # the article picker of the assignment f
 ASSIGN_REVIEWERS = "wb_assign_reviewers"
 EXPORT_ARTICLES = "wb_export_article_ids"  # export page: article ids typed, comma-separated
 EXPORT_LAST = "wb_export_last"  # (options, folder) of the export this session made last
+GUIDELINE_DEFINITIONS = "wb_guideline_definitions"  # {label: one-line definition} in force
+GUIDELINES_TEXT = "wb_guidelines_text"  # the admin's guidelines editor
+OLDER_KIND = "wb_older_kind"  # older labels page: reviewer or gold labels
+OLDER_PAGE = "wb_older_page"
 GOLD_FORM = "wb_gold"  # prefix of the gold form's widget keys: wb_gold_<field>_<sentence id>
 
 

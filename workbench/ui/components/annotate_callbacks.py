@@ -1,8 +1,10 @@
 """Callbacks of the annotate view's widgets: select, label, note, evidence, clear, step.
 
 Callbacks run before the fragment re-renders, so what the reviewer sees after a click already
-includes the save. Each save is one ``db.write()`` transaction through the labeling service;
-what happened is left as a one-time notice for the panel (``state.NOTICE``).
+includes the save. Each save is one ``db.write()`` transaction through the labeling and drafts
+services; what happened is left as a one-time notice for the panel (``state.NOTICE``). What is
+typed before it can be saved on a label (a note on an unlabeled sentence, an evidence form not
+yet added) is kept as a draft in the database, so moving away or reloading loses nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.labels import Label, parse_evidence
 from workbench.errors import WorkbenchError
-from workbench.services import annotate, labeling
+from workbench.services import drafts, labeling
+from workbench.services.drafts import FORM_FIELDS
 from workbench.ui import feedback, runtime, state
 from workbench.ui.components.annotate_state import (
     claims_first,
@@ -58,7 +61,7 @@ def on_label(article_id: str, index: int, sentence_id: int, label: str) -> None:
     note = state.get(state.note_key(sentence_id))
 
     def action(session: Session, user_id: int) -> labeling.LabelState:
-        return labeling.set_verdict(
+        return drafts.choose_label(
             session,
             user_id=user_id,
             sentence_id=sentence_id,
@@ -71,22 +74,54 @@ def on_label(article_id: str, index: int, sentence_id: int, label: str) -> None:
 
 
 def on_note(article_id: str, index: int, sentence_id: int) -> None:
-    """Callback of the note field: save it when the sentence already has a label."""
-    if index not in labels_of(article_id, signed_in_id()):
-        return  # kept in the field; saved together with the label
+    """Callback of the note field: save it on the label, or keep it as a draft until one."""
     note = str(state.get(state.note_key(sentence_id)) or "")
+    try:
+        user_id = signed_in_id()
+        with runtime.get_db().write() as session:
+            on_label = drafts.save_note(
+                session, user_id=user_id, sentence_id=sentence_id, note=note
+            )
+    except WorkbenchError as exc:
+        _error(str(exc))
+        return
+    if on_label:
+        feedback.leave(state.NOTICE, "saved", "Note saved")
+    elif note:
+        feedback.leave(state.NOTICE, "saved", "Note kept as a draft until you choose a label")
+
+
+def on_use_draft_note(article_id: str, index: int, sentence_id: int) -> None:
+    """Callback of "Add it to the note": the draft note joins the label's note."""
+    saved: list[labeling.LabelState] = []
 
     def action(session: Session, user_id: int) -> labeling.LabelState:
-        return labeling.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
+        saved.append(drafts.use_draft_note(session, user_id=user_id, sentence_id=sentence_id))
+        return saved[-1]
 
     if _run(action, article_id, index):
-        feedback.leave(state.NOTICE, "saved", "Note saved")
+        state.put(state.note_key(sentence_id), saved[-1].note)
+        feedback.leave(state.NOTICE, "saved", "Draft note added to the note")
+
+
+def _form_values(sentence_id: int) -> dict[str, str]:
+    return {f: str(state.get(state.evidence_key(sentence_id, f)) or "") for f in FORM_FIELDS}
+
+
+def on_evidence_field(article_id: str, index: int, sentence_id: int) -> None:
+    """Callback of each evidence form field: keep what the form holds as a draft."""
+    form = _form_values(sentence_id)
+    try:
+        user_id = signed_in_id()
+        with runtime.get_db().write() as session:
+            drafts.keep_draft(session, user_id=user_id, sentence_id=sentence_id, form=form)
+    except WorkbenchError as exc:
+        _error(f"Evidence form not kept: {exc}")
 
 
 def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
     """Callback of the evidence form: validate the item, append it, clear the form."""
-    fields = ("url", "quote", "stance", "note", "ref")
-    values = {f: str(state.get(state.evidence_key(sentence_id, f)) or "") for f in fields}
+    values = _form_values(sentence_id)
     raw = {k: values[k] for k in ("url", "quote", "stance", "note")}
     raw["sentence_ref"] = values["ref"].strip()
     try:
@@ -96,7 +131,9 @@ def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
         return
 
     def action(session: Session, user_id: int) -> labeling.LabelState:
-        return labeling.add_evidence(session, user_id=user_id, sentence_id=sentence_id, item=item)
+        return drafts.add_form_evidence(
+            session, user_id=user_id, sentence_id=sentence_id, item=item
+        )
 
     if _run(action, article_id, index):
         for field in ("url", "quote", "note", "ref"):
@@ -117,18 +154,18 @@ def on_remove_evidence(article_id: str, index: int, sentence_id: int, position: 
 
 
 def on_clear(article_id: str, index: int, sentence_id: int) -> None:
-    """Callback of the Clear button: delete this reviewer's label (audited)."""
+    """Callback of the Clear button: delete this reviewer's label (audited), keep its note."""
     try:
         user_id = signed_in_id()
         with runtime.get_db().write() as session:
-            cleared = annotate.clear_label(session, user_id=user_id, sentence_id=sentence_id)
+            cleared = drafts.clear_label(session, user_id=user_id, sentence_id=sentence_id)
     except WorkbenchError as exc:
         _error(str(exc))
         return
     labels_of(article_id, user_id).pop(index, None)
-    state.drop(state.note_key(sentence_id))
     if cleared:
-        feedback.leave(state.NOTICE, "saved", "Label cleared")
+        kept = "; its note is kept as a draft" if state.get(state.note_key(sentence_id)) else ""
+        feedback.leave(state.NOTICE, "saved", f"Label cleared{kept}")
 
 
 def on_step(article: ArticleText, step: int, unlabeled: bool) -> None:

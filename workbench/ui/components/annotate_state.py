@@ -41,7 +41,9 @@ def selected_of(article: ArticleText) -> int:
         index = article.sentence(int(raw)).index
     else:
         labels = labels_of(article.id, signed_in_id())
-        index = next((s.index for s in article.sentences if s.index not in labels), 0)
+        index = next(
+            (s.index for s in article.sentences if s.to_label and s.index not in labels), 0
+        )
     select(article.id, index)
     return index
 
@@ -68,13 +70,16 @@ def claims_first() -> bool:
 def unlabeled_neighbour(
     article: ArticleText, labels: dict[int, str], step: int, claims_first: bool = False
 ) -> int | None:
-    """The nearest unlabeled sentence after (step 1) or before (step -1) in the queue, wrapping."""
+    """The nearest unlabeled sentence after (step 1) or before (step -1) in the queue, wrapping.
+
+    Boilerplate sentences are not to be labeled: they are passed over.
+    """
     order = queue_order(article, claims_first)
     count = len(order)
     current = order.index(selected_of(article))
     for offset in range(1, count + 1):
         index = order[(current + step * offset) % count]
-        if index not in labels:
+        if index not in labels and article.sentence(index).to_label:
             return index
     return None
 

@@ -23,11 +23,17 @@ class SentenceRow:
     text: str
     checkworthiness: float
     reasons: tuple[str, ...] = ()
+    boilerplate: bool = False  # marked by an editor: not to be labeled
+
+    @property
+    def to_label(self) -> bool:
+        """True unless an editor marked this sentence as boilerplate."""
+        return not self.boilerplate
 
     @property
     def likely_claim(self) -> bool:
         """True when the check-worthiness score marks this sentence as a likely claim."""
-        return is_likely_claim(self.checkworthiness)
+        return not self.boilerplate and is_likely_claim(self.checkworthiness)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,7 @@ def build_article_text(db: Database, article_id: str) -> ArticleText | None:
                 text=s.text,
                 checkworthiness=float(s.checkworthiness or 0.0),
                 reasons=tuple(str(r) for r in (s.check_reasons or [])),
+                boilerplate=bool(s.boilerplate),
             )
             for s in article.sentences
         )
@@ -73,7 +80,11 @@ def build_article_text(db: Database, article_id: str) -> ArticleText | None:
     for row, (start, end) in zip(rows, spans, strict=True):
         # Gaps are sent as text too, so the browser never needs Python string offsets.
         score = round(row.checkworthiness, 2) if row.likely_claim else 0
-        parts.append([body[cursor:start], row.text, score, ", ".join(row.reasons) if score else ""])
+        part: list[object] = [body[cursor:start], row.text, score]
+        part.append(", ".join(row.reasons) if score else "")
+        if row.boilerplate:
+            part.append(1)  # only then: the text of an article without any stays as it was
+        parts.append(part)
         cursor = max(cursor, end)
     static = {"article": article_id, "parts": parts, "tail": body[cursor:]}
     payload = json.dumps(static, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -10,13 +10,22 @@ import streamlit as st
 
 from workbench.db import labels
 from workbench.db.labels import GoldState
-from workbench.domain.labels import LABELS, STANCES, Evidence, parse_evidence
+from workbench.domain.labels import (
+    LABELS,
+    STANCES,
+    Evidence,
+    evidence_complete,
+    missing_evidence,
+    parse_evidence,
+)
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.adjudicate import adjudicate
 from workbench.ui import feedback, runtime, state
+from workbench.ui.components.numbering import evidence_source
 from workbench.ui.components.text import escape_markdown
 
 NEW_FIELDS = ("url", "quote", "stance", "note")
+CHOOSE_LABEL = "Choose a gold label before saving; nothing was stored."
 
 
 def gold_key(sentence_id: int, field: str) -> str:
@@ -75,7 +84,11 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
         )
         return
     seen = seen_versions()
-    label = str(st.session_state.get(gold_key(sentence_id, "label")))
+    chosen = st.session_state.get(gold_key(sentence_id, "label"))
+    if chosen not in LABELS:
+        feedback.leave(state.ADJUDICATE_NOTICE, "error", CHOOSE_LABEL)
+        return
+    label = str(chosen)
     rationale = str(st.session_state.get(gold_key(sentence_id, "rationale")) or "")
     db = runtime.get_db()
     try:
@@ -108,13 +121,15 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
         state.drop(_retry_key(sentence_id))
         _clear(sentence_id, gold)
         message = f"Gold label saved: {label} (version {version})."
+        if not evidence_complete(label, evidence):
+            message += f" Incomplete: {missing_evidence(label)}."
         feedback.leave(state.ADJUDICATE_NOTICE, "success", message, escape=False)
 
 
 def _existing_evidence(sentence_id: int, gold: GoldState) -> None:
     st.markdown(f"**Evidence of the gold label** ({len(gold.evidence)})")
     for position, item in enumerate(gold.evidence):
-        source = item.url or f"sentence {item.sentence_ref}"
+        source = evidence_source(item.url, item.sentence_ref)
         st.checkbox(
             escape_markdown(f"Keep {item.stance}: {source}"),
             value=True,
@@ -136,7 +151,8 @@ def gold_form(sentence_id: int, gold: GoldState | None) -> None:
     # After a conflict the form starts from this editor's own choice, not the winner's label,
     # and says what the other editor decided.
     retry = state.get(_retry_key(sentence_id))
-    label, rationale = retry if retry else (gold.label if gold else LABELS[0], _rationale(gold))
+    # A new gold label starts with no verdict chosen: a preselected one would bias the editor.
+    label, rationale = retry if retry else (gold.label if gold else None, _rationale(gold))
     if retry and gold is not None:
         st.info(
             escape_markdown(
@@ -144,8 +160,12 @@ def gold_form(sentence_id: int, gold: GoldState | None) -> None:
                 f"Your choice, {label}, is kept below; save to replace theirs."
             )
         )
+    if gold is not None and not evidence_complete(gold.label, gold.evidence):
+        st.warning(
+            f"Incomplete gold label: {missing_evidence(gold.label)}.", icon=":material/warning:"
+        )
     with st.form(f"{state.GOLD_FORM}_{sentence_id}"):
-        start = LABELS.index(label) if label in LABELS else 0
+        start = LABELS.index(label) if label in LABELS else None
         st.radio("Gold label", LABELS, index=start, horizontal=True, key=key(sentence_id, "label"))
         st.text_area("Rationale", value=rationale, key=key(sentence_id, "rationale"))
         if gold is not None and gold.evidence:

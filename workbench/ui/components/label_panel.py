@@ -8,10 +8,13 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from workbench.domain.labels import STANCES, Label, needed_evidence
+from workbench.services.drafts import Draft
 from workbench.services.labeling import LabelState
 from workbench.ui import feedback, state
 from workbench.ui.components import annotate_callbacks as act
 from workbench.ui.components.article_text import ArticleText, SentenceRow
+from workbench.ui.components.guidelines_view import label_help
+from workbench.ui.components.numbering import sentence_id, sentence_id_text, sentence_number
 from workbench.ui.components.text import escape_markdown
 
 SHORTCUTS: dict[Label, str] = {
@@ -77,6 +80,7 @@ def _verdict_buttons(article: ArticleText, row: SentenceRow, saved: LabelState |
             key=f"wb_label_{label.value}",
             icon=ICONS[label],
             shortcut=key,
+            help=label_help(label),
             type="primary" if current else "secondary",
             width="stretch",
             on_click=act.on_label,
@@ -99,7 +103,7 @@ def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) ->
                         help=item.url,
                     )
                 if item.sentence_ref:
-                    st.text(f"Cites sentence {item.sentence_ref}")
+                    st.text(f"Cites {sentence_id_text(item.sentence_ref)}")
             remove.button(
                 "Remove",
                 key=f"wb_ev_remove_{row.id}_{position}",
@@ -114,29 +118,64 @@ def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) ->
                 st.text(item.note)
 
 
-def _evidence_form(article: ArticleText, row: SentenceRow) -> None:
+def _evidence_form(
+    article: ArticleText, row: SentenceRow, saved: LabelState | None, draft: Draft | None
+) -> None:
+    # Plain widgets, not an st.form: each field reaches the server when it loses focus, so an
+    # unfinished item is kept in the draft while the reviewer moves around.
     key = state.evidence_key
-    with st.form(f"wb_evidence_{row.id}", border=True):
-        st.text_input("Source URL (http or https)", key=key(row.id, "url"), placeholder="https://")
-        st.text_area("Quote (the exact passage)", key=key(row.id, "quote"), height=80)
-        stance_col, ref_col = st.columns(2)
-        stance_col.selectbox("Stance", STANCES, key=key(row.id, "stance"))
-        ref_col.text_input(
-            "Cites sentence (optional)", key=key(row.id, "ref"), placeholder="article id:index"
+    typed = draft.form if draft is not None else {}
+    for field, default in (("url", ""), ("quote", ""), ("stance", STANCES[0]), ("note", ""),
+                           ("ref", "")):  # fmt: skip
+        state.put_default(key(row.id, field), typed.get(field, default))
+    keep, where = act.on_evidence_field, (article.id, row.index, row.id)
+    with st.container(border=True, key=f"wb_evidence_{row.id}"):
+        st.text_input(
+            "Source URL (http or https)",
+            key=key(row.id, "url"),
+            placeholder="https://",
+            on_change=keep,
+            args=where,
         )
-        st.text_input("Evidence note", key=key(row.id, "note"))
-        st.form_submit_button(
+        st.text_area(
+            "Quote (the exact passage)",
+            key=key(row.id, "quote"),
+            height=80,
+            on_change=keep,
+            args=where,
+        )
+        stance_col, ref_col = st.columns(2)
+        stance_col.selectbox(
+            "Stance", STANCES, key=key(row.id, "stance"), on_change=keep, args=where
+        )
+        ref_col.text_input(
+            "Cites sentence id (optional)",
+            key=key(row.id, "ref"),
+            placeholder="article id:index (0-based)",
+            help="The id of a sentence of another article: `<article id>:<index>`, the index "
+            f"counted from 0. This sentence's id is `{sentence_id(article.id, row.index)}`.",
+            on_change=keep,
+            args=where,
+        )
+        st.text_input("Evidence note", key=key(row.id, "note"), on_change=keep, args=where)
+        st.button(
             "Add evidence",
+            key=f"wb_ev_add_{row.id}",
             icon=":material/add:",
+            disabled=saved is None,
+            help="Choose a label first; what you type here is kept meanwhile."
+            if saved is None
+            else None,
             on_click=act.on_add_evidence,
             args=(article.id, row.index, row.id),
         )
 
 
-def label_panel(article: ArticleText, row: SentenceRow, saved: LabelState | None) -> None:
+def label_panel(
+    article: ArticleText, row: SentenceRow, saved: LabelState | None, draft: Draft | None = None
+) -> None:
     """The panel for the selected sentence: verdict, note, evidence and navigation."""
-    total = len(article.sentences)
-    heading = f"Sentence {row.index + 1} of {total}"
+    heading = sentence_number(row.index, len(article.sentences))
     if row.likely_claim:
         heading += f" · likely claim ({row.checkworthiness:.2f})"
     st.caption(heading)
@@ -149,10 +188,12 @@ def label_panel(article: ArticleText, row: SentenceRow, saved: LabelState | None
         problem = saved.evidence_problem()
         if problem is not None:
             needs = needed_evidence(saved.label)
-            title = f"Needs {needs} evidence" if needs else "Evidence does not fit this label"
+            fits = "Evidence does not fit this label"
+            title = f"Incomplete: needs {needs} evidence" if needs else fits
             st.warning(f"{title}: {problem}.", icon=":material/warning:")
     nk = state.note_key(row.id)
-    state.put_default(nk, saved.note if saved is not None else "")
+    drafted = draft.note if draft is not None else ""
+    state.put_default(nk, saved.note if saved is not None else drafted)
     st.text_area(
         "Note",
         key=nk,
@@ -161,16 +202,35 @@ def label_panel(article: ArticleText, row: SentenceRow, saved: LabelState | None
         args=(article.id, row.index, row.id),
         help="Saved with the label; press Ctrl+Enter or click away to save.",
     )
+    if saved is None and drafted:
+        st.caption("Draft kept: this note is saved with the label you choose.")
+    elif saved is not None and drafted:  # the label was made elsewhere (another tab, an import)
+        st.warning(
+            "A note you typed before this sentence had a label is kept as a draft, not on the "
+            "label:",
+            icon=":material/edit_note:",
+        )
+        st.text(drafted)
+        st.button(
+            "Add it to the note",
+            key="wb_use_draft_note",
+            icon=":material/playlist_add:",
+            on_click=act.on_use_draft_note,
+            args=(article.id, row.index, row.id),
+        )
     if saved is None:
-        st.caption("Choose a label to attach evidence.")
+        st.markdown("**Evidence**")
+        st.caption("Choose a label to attach evidence; what you type here is kept meanwhile.")
     else:
         st.markdown(f"**Evidence** ({len(saved.evidence)})")
         _evidence_list(article, row, saved)
-        _evidence_form(article, row)
+    _evidence_form(article, row, saved, draft)
+    if saved is not None:
         st.button(
             "Clear my label",
             key="wb_clear",
             icon=":material/undo:",
+            help="Delete your label on this sentence; its note is kept as a draft.",
             on_click=act.on_clear,
             args=(article.id, row.index, row.id),
         )

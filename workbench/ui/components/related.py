@@ -9,6 +9,7 @@ from workbench.domain.labels import NO_EVIDENCE, Role, takes_evidence
 from workbench.errors import WorkbenchError
 from workbench.services import claims
 from workbench.ui import feedback, state
+from workbench.ui.components.numbering import ref_number, sentence_number
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
@@ -23,7 +24,8 @@ def _cite(db: Database, user: SignedIn, article_id: str, index: int, ref: str) -
     except WorkbenchError as exc:
         feedback.leave(state.RELATED_NOTICE, "error", str(exc))
         return
-    message = f"cited {ref} as evidence" if added else f"{ref} is already cited"
+    shown = ref_number(ref)
+    message = f"cited {shown} as evidence" if added else f"{shown} is already cited"
     feedback.leave(state.RELATED_NOTICE, "success", message)
 
 
@@ -56,7 +58,7 @@ def render_related(db: Database, user: SignedIn, article_id: str, sentence_index
             source = item.outlet or item.article_title or item.article_id
             source = source if len(source) <= 70 else source[:69].rstrip() + "…"
             st.caption(
-                f"{escape_markdown(source)} · sentence {item.index + 1} · "
+                f"{escape_markdown(source)} · {sentence_number(item.index, start=False)} · "
                 f"similarity {item.similarity:.2f}"
             )
             st.text(item.text)

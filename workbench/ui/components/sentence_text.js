@@ -21,6 +21,7 @@ const CSS = `
 .wb-s[data-label="n"] { color: #666; }
 i.likely { background: transparent; border: 0; border-bottom: 2px dotted #1f5fa8;
   border-radius: 0; }
+.wb-s.wb-boilerplate { color: #8a8a8a; text-decoration: line-through 1px #b5b5b5; }
 .wb-s.wb-selected { outline: 2px solid #1f5fa8; outline-offset: 1px; }
 .wb-status { font: 0.9rem/1.4 sans-serif; color: #555; }
 .wb-status.wb-error { color: #a11; }
@@ -103,15 +104,18 @@ function buildText(parent, view, text) {
   root.dataset.version = view.version;
   const spans = [];
   text.parts.forEach((part, i) => {
-    const [gap, sentence, score, reasons] = part;
+    // A fifth element is present (1) only on a sentence an editor marked as boilerplate.
+    const [gap, sentence, score, reasons, boilerplate] = part;
     if (gap) root.appendChild(document.createTextNode(gap));
     const span = document.createElement("span");
     span.className = score ? "wb-s wb-likely" : "wb-s";
+    if (boilerplate) span.classList.add("wb-boilerplate");
     span.dataset.index = String(i);
     span.textContent = sentence;
     let tip = "Sentence " + (i + 1);
     if (score) tip += " · likely claim (" + score.toFixed(2) + ")";
     if (reasons) tip += ": " + reasons;
+    if (boilerplate) tip += " · boilerplate, not to be labeled";
     span.title = tip;
     root.appendChild(span);
     spans.push(span);

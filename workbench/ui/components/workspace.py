@@ -6,13 +6,14 @@ from functools import partial
 
 import streamlit as st
 
-from workbench.services import labeling
+from workbench.services import drafts, labeling
 from workbench.ui import runtime, state
 from workbench.ui.components import annotate_callbacks, annotate_state
 from workbench.ui.components.article_text import ArticleText
 from workbench.ui.components.label_panel import label_panel
 from workbench.ui.components.related import render_related
 from workbench.ui.components.sentence_text import sentence_text
+from workbench.ui.components.sentence_tools import sentence_tools
 
 
 @st.fragment
@@ -21,10 +22,11 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
     labels = annotate_state.labels_of(article.id, user.id)
     index = annotate_state.selected_of(article)
     row = article.sentences[index]
-    text_col, panel_col = st.columns([3, 2], gap="large")
+    text_col, panel_col = st.columns([3, 2], gap="medium")
     with text_col:
-        done, total = len(labels), len(article.sentences)
-        st.progress(done / total, text=f"You have labeled {done} of {total} sentences")
+        to_label = [s.index for s in article.sentences if s.to_label]
+        done, total = sum(1 for i in to_label if i in labels), len(to_label)
+        st.progress(done / max(total, 1), text=f"You have labeled {done} of {total} sentences")
         with st.container(height=680, border=False):
             sentence_text(
                 article,
@@ -37,5 +39,7 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
         db = runtime.get_db()
         with db.read() as session:
             saved = labeling.label_state(session, user_id=user.id, sentence_id=row.id)
-        label_panel(article, row, saved)
+            draft = drafts.draft_of(session, user_id=user.id, sentence_id=row.id)
+        label_panel(article, row, saved, draft)
+        sentence_tools(article, row, user)
         render_related(db, user, article.id, index)

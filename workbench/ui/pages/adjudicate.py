@@ -9,6 +9,7 @@ from workbench.domain.labels import Role
 from workbench.services.adjudicate import PAGE_SIZE, queue_entry, queue_page
 from workbench.ui import feedback, runtime, state
 from workbench.ui.components.gold_form import gold_form, seen_versions
+from workbench.ui.components.numbering import evidence_source, sentence_number
 from workbench.ui.components.queue_controls import (
     bulk_accept_panel,
     current_after,
@@ -52,7 +53,8 @@ sentence_id = st.selectbox(
     "Sentence",
     list(queue),
     format_func=lambda sid: (
-        f"{queue[sid].article_id}:{queue[sid].index} · {queue[sid].distinct} labels · "
+        f"{queue[sid].article_id} · {sentence_number(queue[sid].index, start=False)} · "
+        f"{queue[sid].distinct} labels · "
         f"top share {queue[sid].top_share:.0%} · {queue[sid].text[:70]}"
     ),
     key=state.ADJUDICATE_SENTENCE,
@@ -73,7 +75,7 @@ for column, review in zip(st.columns(len(reviews)), reviews, strict=True):
         if review.note:
             st.text(review.note)
         for evidence in review.evidence:
-            st.text(f"{evidence.stance}: {evidence.url or evidence.sentence_ref}")
+            st.text(f"{evidence.stance}: {evidence_source(evidence.url, evidence.sentence_ref)}")
             if evidence.quote:
                 st.caption(escape_markdown(f"“{evidence.quote}”"))
 

@@ -1,4 +1,4 @@
-"""Admin: accounts — create, reset a password, deactivate or reactivate."""
+"""Admin: accounts — create, reset a password, change a role, deactivate or reactivate."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from workbench.errors import WorkbenchError
 from workbench.services import users
 from workbench.ui import feedback, runtime, state
 from workbench.ui.components import paging
+from workbench.ui.components.account_changes import account_changes
 
 PAGE_SIZE = 50
 
@@ -53,7 +54,9 @@ names = [a.name for a in accounts]  # the accounts listed above: search to reach
 
 outcome: str | None = None  # set by an action; shown after a rerun so the table is fresh
 
-create_tab, reset_tab, active_tab = st.tabs(["Create account", "Reset password", "Deactivate"])
+create_tab, reset_tab, role_tab, active_tab = st.tabs(
+    ["Create account", "Reset password", "Change role", "Deactivate"]
+)
 with create_tab, st.form("create_account", clear_on_submit=True):
     name = st.text_input("Account name", max_chars=100)
     role = st.selectbox("Role", [r.value for r in Role])
@@ -89,6 +92,19 @@ with reset_tab, st.form("reset_password", clear_on_submit=True):
                 )
             outcome = f"Password of {changed.name!r} reset; any lock-out is lifted."
 
+with role_tab, st.form("change_role"):
+    target = st.selectbox("Account", names, key="wb_role_account")
+    role = st.selectbox("New role", [r.value for r in Role], key="wb_role_value")
+    st.caption("Applies within a minute, also in open sessions; every change is audited.")
+    if st.form_submit_button("Change role", type="primary"):
+        with feedback.show_errors():
+            with db.write() as session:
+                moved, role_changed = users.admin_set_role(
+                    session, actor_id=admin.id, name=str(target), role=str(role)
+                )
+            verb = "is now" if role_changed else "is already"
+            outcome = f"{moved.name!r} {verb} {moved.role.with_article}."
+
 with active_tab:
     target = st.selectbox("Account", names, key="wb_active_account")
     st.caption("A deactivated account cannot sign in; its labels stay in the dataset.")
@@ -102,6 +118,8 @@ with active_tab:
                     )
                 state_word = "active" if account.active else "deactivated"
                 outcome = f"{account.name!r} is now {state_word}."
+
+account_changes(db, admin.id)
 
 if outcome is not None:
     feedback.leave(state.ADMIN_NOTICE, "success", outcome)

@@ -14,17 +14,17 @@ import streamlit as st
 from workbench.db import labels
 from workbench.domain import agreement_frames as frames
 from workbench.domain.labels import Role
-from workbench.errors import WorkbenchError
 from workbench.services.agreement import (
     PageAgreement,
     agreement_reviewers,
     find_articles,
     page_agreement,
 )
-from workbench.ui import charts, runtime, state
+from workbench.ui import charts, feedback, runtime, state
 from workbench.ui.components.text import escape_markdown
 
 ALL = "All articles"
+TABS = ("Overview", "Per article", "Two reviewers", "Over time", "Per reviewer")
 
 runtime.require_role(Role.EDITOR)
 db = runtime.get_db()
@@ -62,19 +62,15 @@ if current is not None and current not in options:
     options.insert(1, current)  # keep the open article while the search changes
 if find.strip() and not matches:
     st.caption(escape_markdown(f"No article's id or title contains {find.strip()!r}."))
-left, middle, right = st.columns([2, 3, 1])
+left, right = st.columns([2, 3])
 article = left.selectbox("Article", options, key=state.AGREEMENT_ARTICLE)
 article_id = None if article == ALL else str(article)
-try:
+with feedback.show_errors(stop=True):
     everyone = _reviewers(key, last, article_id)
-    chosen = middle.multiselect(
+    chosen = right.multiselect(
         "Reviewers", list(everyone), placeholder="All reviewers", key=state.AGREEMENT_REVIEWERS
     )
-    period = right.radio("Trend by", ["week", "day"], horizontal=True, key=state.AGREEMENT_PERIOD)
     result = _agreement(key, last, article_id, tuple(sorted(chosen)) or None)
-except WorkbenchError as exc:
-    st.error(escape_markdown(str(exc)))
-    st.stop()
 
 missing = frames.missing_figures(result.matrix)
 if missing is not None:
@@ -100,41 +96,60 @@ for name, split in (("Claim detection", "claim_detection"), ("Verdict", "verdict
 for field, reason in reasons.items():
     st.caption(escape_markdown(f"{field} is undefined: {reason}"))
 
-heat, dist = st.columns(2)
-heat.altair_chart(charts.kappa_heatmap(frames.pairwise_frame(result.matrix)))
-dist.altair_chart(charts.label_distribution_chart(frames.label_distribution_frame(result.matrix)))
-
-by_article = frames.article_frame(report)
-if by_article["alpha"].notna().any():
-    st.altair_chart(charts.article_alpha_chart(by_article))
-    if result.articles_ranked > len(by_article):
-        st.caption(
-            f"The {len(by_article) // 2} lowest and highest of {result.articles_ranked} articles"
-            " with an alpha; find any other one above."
-        )
-else:
-    st.info("Alpha per article needs an article with two reviewers on the same sentence.")
-
-st.subheader("Two reviewers", anchor=False)
-names = list(result.matrix.reviewers)
-pick_a, pick_b = st.columns(2)
-a = pick_a.selectbox("Reviewer A", names, index=0, key=state.AGREEMENT_A)
-b = pick_b.selectbox("Reviewer B", names, index=min(1, len(names) - 1), key=state.AGREEMENT_B)
-table = frames.confusion_frame(result.matrix, str(a), str(b))
-if a == b:
-    st.info("Choose two different reviewers.")
-elif table["count"].sum() == 0:
-    st.info(escape_markdown(f"{a} and {b} have not labeled the same sentence yet."))
-else:
-    st.altair_chart(charts.confusion_chart(table, str(a), str(b)))
-
-series = frames.time_frame_from_days(result.found, result.days, period=str(period))
-if len(series) > 0:
-    st.altair_chart(charts.agreement_over_time_chart(series))
-
-st.subheader("Per reviewer", anchor=False)
-st.dataframe(
-    pd.DataFrame(result.reviewers).drop(columns=["reasons"]),
-    hide_index=True,
-    width="stretch",
+# Only the open tab runs and draws: one tab's charts, not every chart of the page, per open.
+overview, per_article, pair, over_time, per_reviewer = st.tabs(
+    TABS, key=state.AGREEMENT_TAB, on_change="rerun"
 )
+if overview.open:
+    with overview:
+        heat, dist = st.columns(2)
+        heat.altair_chart(charts.kappa_heatmap(frames.pairwise_frame(result.matrix)))
+        dist.altair_chart(
+            charts.label_distribution_chart(frames.label_distribution_frame(result.matrix))
+        )
+
+if per_article.open:
+    with per_article:
+        by_article = frames.article_frame(report)
+        if by_article["alpha"].notna().any():
+            st.altair_chart(charts.article_alpha_chart(by_article))
+            if result.articles_ranked > len(by_article):
+                st.caption(
+                    f"The {len(by_article) // 2} lowest and highest of {result.articles_ranked}"
+                    " articles with an alpha; find any other one above."
+                )
+        else:
+            st.info("Alpha per article needs an article with two reviewers on the same sentence.")
+
+if pair.open:
+    with pair:
+        names = list(result.matrix.reviewers)
+        pick_a, pick_b = st.columns(2)
+        a = pick_a.selectbox("Reviewer A", names, index=0, key=state.AGREEMENT_A)
+        b = pick_b.selectbox(
+            "Reviewer B", names, index=min(1, len(names) - 1), key=state.AGREEMENT_B
+        )
+        table = frames.confusion_frame(result.matrix, str(a), str(b))
+        if a == b:
+            st.info("Choose two different reviewers.")
+        elif table["count"].sum() == 0:
+            st.info(escape_markdown(f"{a} and {b} have not labeled the same sentence yet."))
+        else:
+            st.altair_chart(charts.confusion_chart(table, str(a), str(b)))
+
+if over_time.open:
+    with over_time:
+        period = st.radio("Trend by", ["week", "day"], horizontal=True, key=state.AGREEMENT_PERIOD)
+        series = frames.time_frame_from_days(result.found, result.days, period=str(period))
+        if len(series) > 0:
+            st.altair_chart(charts.agreement_over_time_chart(series))
+        else:
+            st.info("No labels with a date yet.")
+
+if per_reviewer.open:
+    with per_reviewer:
+        st.dataframe(
+            pd.DataFrame(result.reviewers).drop(columns=["reasons"]),
+            hide_index=True,
+            width="stretch",
+        )

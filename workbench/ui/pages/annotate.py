@@ -7,7 +7,9 @@ import streamlit as st
 from workbench.domain.labels import Role
 from workbench.ui import runtime
 from workbench.ui.components.annotate_state import load_labels
+from workbench.ui.components.article_header import article_header
 from workbench.ui.components.article_text import load_article
+from workbench.ui.components.guidelines_view import guidelines_panel
 from workbench.ui.components.related import render_scorer_status
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.components.workspace import workspace
@@ -27,9 +29,8 @@ if article is None:
     st.stop()
 
 st.page_link(page_path("articles.py"), label="All articles", icon=":material/arrow_back:")
-st.subheader(escape_markdown(article.title or article.id), anchor=False)
-byline = [part for part in (article.outlet, article.author, article.published) if part]
-st.caption(escape_markdown(" · ".join(byline + [article.id])))
+article_header(article)
 render_scorer_status(runtime.get_db(), user)
+guidelines_panel(runtime.get_db())
 load_labels(article.id, user.id)  # a full run (open or reload) reads the database afresh
 workspace(article, user)

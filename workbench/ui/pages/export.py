@@ -45,20 +45,33 @@ typed = st.text_input(
 )
 articles = sorted({part.strip() for part in typed.split(",") if part.strip()})
 anonymize = st.checkbox("Replace reviewer names by stable pseudonyms", key="wb_export_anon")
+require_evidence = st.checkbox(
+    "Leave out incomplete gold labels",
+    key="wb_export_require_evidence",
+    help="A verified gold label without a supporting evidence item, or a disputed one without "
+    "a refuting item, was saved before its evidence; checked, it is not exported as gold.",
+)
 options = service.ExportOptions(
     format=str(fmt),
     policy=str(policy),
     min_reviewers=int(min_reviewers),
     anonymize=anonymize,
     article_ids=tuple(articles),
+    require_evidence=require_evidence,
 )
 
 key = db.engine.url.render_as_string(hide_password=True)
 with feedback.show_errors(stop=True):
     preview = _preview(key, service.preview_key(db), options)
-counts = preview["counts"]
+counts = dict(preview["counts"])
+incomplete = [counts.pop(name) for name in service.INCOMPLETE_COUNTS]
 for column, (name, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(name.capitalize(), f"{value:,}")
+st.caption(
+    f"Saved before their evidence (incomplete): {incomplete[0]:,} reviewer label(s); "
+    f"{incomplete[1]:,} gold label(s) in this export"
+    + (f", {incomplete[2]:,} left out." if require_evidence else ".")
+)
 distribution = preview["gold"]
 if distribution:
     st.dataframe(

@@ -11,9 +11,15 @@ from workbench.services.history import KINDS, changed_sentences, label_history_p
 from workbench.ui import feedback, runtime, state
 from workbench.ui.components import paging
 from workbench.ui.components.article_picker import pick_article
+from workbench.ui.components.numbering import sentence_number
 
 PAGE_SIZE = 50
 ALL_KINDS = "every kind"
+
+
+def _complete_text(complete: bool | None) -> str:
+    return "" if complete is None else "yes" if complete else "no: incomplete"
+
 
 editor = runtime.require_role(Role.EDITOR)
 db = runtime.get_db()
@@ -41,7 +47,7 @@ index = st.selectbox(
     "Sentence",
     choices,
     index=choices.index(int(wanted)) if wanted.isdigit() and int(wanted) in choices else 0,
-    format_func=lambda i: f"{i}: {sentences[i][:90]}",
+    format_func=lambda i: f"{sentence_number(i)}: {sentences[i][:90]}",
     key="wb_history_sentence",
 )
 st.query_params.update({"article": article_id, "sentence": str(index)})
@@ -78,7 +84,11 @@ st.dataframe(
             "to": [c.to_label or "" for c in changes],
             "note from": [c.from_note or "" for c in changes],
             "note to": [c.to_note or "" for c in changes],
+            "rationale from": [c.from_rationale or "" for c in changes],
+            "rationale to": [c.to_rationale or "" for c in changes],
             "evidence": [f"{c.from_evidence} -> {c.to_evidence}" for c in changes],
+            "why": [c.reason for c in changes],
+            "evidence complete": [_complete_text(c.to_complete) for c in changes],
         }
     ),
     hide_index=True,

@@ -1,0 +1,159 @@
+"""Drafts: what a reviewer typed on a sentence and has not saved with a label yet.
+
+A note typed before the sentence has a label, and the fields of an evidence form not yet added,
+are kept per (reviewer, sentence) in the database, so moving to another sentence or reloading
+the page finds them again. Choosing the label stores the note with it and takes it out of the
+draft; adding the evidence item empties the form. A draft with nothing left in it is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import orjson
+from sqlalchemy.orm import Session
+
+from workbench.db import drafts as draft_rows
+from workbench.db.models import Sentence
+from workbench.domain.labels import Evidence, Label, check_note
+from workbench.errors import InputError, NotFoundError
+from workbench.services import annotate, labeling
+
+FORM_FIELDS = ("url", "quote", "stance", "note", "ref")
+# Fields whose text makes a form worth keeping (a stance alone is the form's default).
+TYPED_FIELDS = ("url", "quote", "note", "ref")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A reviewer's unsaved note and evidence form fields on one sentence."""
+
+    note: str = ""
+    form: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing typed is left in the draft."""
+        return not self.note and not any(self.form.get(name) for name in TYPED_FIELDS)
+
+
+def _clean_form(form: Mapping[str, object]) -> dict[str, str]:
+    unknown = sorted(set(form) - set(FORM_FIELDS))
+    if unknown:
+        raise InputError(f"unknown evidence form field(s): {', '.join(unknown)}")
+    cleaned: dict[str, str] = {}
+    for name in FORM_FIELDS:
+        value = form.get(name) or ""
+        if not isinstance(value, str):
+            raise InputError(f"evidence {name} must be text, got {type(value).__name__}")
+        if value:
+            cleaned[name] = check_note(value, what=f"evidence {name}")
+    return cleaned
+
+
+def draft_of(session: Session, *, user_id: int, sentence_id: int) -> Draft | None:
+    """This reviewer's draft on one sentence, or None when there is none."""
+    row = draft_rows.draft_for(session, user_id=user_id, sentence_id=sentence_id)
+    if row is None:
+        return None
+    form = orjson.loads(row.evidence_form or "{}")
+    return Draft(row.note, {k: str(v) for k, v in form.items() if k in FORM_FIELDS})
+
+
+def _check_sentence(session: Session, sentence_id: int) -> None:
+    if session.get(Sentence, sentence_id) is None:
+        raise NotFoundError(f"no sentence with id {sentence_id}")
+
+
+def keep_draft(
+    session: Session,
+    *,
+    user_id: int,
+    sentence_id: int,
+    note: str | None = None,
+    form: Mapping[str, object] | None = None,
+) -> Draft | None:
+    """Store the note and/or the evidence form given (the other part is kept); None when empty."""
+    old = draft_of(session, user_id=user_id, sentence_id=sentence_id) or Draft()
+    new = Draft(
+        old.note if note is None else check_note(note),
+        dict(old.form) if form is None else _clean_form(form),
+    )
+    if new.empty:
+        draft_rows.delete_draft(session, user_id=user_id, sentence_id=sentence_id)
+        return None
+    if new == old:
+        return new
+    _check_sentence(session, sentence_id)
+    encoded = orjson.dumps(dict(new.form), option=orjson.OPT_SORT_KEYS).decode()
+    draft_rows.store_draft(
+        session, user_id=user_id, sentence_id=sentence_id, note=new.note, evidence_form=encoded
+    )
+    return new
+
+
+def save_note(session: Session, *, user_id: int, sentence_id: int, note: str) -> bool:
+    """Save the note on the label when there is one (True), else keep it as a draft (False)."""
+    check_note(note)
+    if annotate.lock_label(session, user_id=user_id, sentence_id=sentence_id) is not None:
+        labeling.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
+        keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="")
+        return True
+    keep_draft(session, user_id=user_id, sentence_id=sentence_id, note=note)
+    return False
+
+
+def choose_label(
+    session: Session,
+    *,
+    user_id: int,
+    sentence_id: int,
+    label: Label | str,
+    note: str | None = None,
+) -> labeling.LabelState:
+    """Save the verdict with the note (the draft's when none is given); the note leaves the draft.
+
+    The evidence form stays in the draft until its item is added: a label never adds an item the
+    reviewer has not finished.
+    """
+    if note is None:
+        draft = draft_of(session, user_id=user_id, sentence_id=sentence_id)
+        note = draft.note if draft is not None and draft.note else None
+    saved = labeling.set_verdict(
+        session, user_id=user_id, sentence_id=sentence_id, label=label, note=note
+    )
+    keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="")
+    return saved
+
+
+def use_draft_note(session: Session, *, user_id: int, sentence_id: int) -> labeling.LabelState:
+    """Append the draft's note to the label's (a label made elsewhere meanwhile) and clear it."""
+    draft = draft_of(session, user_id=user_id, sentence_id=sentence_id)
+    state = labeling.label_state(session, user_id=user_id, sentence_id=sentence_id)
+    if state is None:
+        raise InputError("choose a label for this sentence before you add the draft note to it")
+    if draft is None or not draft.note:
+        return state
+    note = f"{state.note}\n\n{draft.note}" if state.note else draft.note
+    saved = labeling.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
+    keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="")
+    return saved
+
+
+def add_form_evidence(
+    session: Session, *, user_id: int, sentence_id: int, item: Evidence
+) -> labeling.LabelState:
+    """Append the evidence item of the form to the label and empty the form's draft."""
+    saved = labeling.add_evidence(session, user_id=user_id, sentence_id=sentence_id, item=item)
+    keep_draft(session, user_id=user_id, sentence_id=sentence_id, form={})
+    return saved
+
+
+def clear_label(session: Session, *, user_id: int, sentence_id: int) -> bool:
+    """Delete this reviewer's label (audited); its note goes back into the draft, not away."""
+    state = labeling.label_state(session, user_id=user_id, sentence_id=sentence_id)
+    cleared = annotate.clear_label(session, user_id=user_id, sentence_id=sentence_id)
+    if cleared and state is not None and state.note:
+        keep_draft(session, user_id=user_id, sentence_id=sentence_id, note=state.note)
+    return cleared

@@ -20,6 +20,7 @@ from workbench.domain.labels import Role
 from workbench.services import export
 from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions
+from workbench.ui import state
 from workbench.ui.runtime import SignedIn
 
 
@@ -53,10 +54,16 @@ def test_preview_export_and_download(
     assert metrics == {"Articles": "5", "Annotations": "14", "Reviewers": "3", "Claims": "3"}
     frame = at.dataframe[0].value
     assert dict(zip(frame["label"], frame["claims"], strict=True)) == {"disputed": 2, "verified": 1}
+    # Counting incomplete labels reads every label's evidence: only when the editor asks.
+    assert any(
+        c.value.startswith("Labels saved before their evidence are not counted") for c in at.caption
+    )
+    at = at.checkbox(key=state.EXPORT_COUNT_INCOMPLETE).check().run()
     assert (
         "Saved before their evidence (incomplete): 0 reviewer label(s); 0 gold label(s) in "
         "this export." in [c.value for c in at.caption]
     )
+    at = at.checkbox(key=state.EXPORT_COUNT_INCOMPLETE).uncheck().run()
     with corpus.write() as session:  # a new label: the cached preview must not be reused
         sentence = queries.sentence_at(session, article_id=B, index=5)
         cy = queries.user_by_name(session, name="cy")
@@ -134,6 +141,7 @@ def test_incomplete_labels_are_counted_and_can_be_left_out(
             record_label(session, user_id=user.id, sentence_id=sentence.id, label="verified")
     eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
     at = open_page(eve)
+    at = at.checkbox(key=state.EXPORT_COUNT_INCOMPLETE).check().run()
     assert _metrics(at)["Claims"] == "4"
     captions = [c.value for c in at.caption]
     assert (

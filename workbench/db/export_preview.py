@@ -38,7 +38,7 @@ class PreviewFigures:
     sentences: int
     reviewers: list[str]
     combinations: list[LabelCombination]
-    incomplete_annotations: int = 0
+    incomplete_annotations: int | None = 0  # None: not counted (``evidence=False``)
 
 
 def _count(stmt: Select[*tuple[Any, ...]], session: Session) -> int:
@@ -91,8 +91,25 @@ def incomplete_annotations(session: Session, *, article_filter: ArticleFilter) -
     return _count(filtered(stmt, article_filter), session)
 
 
-def preview_figures(session: Session, *, article_filter: ArticleFilter) -> PreviewFigures:
-    """Articles, sentences, reviewers and label combinations of the covered articles."""
+def _stances(
+    evidence: bool, supports: ColumnElement[int], refutes: ColumnElement[int]
+) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """The two stance columns of a combination, or constants when evidence is not read."""
+    if not evidence:
+        supports = refutes = literal(0)
+    return supports.label("supports"), refutes.label("refutes")
+
+
+def preview_figures(
+    session: Session, *, article_filter: ArticleFilter, evidence: bool = True
+) -> PreviewFigures:
+    """Articles, sentences, reviewers and label combinations of the covered articles.
+
+    ``evidence`` also reads which stances the labels' evidence holds and counts incomplete
+    labels: that looks at every label's evidence (seconds at a million labels), so the Export
+    page asks for it only when the editor does; without it the stances are empty and the
+    incomplete count is None.
+    """
     everything = article_filter == ArticleFilter()
     articles = _count(filtered(select(func.count()).select_from(Article), article_filter), session)
     sentences_stmt = select(func.count()).select_from(Sentence)
@@ -109,15 +126,17 @@ def preview_figures(session: Session, *, article_filter: ArticleFilter) -> Previ
     open_combos = select(
         *per_label,
         literal(None, String).label("gold"),
-        _reviewer_cited(Label.VERIFIED, Stance.SUPPORTS).label("supports"),
-        _reviewer_cited(Label.DISPUTED, Stance.REFUTES).label("refutes"),
+        *_stances(
+            evidence,
+            _reviewer_cited(Label.VERIFIED, Stance.SUPPORTS),
+            _reviewer_cited(Label.DISPUTED, Stance.REFUTES),
+        ),
     ).where(Counts.adjudicated == 0)
     settled_combos = (
         select(
             *per_label,
             GoldLabel.label.label("gold"),
-            _gold_cited(Stance.SUPPORTS).label("supports"),
-            _gold_cited(Stance.REFUTES).label("refutes"),
+            *_stances(evidence, _gold_cited(Stance.SUPPORTS), _gold_cited(Stance.REFUTES)),
         )
         .join(GoldLabel, GoldLabel.sentence_id == Counts.sentence_id)
         .where(Counts.adjudicated == 1)
@@ -149,5 +168,7 @@ def preview_figures(session: Session, *, article_filter: ArticleFilter) -> Previ
         )
         for row in grouped
     ]
-    incomplete = incomplete_annotations(session, article_filter=article_filter)
+    incomplete = (
+        incomplete_annotations(session, article_filter=article_filter) if evidence else None
+    )
     return PreviewFigures(articles, sentences, list(reviewers), combinations, incomplete)

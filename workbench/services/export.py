@@ -184,24 +184,29 @@ def _export_rows(
     formatter.finish()
 
 
-def preview_export(db: Database, *, options: ExportOptions) -> ExportStats:
+def preview_export(db: Database, *, options: ExportOptions, evidence: bool = True) -> ExportStats:
     """Counts, label distribution and agreement an export with these options would have.
 
     Computed from aggregate queries (label combinations per sentence, from the maintained
     ``sentence_label_counts``), so the work does not grow with the number of labels; writes
-    nothing. The figures equal those of the export's manifest.
+    nothing. The figures equal those of the export's manifest. Without ``evidence`` (ignored
+    when the options leave incomplete gold labels out) the incomplete counts are not computed
+    and stay 0: that part reads every label's evidence (see ``preview_figures``).
     """
     settings = options.settings()
+    evidence = evidence or settings.require_evidence
     article_filter = _article_filter(settings)
     with db.read() as session:
         missing = eq.missing_articles(session, article_ids=settings.articles)
         if missing:
             raise InputError(f"unknown article id(s): {', '.join(missing)}")
-        figures = export_preview.preview_figures(session, article_filter=article_filter)
+        figures = export_preview.preview_figures(
+            session, article_filter=article_filter, evidence=evidence
+        )
     stats = ExportStats(
         articles=figures.articles,
         sentences=figures.sentences,
-        incomplete_annotations=figures.incomplete_annotations,
+        incomplete_annotations=figures.incomplete_annotations or 0,
     )
     stats.reviewers.update(figures.reviewers)
     policy = Policy(settings.policy)
@@ -222,7 +227,7 @@ def preview_export(db: Database, *, options: ExportOptions) -> ExportStats:
         if decision is None:
             continue
         stances = [{"stance": stance} for stance in combination.stances]
-        complete = evidence_complete(decision.label, stances)
+        complete = not evidence or evidence_complete(decision.label, stances)
         if not complete and settings.require_evidence:
             stats.left_out_incomplete += combination.sentences
             continue

@@ -49,6 +49,7 @@ ASSIGN_PAGE = "wb_assign_page"
 ASSIGN_ARTICLES = "wb_assign_articles"  # the article picker of the assignment form
 ASSIGN_REVIEWERS = "wb_assign_reviewers"
 EXPORT_ARTICLES = "wb_export_article_ids"  # export page: article ids typed, comma-separated
+EXPORT_COUNT_INCOMPLETE = "wb_export_count_incomplete"  # export page: count incomplete labels
 EXPORT_LAST = "wb_export_last"  # (options, folder) of the export this session made last
 GUIDELINE_DEFINITIONS = "wb_guideline_definitions"  # {label: one-line definition} in force
 GUIDELINES_TEXT = "wb_guidelines_text"  # the admin's guidelines editor

@@ -26,10 +26,10 @@ st.caption(
 
 @st.cache_data(max_entries=64, show_spinner="Counting…")
 def _preview(
-    database: str, data_key: tuple[int, int], options: service.ExportOptions
+    database: str, data_key: tuple[int, int], options: service.ExportOptions, evidence: bool
 ) -> dict[str, Any]:
     """Counts, gold labels and agreement from aggregates, per database state (``data_key``)."""
-    stats = service.preview_export(runtime.get_db(), options=options)
+    stats = service.preview_export(runtime.get_db(), options=options, evidence=evidence)
     gold = stats.label_distribution()["gold"]
     return {"counts": stats.counts(), "gold": gold, "agreement": stats.agreement()}
 
@@ -51,6 +51,11 @@ require_evidence = st.checkbox(
     help="A verified gold label without a supporting evidence item, or a disputed one without "
     "a refuting item, was saved before its evidence; checked, it is not exported as gold.",
 )
+count_incomplete = st.checkbox(
+    "Count labels saved before their evidence",
+    key=state.EXPORT_COUNT_INCOMPLETE,
+    help="Reads every label's evidence: a few seconds on a large desk.",
+)
 options = service.ExportOptions(
     format=str(fmt),
     policy=str(policy),
@@ -62,16 +67,22 @@ options = service.ExportOptions(
 
 key = db.engine.url.render_as_string(hide_password=True)
 with feedback.show_errors(stop=True):
-    preview = _preview(key, service.preview_key(db), options)
+    preview = _preview(key, service.preview_key(db), options, count_incomplete or require_evidence)
 counts = dict(preview["counts"])
 incomplete = [counts.pop(name) for name in service.INCOMPLETE_COUNTS]
 for column, (name, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(name.capitalize(), f"{value:,}")
-st.caption(
-    f"Saved before their evidence (incomplete): {incomplete[0]:,} reviewer label(s); "
-    f"{incomplete[1]:,} gold label(s) in this export"
-    + (f", {incomplete[2]:,} left out." if require_evidence else ".")
-)
+if count_incomplete or require_evidence:
+    st.caption(
+        f"Saved before their evidence (incomplete): {incomplete[0]:,} reviewer label(s); "
+        f"{incomplete[1]:,} gold label(s) in this export"
+        + (f", {incomplete[2]:,} left out." if require_evidence else ".")
+    )
+else:
+    st.caption(
+        "Labels saved before their evidence are not counted here; tick “Count labels saved "
+        "before their evidence” to count them. The export's manifest always counts them."
+    )
 distribution = preview["gold"]
 if distribution:
     st.dataframe(

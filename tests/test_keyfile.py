@@ -5,6 +5,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import stat
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
@@ -13,10 +17,22 @@ import pytest
 from workbench import config
 from workbench.errors import WorkbenchError
 from workbench.keyfile import MIN_KEY_CHARS, read_or_create
-from workbench.services.export_workers import _bare_main
 
 PROCESSES = 4
 TRIALS = 300
+
+
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """A ``__main__`` naming no file while spawned children start: they must not run a page
+    script an AppTest of the same test session left as ``__main__`` (spawn runs that file)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _race_worker(folders: list[str], use_export: bool, start: Barrier, out: object) -> None:

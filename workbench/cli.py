@@ -383,11 +383,9 @@ def export(
         str | None, typer.Option("--until", help="Articles published on or before DATE.")
     ] = None,
     jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            help="Processes for JSON Lines formats (default: one per core, for 200,000+ labels).",
-        ),
+        str | None,
+        # Kept only to say that it is gone, instead of click's "no such option".
+        typer.Option("--jobs", hidden=True),
     ] = None,
     raw_csv: Annotated[
         bool,
@@ -413,6 +411,8 @@ def export(
 
     from workbench.services.export import ExportOptions, export_dataset
 
+    if jobs is not None:
+        fail("--jobs was removed: exports run in one process")
     options = ExportOptions(
         format=format_,
         policy=policy,
@@ -430,14 +430,11 @@ def export(
             bar.total = total
             bar.update(done - bar.n)
 
-        result = export_dataset(
-            _database(), out=Path(out), options=options, progress=progress, jobs=jobs
-        )
+        result = export_dataset(_database(), out=Path(out), options=options, progress=progress)
     counts = result.manifest["counts"]
-    processes = f" ({result.processes} processes)" if result.processes > 1 else ""
     echo(
         f"exported {counts['claims']} claim(s), {counts['annotations']} label(s), "
-        f"{counts['articles']} article(s) to {result.folder}{processes}"
+        f"{counts['articles']} article(s) to {result.folder}"
     )
     if counts["incomplete_claims_left_out"]:
         echo(f"left out {counts['incomplete_claims_left_out']} incomplete gold label(s)")

@@ -48,19 +48,14 @@ def test_export_writes_the_folder_and_reports_counts(
     ]
 
 
-def test_export_jobs_gives_the_same_files(
+def test_export_jobs_is_refused_as_removed(
     corpus: Database, database_url: str, tmp_path: Path
 ) -> None:
-    outputs = {}
-    for jobs in ("1", "2"):
-        out = tmp_path / f"jobs{jobs}"
-        result = runner.invoke(
-            app, ["--db", database_url, "export", "--out", str(out), "--jobs", jobs]
-        )
-        assert result.exit_code == 0, result.output
-        outputs[jobs] = {path.name: path.read_bytes() for path in sorted(out.iterdir())}
-    assert "(2 processes)" in result.stdout
-    assert outputs["1"] == outputs["2"]
+    out = tmp_path / "dataset"
+    result = runner.invoke(app, ["--db", database_url, "export", "--out", str(out), "--jobs", "2"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: --jobs was removed: exports run in one process"
+    assert [p.name for p in tmp_path.iterdir() if "dataset" in p.name] == []
 
 
 @pytest.mark.parametrize(
@@ -71,7 +66,6 @@ def test_export_jobs_gives_the_same_files(
         (["--min-reviewers", "0"], "error: --min-reviewers must be at least 1, got 0"),
         (["--article", "nope"], "error: unknown article id(s): nope"),
         (["--until", "tomorrow"], "error: --until must be a date like 2025-06-04"),
-        (["--jobs", "0"], "error: --jobs must be at least 1, got 0"),
     ],
 )
 def test_bad_export_options_exit_1_and_write_nothing(
@@ -186,7 +180,6 @@ KILLED_EXPORT = textwrap.dedent(
     from pathlib import Path
     from workbench.db.engine import Database
     from workbench.exporters.base import JsonLinesFile
-    from workbench.services import export
     from workbench.services.export import ExportOptions, export_dataset
 
     original = JsonLinesFile.write_lines
@@ -198,28 +191,22 @@ KILLED_EXPORT = textwrap.dedent(
         time.sleep(60)
 
     JsonLinesFile.write_lines = slow_write
-    jobs = int(sys.argv[4])
-    if jobs > 1:
-        # Several slices, so the workers (which run the real code) have some.
-        export.ARTICLE_BATCH = 1
     db = Database.from_url(sys.argv[1])
-    export_dataset(db, out=Path(sys.argv[2]), options=ExportOptions(), jobs=jobs)
+    export_dataset(db, out=Path(sys.argv[2]), options=ExportOptions())
     """
 )
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
 def test_killed_export_leaves_no_folder(
     corpus: Database,
     database_url: str,
     tmp_path: Path,
-    jobs: int,
 ) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()
     out, marker = folder / "dataset", tmp_path / "writing"
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_EXPORT, database_url, str(out), str(marker), str(jobs)],
+        [sys.executable, "-c", KILLED_EXPORT, database_url, str(out), str(marker)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
@@ -236,9 +223,7 @@ def test_killed_export_leaves_no_folder(
     assert not out.exists()
     leftovers = list(folder.glob(".dataset.tmp-*"))
     assert len(leftovers) == 1
-    # One process writes the file itself; with several, this process's slice is a part.
-    written = leftovers[0] if jobs == 1 else next(leftovers[0].glob(".part-*"))
-    assert (written / "annotations.jsonl").stat().st_size > 0
+    assert (leftovers[0] / "annotations.jsonl").stat().st_size > 0
     result = runner.invoke(app, ["--db", database_url, "export", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert [p.name for p in folder.iterdir()] == ["dataset"]

@@ -8,19 +8,18 @@ from pathlib import Path
 import orjson
 import pytest
 
-from workbench.db.export_queries import SEPARATOR
+from workbench.db.export_queries import SEPARATOR, SentenceRow
 from workbench.errors import InputError
 from workbench.exporters.fever import fever_evidence
 from workbench.exporters.folder import remove_stale, staged_folder
-from workbench.exporters.lines import (
-    LineParts,
+from workbench.exporters.records import (
+    Pseudonyms,
+    RecordBuilder,
     Reviewers,
-    SentenceLabel,
+    SentenceLabels,
     agreeing_evidence,
-    claim_annotations,
-    sentence_labels,
+    observed_agreement,
 )
-from workbench.exporters.records import Pseudonyms, observed_agreement
 
 # The manifest of an earlier export whose only file is manifest.json itself.
 EXPORT_MANIFEST = '{"tool": {"name": "factcheck-workbench"}, "files": {}}'
@@ -46,16 +45,21 @@ def test_pseudonyms_are_keyed_stable_and_distinct() -> None:
 def test_agreeing_evidence_keeps_the_gold_reviewers_items_once() -> None:
     item = {"url": "https://a.example", "quote": "q", "stance": "supports", "note": ""}
     other = {"url": "https://b.example", "quote": "", "stance": "refutes", "note": ""}
-
-    def label(rank: int, verdict: str, evidence: list[dict[str, str]]) -> SentenceLabel:
-        return (rank, f"r{rank}", verdict, '""', "t", orjson.dumps(evidence).decode(), "1")
-
-    labels = [
-        label(0, "verified", [item]),
-        label(1, "verified", [dict(item, note="again")]),
-        label(2, "disputed", [other]),
-        label(3, "verified", []),
+    given = [
+        ("verified", [item]),
+        ("verified", [dict(item, note="again")]),
+        ("disputed", [other]),
+        ("verified", []),
+        ("verified", [item]),
     ]
+    labels = SentenceLabels(
+        reviewers=[f"r{rank}" for rank in range(len(given))],
+        labels=[label for label, _ in given],
+        notes=['""'] * len(given),
+        times=["t"] * len(given),
+        evidence=[orjson.dumps(evidence).decode() for _, evidence in given],
+        versions=["1"] * len(given),
+    )
     assert agreeing_evidence(labels, "verified") == [item]
     assert agreeing_evidence(labels, "disputed") == [other]
 
@@ -160,8 +164,14 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         (5, "verified", "", [item, dict(item, sentence_ref="a:1")], 1),
     ]
     sep = SEPARATOR
-    group = (
-        1,
+    row: SentenceRow = (
+        "a/1",
+        3,
+        0,
+        12,
+        "Text \t\x7f é.",
+        0.5,
+        False,
         " ".join(str(user) for user, *_ in stored),
         " ".join(label for _, label, *_ in stored),
         sep.join(orjson.dumps(note).decode() for _, _, note, *_ in stored),
@@ -169,11 +179,10 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         sep.join(orjson.dumps(evidence).decode() for *_, evidence, _ in stored),
         " ".join(orjson.dumps(version).decode() for *_, version in stored),
     )
-    labels = sentence_labels(group, reviewers)
-    parts = LineParts(reviewers)
+    records = RecordBuilder(reviewers, lambda stored: stored[:10], parse_evidence=True)
     for _ in range(2):  # the second pass uses the cached pieces
-        lines, incomplete = parts.lines(parts.article("a/1"), 3, "Text \t\x7f é.", group)
-        assert incomplete == 1 == parts.incomplete(group)  # the disputed label has no refutation
+        lines, incomplete = records.annotation_lines(records.annotation_lines_head("a/1"), row)
+        assert incomplete == 1 == records.incomplete(row)  # the disputed label has no refutation
         expected = b"".join(
             orjson.dumps(
                 {
@@ -194,7 +203,7 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
             )
         )
         assert lines.encode() == expected
-    annotations = claim_annotations(labels, lambda stored: stored[:10], parse_evidence=True)
+    annotations = records.claim_annotations(records.sentence_labels(row))
     # Code point order: capitals before lower case, whatever the database's collation.
     assert [a["reviewer"] for a in annotations] == ['Zoë "q"\\', "ann", "ben\u2028"]
     by_reviewer = {a["reviewer"]: a for a in annotations}
@@ -214,8 +223,32 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
 def test_pseudonyms_decide_the_reviewer_order() -> None:
     alias = {"ann": "reviewer-b", "bob": "reviewer-a"}
     reviewers = Reviewers({1: "ann", 2: "bob"}, alias.__getitem__)
-    group = (1, "1 2", "verified disputed", '""\x1f""', "t\x1ft", "[]\x1f[]", "1 null")
-    assert [label[1:3] for label in sentence_labels(group, reviewers)] == [
+    row: SentenceRow = ("a", 0, 0, 1, "x", 0.5, False, "1 2", "verified disputed", '""\x1f""')
+    row += ("t\x1ft", "[]\x1f[]", "1 null")
+    labels = RecordBuilder(reviewers, str).sentence_labels(row)
+    assert list(zip(labels.reviewers, labels.labels, strict=True)) == [
         ("reviewer-a", "disputed"),
         ("reviewer-b", "verified"),
+    ]
+
+
+def test_one_label_keeps_its_reviewer() -> None:
+    reviewers = Reviewers({4: "cy"}, lambda name: name)
+    row: SentenceRow = ("a", 0, 0, 1, "x", 0.5, False, "4", "unsourced", '"n"', "t", "[]", "3")
+    records = RecordBuilder(reviewers, str, parse_evidence=True)
+    assert records.annotation_lines('{"article":"a","sentence":', row) == (
+        '{"article":"a","sentence":0,"reviewer":"cy","label":"unsourced","note":"n",'
+        '"evidence":[],"evidence_complete":true,"guideline_version":3,"sentence_text":"x"}\n',
+        0,
+    )
+    assert records.claim_annotations(records.sentence_labels(row)) == [
+        {
+            "reviewer": "cy",
+            "label": "unsourced",
+            "evidence": [],
+            "evidence_complete": True,
+            "note": "n",
+            "time": "t",
+            "guideline_version": 3,
+        }
     ]

@@ -82,7 +82,7 @@ def test_preview_equals_the_manifest(
 ) -> None:
     monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "preview-test")
     stats = preview_export(labelled, options=options)
-    manifest = export_dataset(labelled, out=tmp_path / "out", options=options, jobs=1).manifest
+    manifest = export_dataset(labelled, out=tmp_path / "out", options=options).manifest
     assert stats.counts() == manifest["counts"]
     assert stats.label_distribution() == manifest["label_distribution"]
     assert stats.agreement() == manifest["agreement"]

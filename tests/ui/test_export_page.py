@@ -7,7 +7,6 @@ import zipfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
@@ -111,33 +110,18 @@ def test_reviewers_are_refused(
     assert not at.button
 
 
-def test_a_large_export_from_the_page_runs_on_several_processes(
+def test_the_page_writes_the_files_the_service_writes(
     corpus: Database,
     make_user,  # type: ignore[no-untyped-def]
     open_page: Callable[[SignedIn], AppTest],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Every export counts as large, one article a slice: the page script runs as Streamlit's
-    # __main__, which the spawned workers must not run again.
-    monkeypatch.setattr(export, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(export, "ARTICLE_BATCH", 1)
-    monkeypatch.setattr(export, "parallel_processes", lambda: 2)
-    used: list[int] = []
-    real = export.export_in_processes
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        used.append(kwargs["processes"])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(export, "export_in_processes", spy)
     eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
     at = open_page(eve)
     at.button(key="wb_export_run").click().run(timeout=60)
     assert not at.exception and not at.error
-    assert used == [2]
     folder = tmp_path / "exports" / "jsonl-unanimous-min2"
-    alone = export.export_dataset(corpus, out=tmp_path / "alone", options=ExportOptions(), jobs=1)
+    alone = export.export_dataset(corpus, out=tmp_path / "alone", options=ExportOptions())
     for name in ("claims.jsonl", "annotations.jsonl", "articles.jsonl", "manifest.json"):
         assert (folder / name).read_bytes() == (alone.folder / name).read_bytes(), name
 

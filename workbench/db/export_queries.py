@@ -1,27 +1,30 @@
-"""Reads behind dataset exports: the articles' ids, then one slice of articles at a time."""
+"""The row source of dataset exports: every exported article with its rows, streamed.
+
+One read session runs a few ordered statements side by side (articles; sentences with their
+reviewer labels; gold labels and their evidence; claim links), each read from the driver's
+cursor in batches, and ``export_rows`` hands them on one article at a time. Memory holds one
+batch of each statement, whatever the size of the database.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import count
 from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
-    ClauseElement,
     ColumnElement,
     Select,
     String,
     func,
     literal,
     select,
-    text,
     union_all,
 )
 from sqlalchemy import cast as cast_
-from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
-from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from workbench.db.models import (
     Annotation,
@@ -32,6 +35,12 @@ from workbench.db.models import (
     Sentence,
 )
 from workbench.db.sql_text import joined_text, json_string
+
+# Rows fetched from a cursor at a time.
+BATCH_ROWS = 2_000
+# Joins the values of one sentence's labels (notes as JSON strings, stored times, evidence JSON
+# arrays). JSON text escapes control characters, so SEPARATOR never occurs inside a value.
+SEPARATOR = "\x1f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,51 +63,71 @@ class ArticleRow(NamedTuple):
     body: str
 
 
-class SentenceRow(NamedTuple):
-    """A sentence with its database id and offsets; ``number`` is its 0-based index."""
+# A sentence and its reviewer labels, a plain tuple because the export reads every one:
+# (article id, 0-based index, start, end, text, checkworthiness, boilerplate, then for its
+# labels the user ids joined by spaces, the labels joined by spaces, joined by SEPARATOR the
+# notes as JSON strings, the stored times and the evidence JSON arrays, and the guideline
+# versions as JSON joined by spaces). The six label columns are None for a sentence nobody
+# labeled; each lists its labels in the same, otherwise arbitrary, order. A stored time
+# becomes ISO 8601 UTC text through ``label_time``, only where needed.
+SentenceRow = tuple[
+    str,
+    int,
+    int,
+    int,
+    str,
+    float,
+    bool,
+    str | None,
+    str | None,
+    str | None,
+    Any,
+    str | None,
+    str | None,
+]
+# An evidence item of a gold label: (url, quote, stance, note, sentence_ref).
+EvidenceTuple = tuple[str, str, str, str, str | None]
+# An adjudicated label: (label, its evidence items in order, guideline version, rationale).
+GoldRow = tuple[str, list[EvidenceTuple], int | None, str]
 
-    article_id: str
-    number: int
-    id: int
-    start: int
-    end: int
-    text: str
-    checkworthiness: float
-    boilerplate: bool
 
+class ArticleRows(NamedTuple):
+    """One exported article: its sentences in index order, gold labels and links by index."""
 
-# Tuples, not ORM objects: the export touches every label, so per-row overhead is what counts.
-# An evidence row: (owner id, url, quote, stance, note, sentence_ref), in position order.
-EvidenceTuple = tuple[int, str, str, str, str, str | None]
-# The labels of one sentence: (sentence id, user ids joined by spaces, labels joined by spaces,
-# then joined by SEPARATOR: notes as JSON strings, stored times, evidence JSON arrays, then
-# guideline versions as JSON joined by spaces). JSON text escapes control characters, so
-# SEPARATOR never occurs inside a value. A stored time becomes ISO 8601 UTC text through
-# ``label_time``, only where needed.
-LabelGroup = tuple[int, str, str, str, str, str, str]
-SEPARATOR = "\x1f"
-_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
-# A gold row: (sentence id, gold label id, label, guideline version, rationale).
-GoldTuple = tuple[int, int, str, int | None, str]
+    article: ArticleRow
+    sentences: list[SentenceRow]
+    # Sentence index -> (adjudicated label, its evidence items in order, guideline version,
+    # rationale).
+    gold: dict[int, GoldRow]
+    # Sentence index -> the (article id, index) of each linked sentence, in that order.
+    related: dict[int, list[tuple[str, int]]]
 
 
 _S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
+_cursor_names = count()
 
 
-def _fetch(session: Session, stmt: ClauseElement) -> list[Any]:
-    """Every row of ``stmt`` as plain tuples from the driver's cursor (no Row objects)."""
+def _stream(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[Any]:
+    """The rows of ``stmt`` as plain tuples from the driver's cursor, ``BATCH_ROWS`` at a time.
+
+    PostgreSQL reads through a server-side cursor, so rows arrive as they are read; several
+    such cursors share the session's transaction and its snapshot.
+    """
     connection = session.connection()
-    compiled = cast(
-        SQLCompiler,
-        stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True}),
-    )
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params: Any = compiled.construct_params()
     if compiled.positiontup is not None:
         params = tuple(params[name] for name in compiled.positiontup)
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    if connection.dialect.name == "postgresql":
+        cursor = dbapi.cursor(name=f"workbench_export_{next(_cursor_names)}")
+    else:
+        cursor = dbapi.cursor()
     try:
         cursor.execute(str(compiled), params)
-        return cast(list[Any], cursor.fetchall())
+        while batch := cursor.fetchmany(BATCH_ROWS):
+            yield from batch
     finally:
         cursor.close()
 
@@ -114,56 +143,16 @@ def filtered(stmt: _S, article_filter: ArticleFilter) -> _S:
     return stmt
 
 
-def article_ids(session: Session, *, article_filter: ArticleFilter) -> list[str]:
-    """The ids of the articles an export covers, in id order (the order of every file)."""
-    stmt = filtered(select(Article.id), article_filter).order_by(Article.id)
-    return list(session.scalars(stmt))
-
-
-def articles_by_id(session: Session, *, article_ids: Sequence[str]) -> list[ArticleRow]:
-    """These articles' metadata and bodies, in id order."""
-    stmt = (
-        select(
-            Article.id, Article.title, Article.outlet, Article.url, Article.published, Article.body
-        )
-        .where(Article.id.in_(article_ids))
-        .order_by(Article.id)
-    )
-    return list(map(ArticleRow._make, _fetch(session, stmt)))
-
-
-def _first_read(session: Session) -> None:
-    """Read one row, which starts a SQLite read transaction on the data committed now."""
-    session.execute(select(Article.id).limit(1)).all()
-
-
-def share_snapshot(session: Session) -> str | None:
-    """Fix what this read session sees; on PostgreSQL, return the id others can see it by.
-
-    A PostgreSQL session must be in a REPEATABLE READ transaction, which stays open while
-    others use the snapshot. SQLite (WAL) fixes a reader's view at its first read, so this
-    reads once and returns None.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        _first_read(session)
-        return None
-    return str(session.scalar(text("SELECT pg_export_snapshot()")))
-
-
-def use_snapshot(session: Session, snapshot: str | None) -> None:
-    """Start this session's read transaction on what ``share_snapshot`` fixed elsewhere.
-
-    PostgreSQL imports the exported ``snapshot``. On SQLite (``snapshot`` None) this reads once,
-    and the caller makes sure no write has committed since the other session's first read.
-    """
-    if snapshot is None:
-        _first_read(session)
-        return
-    if not _SNAPSHOT_ID.fullmatch(snapshot):
-        raise ValueError(f"not a PostgreSQL snapshot id: {snapshot!r}")
-    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    # SET TRANSACTION takes no bind parameters; the id was checked above.
-    session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+def _of_articles(
+    stmt: _S, article_id: QueryableAttribute[str], article_filter: ArticleFilter
+) -> _S:
+    """``stmt`` restricted to rows whose ``article_id`` names an article the filter selects."""
+    if article_filter.article_ids:
+        stmt = stmt.where(article_id.in_(article_filter.article_ids))
+    if article_filter.since or article_filter.until:
+        dates = ArticleFilter(since=article_filter.since, until=article_filter.until)
+        stmt = stmt.where(article_id.in_(filtered(select(Article.id), dates)))
+    return stmt
 
 
 def missing_articles(session: Session, *, article_ids: Sequence[str]) -> list[str]:
@@ -186,25 +175,6 @@ def count_annotations(session: Session, *, article_filter: ArticleFilter) -> int
         article_filter,
     )
     return session.scalar(stmt) or 0
-
-
-def sentences_of(session: Session, *, article_ids: Sequence[str]) -> list[SentenceRow]:
-    """Every sentence of these articles, by article id then index."""
-    stmt = (
-        select(
-            Sentence.article_id,
-            Sentence.index,
-            Sentence.id,
-            Sentence.start,
-            Sentence.end,
-            Sentence.text,
-            Sentence.checkworthiness,
-            Sentence.boilerplate,
-        )
-        .where(Sentence.article_id.in_(article_ids))
-        .order_by(Sentence.article_id, Sentence.index)
-    )
-    return list(map(SentenceRow._make, _fetch(session, stmt)))
 
 
 def _utc_iso_seconds(column: QueryableAttribute[datetime]) -> ColumnElement[str]:
@@ -230,7 +200,7 @@ def _formatted(text: str) -> str:
 
 
 def label_time(session: Session) -> Callable[[Any], str]:
-    """Turns the stored time of a ``labels_of`` row into ``YYYY-MM-DDTHH:MM:SS+00:00``."""
+    """Turns the stored time of a ``SentenceRow`` label into ``YYYY-MM-DDTHH:MM:SS+00:00``."""
     # SQLite hands back its stored text, cheaper to cut in Python for the few labels that
     # need it than to format every row in SQL; PostgreSQL formats it in the query.
     return _sqlite_time if session.get_bind().dialect.name == "sqlite" else _formatted
@@ -242,103 +212,131 @@ def _joined(
     return joined_text(value, literal(separator, String))
 
 
-def labels_of(
-    session: Session, *, article_ids: Sequence[str], verdicts_only: bool = False
-) -> list[LabelGroup]:
-    """The reviewer labels of these articles, one row per labeled sentence (see ``LabelGroup``).
+def _articles(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
+    stmt = select(
+        Article.id, Article.title, Article.outlet, Article.url, Article.published, Article.body
+    )
+    return filtered(stmt, article_filter).order_by(Article.id)
 
-    Each column lists one value per label, every column in the same order, which is otherwise
-    arbitrary: the caller puts the labels in reviewer order. ``verdicts_only`` leaves the notes,
-    times, evidence and guideline versions empty: counting labels needs none of them.
-    """
-    details: list[ColumnElement[str]]
-    if verdicts_only:
-        details = [literal("", String)] * 4
-    else:
-        stored: ColumnElement[Any] = (
-            Annotation.updated_at  # type: ignore[assignment]
-            if session.get_bind().dialect.name == "sqlite"
-            else _utc_iso_seconds(Annotation.updated_at)
-        )
-        details = [
+
+def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
+    """Every sentence with its labels joined (see ``SentenceRow``), by article and index."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    stored: ColumnElement[Any] = (
+        Annotation.updated_at  # type: ignore[assignment]
+        if sqlite
+        else _utc_iso_seconds(Annotation.updated_at)
+    )
+    # SQLite groups along its (article, index) index, in the output order, without sorting;
+    # PostgreSQL wants the primary key to name the other sentence columns.
+    groups = (Sentence.article_id, Sentence.index) if sqlite else (Sentence.id,)
+    stmt = (
+        select(
+            Sentence.article_id,
+            Sentence.index,
+            Sentence.start,
+            Sentence.end,
+            Sentence.text,
+            Sentence.checkworthiness,
+            Sentence.boilerplate,
+            _joined(cast_(Annotation.user_id, String), " "),
+            _joined(Annotation.label, " "),
             _joined(json_string(Annotation.note), SEPARATOR),
             _joined(stored, SEPARATOR),
             _joined(Annotation.evidence_json, SEPARATOR),
             _joined(
                 func.coalesce(cast_(Annotation.guideline_version, String), literal("null")), " "
             ),
-        ]
-    stmt = (
-        select(
-            Sentence.id,
-            _joined(cast_(Annotation.user_id, String), " "),
-            _joined(Annotation.label, " "),
-            *details,
         )
-        .join(Annotation, Annotation.sentence_id == Sentence.id)
-        .where(Sentence.article_id.in_(article_ids))
-        # The order of the sentence index, so SQLite groups without sorting.
-        .group_by(Sentence.article_id, Sentence.index, Sentence.id)
+        .outerjoin(Annotation, Annotation.sentence_id == Sentence.id)
+        .group_by(*groups)
+        .order_by(Sentence.article_id, Sentence.index)
     )
-    return cast(list[LabelGroup], _fetch(session, stmt))
+    return _of_articles(stmt, Sentence.article_id, article_filter)
 
 
-def _evidence_columns(
-    owner: InstrumentedAttribute[int | None],
-) -> Select[int | None, str, str, str, str, str | None]:
-    return select(
-        owner,
-        EvidenceItem.url,
-        EvidenceItem.quote,
-        EvidenceItem.stance,
-        EvidenceItem.note,
-        EvidenceItem.sentence_ref,
-    ).order_by(owner, EvidenceItem.position, EvidenceItem.id)
-
-
-def gold_labels_of(session: Session, *, article_ids: Sequence[str]) -> list[GoldTuple]:
-    """Adjudicated labels of these articles: (sentence id, gold id, label, version, rationale)."""
+def _gold(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
+    """Adjudicated labels, each row one evidence item (None columns for none), in order."""
     stmt = (
         select(
-            GoldLabel.sentence_id,
-            GoldLabel.id,
+            Sentence.article_id,
+            Sentence.index,
             GoldLabel.label,
             GoldLabel.guideline_version,
             GoldLabel.rationale,
+            EvidenceItem.id,
+            EvidenceItem.url,
+            EvidenceItem.quote,
+            EvidenceItem.stance,
+            EvidenceItem.note,
+            EvidenceItem.sentence_ref,
         )
+        .select_from(GoldLabel)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
-        .where(Sentence.article_id.in_(article_ids))
+        .outerjoin(EvidenceItem, EvidenceItem.gold_label_id == GoldLabel.id)
+        .order_by(Sentence.article_id, Sentence.index, EvidenceItem.position, EvidenceItem.id)
     )
-    return cast(list[GoldTuple], session.connection().execute(stmt).all())
+    return _of_articles(stmt, Sentence.article_id, article_filter)
 
 
-def gold_evidence_of(session: Session, *, article_ids: Sequence[str]) -> list[EvidenceTuple]:
-    """Evidence items of the adjudicated labels on these articles, by gold label and position."""
-    stmt = (
-        _evidence_columns(EvidenceItem.gold_label_id)
-        .join(GoldLabel, GoldLabel.id == EvidenceItem.gold_label_id)
-        .join(Sentence, Sentence.id == GoldLabel.sentence_id)
-        .where(Sentence.article_id.in_(article_ids))
-    )
-    return cast(list[EvidenceTuple], session.connection().execute(stmt).all())
+def _links(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
+    """(article id, index, linked article id, linked index) for both ends of every link."""
+    own, other = aliased(Sentence), aliased(Sentence)
+    ends = [
+        _of_articles(
+            select(own.article_id, own.index, other.article_id, other.index)
+            .select_from(ClaimLink)
+            .join(own, own.id == mine)
+            .join(other, other.id == theirs),
+            own.article_id,
+            article_filter,
+        )
+        for mine, theirs in (
+            (ClaimLink.a_sentence_id, ClaimLink.b_sentence_id),
+            (ClaimLink.b_sentence_id, ClaimLink.a_sentence_id),
+        )
+    ]
+    both = union_all(*ends).subquery()
+    columns = [both.c[0], both.c[1], both.c[2], both.c[3]]
+    return select(*columns).order_by(*columns)
 
 
-def links_of(session: Session, *, article_ids: Sequence[str]) -> list[tuple[int, str, int]]:
-    """(sentence id, linked article id, linked index) for every claim link of these articles."""
-    own = aliased(Sentence)
-    other = aliased(Sentence)
-    forward = (
-        select(ClaimLink.a_sentence_id, other.article_id, other.index)
-        .join(own, own.id == ClaimLink.a_sentence_id)
-        .join(other, other.id == ClaimLink.b_sentence_id)
-        .where(own.article_id.in_(article_ids))
-    )
-    backward = (
-        select(ClaimLink.b_sentence_id, other.article_id, other.index)
-        .join(own, own.id == ClaimLink.b_sentence_id)
-        .join(other, other.id == ClaimLink.a_sentence_id)
-        .where(own.article_id.in_(article_ids))
-    )
-    both = union_all(forward, backward).subquery()
-    stmt = select(both.c[0], both.c[1], both.c[2]).order_by(both.c[0], both.c[1], both.c[2])
-    return [(int(a), str(b), int(c)) for a, b, c in session.connection().execute(stmt).all()]
+class _Rows:
+    """An ordered stream whose rows are taken article by article (rows start with the id)."""
+
+    def __init__(self, rows: Iterator[Any]):
+        self._rows = rows
+        self.head: Any = next(rows, None)
+
+    def take(self, article_id: str) -> list[Any]:
+        """The rows of ``article_id``, which are next if it has any."""
+        taken = []
+        head = self.head
+        while head is not None and head[0] == article_id:
+            taken.append(head)
+            head = next(self._rows, None)
+        self.head = head
+        return taken
+
+
+def export_rows(session: Session, *, article_filter: ArticleFilter) -> Iterator[ArticleRows]:
+    """Every article the filter selects, in id order (the order of every file), with its rows.
+
+    The session should see one snapshot for all statements: a SQLite read transaction does,
+    a PostgreSQL one in REPEATABLE READ.
+    """
+    articles = _stream(session, _articles(article_filter))
+    sentences = _Rows(_stream(session, _sentences(session, article_filter)))
+    gold = _Rows(_stream(session, _gold(article_filter)))
+    links = _Rows(_stream(session, _links(article_filter)))
+    for row in articles:
+        article = ArticleRow._make(row)
+        adjudicated: dict[int, GoldRow] = {}
+        for _, index, label, version, rationale, item, *evidence in gold.take(article.id):
+            items = adjudicated.setdefault(index, (label, [], version, rationale))[1]
+            if item is not None:
+                items.append(cast(EvidenceTuple, tuple(evidence)))
+        related: dict[int, list[tuple[str, int]]] = {}
+        for _, index, other_article, other_index in links.take(article.id):
+            related.setdefault(index, []).append((other_article, other_index))
+        yield ArticleRows(article, sentences.take(article.id), adjudicated, related)

@@ -19,7 +19,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 
 def _written_as(element: type[FunctionElement[str]], *, sqlite: str, postgresql: str) -> None:
-    """Register how ``element`` is written on each backend; ``{}`` stands for its arguments."""
+    """Register how ``element`` is written on each backend; ``{0}`` stands for its arguments."""
 
     def compiler_for(template: str) -> Callable[..., str]:
         def write(element: FunctionElement[str], compiler: SQLCompiler, **kw: Any) -> str:
@@ -47,9 +47,11 @@ class joined_text(FunctionElement[str]):  # noqa: N801 (a SQL function name)
     name = "joined_text"
 
 
+# The empty text, which most notes are, is written without calling the quoting function.
 _written_as(
     json_string,
-    sqlite="json_quote({})",
-    postgresql="COALESCE(CAST(to_json(CAST({} AS TEXT)) AS TEXT), 'null')",
+    sqlite="""CASE WHEN {0} = '' THEN '""' ELSE json_quote({0}) END""",
+    postgresql="""CASE WHEN {0} = '' THEN '""' """
+    """ELSE COALESCE(CAST(to_json(CAST({0} AS TEXT)) AS TEXT), 'null') END""",
 )
 _written_as(joined_text, sqlite="group_concat({})", postgresql="string_agg({})")

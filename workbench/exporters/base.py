@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import BinaryIO, ClassVar
@@ -21,30 +22,32 @@ def fsync_close(handle: BinaryIO) -> None:
 
 
 class JsonLinesFile:
-    """A buffered JSON Lines file that counts its records; ``durable`` fsyncs it on close."""
+    """A buffered JSON Lines file that counts and hashes its records; fsynced on close."""
 
-    def __init__(self, path: Path, *, durable: bool = True):
+    def __init__(self, path: Path):
         self.path = path
         self.records = 0
-        self.durable = durable
         self._handle: BinaryIO = open(path, "wb", buffering=BUFFER_BYTES)  # noqa: SIM115
+        # Hashed as written: the manifest needs no second read of the file.
+        self._sha256 = hashlib.sha256()
 
     def write(self, record: Record) -> None:
         """Append one record as one line."""
-        self._handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        line = orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        self._sha256.update(line)
+        self._handle.write(line)
         self.records += 1
 
     def write_lines(self, lines: bytes, count: int) -> None:
         """Append ``count`` records already encoded as JSON lines (each ending in a newline)."""
+        self._sha256.update(lines)
         self._handle.write(lines)
         self.records += count
 
-    def close(self) -> None:
-        """Flush, fsync (when durable) and close."""
-        if self.durable:
-            fsync_close(self._handle)
-        else:
-            self._handle.close()
+    def close(self) -> str:
+        """Flush, fsync and close; return the file's SHA-256 (hex)."""
+        fsync_close(self._handle)
+        return self._sha256.hexdigest()
 
 
 class DatasetWriter:
@@ -57,14 +60,11 @@ class DatasetWriter:
     takes_articles: ClassVar[bool] = False
     # Whether claim records carry each reviewer's evidence as parsed lists, not as JSON text.
     parsed_evidence: ClassVar[bool] = False
-    # Whether each file of two exports of consecutive articles, joined, is the file of one
-    # export of both (JSON Lines: no header, no footer); such formats export in parallel.
-    concatenable: ClassVar[bool] = False
 
-    def __init__(self, folder: Path, *, durable: bool = True):
+    def __init__(self, folder: Path):
         self.folder = folder
-        # False for parts of a parallel export, which are joined into a durable file.
-        self.durable = durable
+        # SHA-256 (hex) by file name of the files hashed while written, known once closed.
+        self.digests: dict[str, str] = {}
 
     def write_claim(self, record: Record) -> None:
         """Receive one gold-labeled sentence (the claims.jsonl record)."""

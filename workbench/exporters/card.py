@@ -57,15 +57,14 @@ def build_manifest(
 ) -> Record:
     """manifest.json: options, counts, label distribution, agreement and every file's hash.
 
-    ``digests`` gives the SHA-256 of files hashed while they were written.
+    ``digests`` gives the SHA-256 of files hashed while they were written; others are read.
     """
     known = digests or {}
     agreement: Record = stats.agreement()
     files: Record = {}
     for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
         path = folder / name
-        digest = known.get(name) or sha256_of(path)
-        entry: Record = {"sha256": digest, "bytes": path.stat().st_size}
+        entry: Record = {"sha256": known.get(name) or sha256_of(path), "bytes": path.stat().st_size}
         if name in records:
             entry["records"] = records[name]
         files[name] = entry

@@ -74,11 +74,9 @@ class ClaimReviewWriter(DatasetWriter):
     description = "schema.org ClaimReview JSON-LD, one review object per line"
     files = ("claimreview.jsonl",)
 
-    concatenable = True
-
-    def __init__(self, folder: Path, *, durable: bool = True):
-        super().__init__(folder, durable=durable)
-        self._out = JsonLinesFile(folder / "claimreview.jsonl", durable=self.durable)
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self._out = JsonLinesFile(folder / "claimreview.jsonl")
 
     def write_claim(self, record: Record) -> None:
         """Append the review of a claim, if it is one."""
@@ -88,5 +86,5 @@ class ClaimReviewWriter(DatasetWriter):
 
     def close(self) -> dict[str, int]:
         """Close claimreview.jsonl."""
-        self._out.close()
+        self.digests[self._out.path.name] = self._out.close()
         return {self._out.path.name: self._out.records}

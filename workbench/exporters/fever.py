@@ -54,11 +54,9 @@ class FeverWriter(DatasetWriter):
     description = "FEVER: id, label (SUPPORTS / REFUTES / NOT ENOUGH INFO), claim, evidence"
     files = ("fever.jsonl",)
 
-    concatenable = True
-
-    def __init__(self, folder: Path, *, durable: bool = True):
-        super().__init__(folder, durable=durable)
-        self._out = JsonLinesFile(folder / "fever.jsonl", durable=self.durable)
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self._out = JsonLinesFile(folder / "fever.jsonl")
 
     def write_claim(self, record: Record) -> None:
         """Append the FEVER line of a claim, if it is one."""
@@ -68,5 +66,5 @@ class FeverWriter(DatasetWriter):
 
     def close(self) -> dict[str, int]:
         """Close fever.jsonl."""
-        self._out.close()
+        self.digests[self._out.path.name] = self._out.close()
         return {self._out.path.name: self._out.records}

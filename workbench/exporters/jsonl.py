@@ -17,13 +17,11 @@ class JsonlWriter(DatasetWriter):
     takes_annotations = True
     takes_articles = True
 
-    concatenable = True
-
-    def __init__(self, folder: Path, *, durable: bool = True):
-        super().__init__(folder, durable=durable)
-        self._claims = JsonLinesFile(folder / "claims.jsonl", durable=self.durable)
-        self._annotations = JsonLinesFile(folder / "annotations.jsonl", durable=self.durable)
-        self._articles = JsonLinesFile(folder / "articles.jsonl", durable=self.durable)
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self._claims = JsonLinesFile(folder / "claims.jsonl")
+        self._annotations = JsonLinesFile(folder / "annotations.jsonl")
+        self._articles = JsonLinesFile(folder / "articles.jsonl")
 
     def write_claim(self, record: Record) -> None:
         """Append a claims.jsonl line."""
@@ -41,5 +39,5 @@ class JsonlWriter(DatasetWriter):
         """Close the three files."""
         parts = (self._claims, self._annotations, self._articles)
         for part in parts:
-            part.close()
+            self.digests[part.path.name] = part.close()
         return {part.path.name: part.records for part in parts}

@@ -1,13 +1,32 @@
-"""Plain-data records of the export formats and the figures a manifest summarises."""
+"""The export's records, field by field, and the figures a manifest summarises.
+
+Every record of every file is built here and nowhere else: a claim (claims.jsonl, and what
+the other formats convert), its reviewers' annotations, an article with its sentences, and the
+annotations.jsonl lines. Labels arrive as the row source joins them (``SentenceRow``): notes
+and evidence already encoded as JSON text, so the annotations.jsonl lines are assembled from
+encoded pieces, byte-identical to ``orjson.dumps`` of each record.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
+
+import orjson
+
+from workbench.db.export_queries import (
+    SEPARATOR,
+    ArticleRow,
+    EvidenceTuple,
+    GoldRow,
+    SentenceRow,
+)
+from workbench.domain.labels import LABELS, Evidence, evidence_complete
 
 Record = dict[str, Any]
 SCHEMA_VERSION = "1.0"
@@ -25,6 +44,10 @@ def observed_agreement(labels: Sequence[str]) -> float | None:
         return None
     same = sum(count * (count - 1) for count in Counter(labels).values())
     return round(same / (n * (n - 1)), 6)
+
+
+def _encoded(value: str) -> str:
+    return orjson.dumps(value).decode("utf-8")
 
 
 class Pseudonyms:
@@ -45,6 +68,303 @@ class Pseudonyms:
         return alias
 
 
+class Reviewers:
+    """The name shown for each user id (a pseudonym when anonymized) and its place in name order."""
+
+    def __init__(self, names: Mapping[int, str], shown: Callable[[str], str]):
+        display = {str(user): shown(name) for user, name in names.items()}
+        # Code point order, the same on every database whatever its collation.
+        in_order = sorted(display, key=display.__getitem__)
+        self.rank = {user: rank for rank, user in enumerate(in_order)}
+        self.name = display
+
+
+def _as_is(values: list[str]) -> Sequence[str]:
+    return values
+
+
+class _Order:
+    """How the labels of a sentence, listed in the database's order, go into name order."""
+
+    def __init__(self, users: str, reviewers: Reviewers):
+        ids = users.split(" ")
+        positions = sorted(range(len(ids)), key=lambda i: reviewers.rank[ids[i]])
+        # One label: itemgetter of one position would return the value, not a sequence.
+        self.apply: Callable[[list[str]], Sequence[str]] = (
+            itemgetter(*positions) if len(ids) > 1 else _as_is
+        )
+        self.names = tuple(reviewers.name[ids[i]] for i in positions)
+        # Each line's reviewer and the key of the next field, encoded.
+        self.encoded = tuple(_encoded(name) + ',"label":' for name in self.names)
+
+
+class _Orders(dict[str, _Order]):
+    def __init__(self, reviewers: Reviewers):
+        super().__init__()
+        self.reviewers = reviewers
+
+    def __missing__(self, users: str) -> _Order:
+        order = self[users] = _Order(users, self.reviewers)
+        return order
+
+
+class Completeness:
+    """``evidence_complete`` of a label and its evidence as stored JSON text.
+
+    Only verdicts that an empty evidence list leaves incomplete need their evidence decoded.
+    """
+
+    def __init__(self) -> None:
+        self.needs_evidence = {label: not evidence_complete(label, ()) for label in LABELS}
+
+    def __call__(self, label: str, evidence: str) -> bool:
+        """True when ``evidence`` (a JSON array) meets the rule of ``label``."""
+        if not self.needs_evidence[label]:
+            return True
+        return evidence != "[]" and evidence_complete(label, orjson.loads(evidence))
+
+
+_COMPLETE = {True: ',"evidence_complete":true', False: ',"evidence_complete":false'}
+
+
+class _LabelParts(dict[str, str]):
+    """``"<label>","note":`` per label, encoded once."""
+
+    def __missing__(self, label: str) -> str:
+        part = self[label] = _encoded(label) + ',"note":'
+        return part
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceLabels:
+    """One sentence's labels in reviewer name order, each column as the row source gave it."""
+
+    reviewers: Sequence[str]
+    labels: Sequence[str]
+    notes: Sequence[str]
+    times: Sequence[str]
+    evidence: Sequence[str]
+    # Guideline versions as JSON (a number or ``null``).
+    versions: Sequence[str]
+
+
+class RecordBuilder:
+    """Builds the records of one export; keeps the encoded pieces that repeat."""
+
+    def __init__(
+        self, reviewers: Reviewers, time: Callable[[Any], str], *, parse_evidence: bool = False
+    ):
+        self.orders = _Orders(reviewers)
+        self.time = time
+        # Claims carry each reviewer's evidence parsed (Parquet) or as the stored JSON text.
+        self._evidence: Callable[[str], Any] = orjson.loads if parse_evidence else orjson.Fragment
+        self._label_parts = _LabelParts()
+        self.complete = Completeness()
+
+    @staticmethod
+    def article_meta(article: ArticleRow) -> Record:
+        """The ``article`` object of a claim: the article without its body and sentences."""
+        return {
+            "id": article.id,
+            "title": article.title,
+            "outlet": article.outlet,
+            "url": article.url,
+            "published": article.published,
+        }
+
+    @staticmethod
+    def article(meta: Record, body: str, sentences: Sequence[SentenceRow]) -> Record:
+        """An articles.jsonl record: the article and every sentence, labeled or not."""
+        return {**meta, "body": body, "sentences": [_sentence_record(s) for s in sentences]}
+
+    @staticmethod
+    def annotation_lines_head(article_id: str) -> str:
+        """The start of every annotations.jsonl line of one article, up to the sentence index."""
+        return '{"article":' + _encoded(article_id) + ',"sentence":'
+
+    def annotation_lines(self, head: str, sentence: SentenceRow) -> tuple[str, int]:
+        """One labeled sentence's annotations.jsonl lines, in reviewer name order, and how
+        many of its labels are incomplete.
+
+        ``head`` is what ``annotation_lines_head`` gave for the sentence's article. The text is
+        what ``orjson.dumps`` writes for each record ``{"article", "sentence", "reviewer",
+        "label", "note", "evidence", "evidence_complete", "guideline_version",
+        "sentence_text"}``, without building a dict per label.
+        """
+        _, index, _, _, text, _, _, users, labels, notes, _, evidence, versions = sentence
+        order = self.orders[users]  # type: ignore[index]
+        apply, parts = order.apply, self._label_parts
+        verdicts = apply(labels.split(" "))  # type: ignore[union-attr]
+        items = apply(evidence.split(SEPARATOR))  # type: ignore[union-attr]
+        complete = list(map(self.complete, verdicts, items))
+        start = f'{head}{index},"reviewer":'
+        end = ',"sentence_text":' + _encoded(text) + "}\n"
+        lines = "".join(
+            [
+                f'{start}{name}{parts[label]}{note},"evidence":{item}{done}'
+                f',"guideline_version":{version}{end}'
+                for name, label, note, item, done, version in zip(
+                    order.encoded,
+                    verdicts,
+                    apply(notes.split(SEPARATOR)),  # type: ignore[union-attr]
+                    items,
+                    map(_COMPLETE.__getitem__, complete),
+                    apply(versions.split(" ")),  # type: ignore[union-attr]
+                    strict=True,
+                )
+            ]
+        )
+        return lines, complete.count(False)
+
+    def incomplete(self, sentence: SentenceRow) -> int:
+        """How many of a labeled sentence's labels are incomplete (see ``evidence_complete``)."""
+        labels, evidence = sentence[8], sentence[11]
+        pairs = zip(labels.split(" "), evidence.split(SEPARATOR), strict=True)  # type: ignore[union-attr]
+        return sum(not self.complete(label, items) for label, items in pairs)
+
+    def sentence_labels(self, sentence: SentenceRow) -> SentenceLabels:
+        """A labeled sentence's labels in reviewer name order."""
+        users, labels, notes, times, evidence, versions = sentence[7:]
+        order = self.orders[users]  # type: ignore[index]
+        apply = order.apply
+        return SentenceLabels(
+            order.names,
+            apply(labels.split(" ")),  # type: ignore[union-attr]
+            apply(notes.split(SEPARATOR)),  # type: ignore[union-attr]
+            apply(times.split(SEPARATOR)),
+            apply(evidence.split(SEPARATOR)),  # type: ignore[union-attr]
+            apply(versions.split(" ")),  # type: ignore[union-attr]
+        )
+
+    def claim_annotations(self, labels: SentenceLabels) -> list[Record]:
+        """One sentence's labels as a claim lists them under ``annotations``."""
+        time, evidence, complete = self.time, self._evidence, self.complete
+        return [
+            {
+                "reviewer": reviewer,
+                "label": label,
+                "evidence": evidence(items),
+                "evidence_complete": complete(label, items),
+                "note": "" if note == '""' else orjson.loads(note),
+                "time": time(stored),
+                "guideline_version": orjson.loads(version),
+            }
+            for reviewer, label, note, stored, items, version in zip(
+                labels.reviewers,
+                labels.labels,
+                labels.notes,
+                labels.times,
+                labels.evidence,
+                labels.versions,
+                strict=True,
+            )
+        ]
+
+    @staticmethod
+    def claim_evidence(
+        label: str, labels: SentenceLabels | None, adjudicated_evidence: list[EvidenceTuple] | None
+    ) -> list[Record]:
+        """A claim's evidence: the editor's when adjudicated, else that of the reviewers who
+        gave the gold label ``label``."""
+        if adjudicated_evidence is not None:
+            return [Evidence(*item).to_dict() for item in adjudicated_evidence]
+        return [] if labels is None else agreeing_evidence(labels, label)
+
+    def claim(
+        self,
+        *,
+        meta: Record,
+        sentences: Sequence[SentenceRow],
+        position: int,
+        label: str,
+        source: str,
+        labels: SentenceLabels | None,
+        evidence: list[Record],
+        complete: bool,
+        adjudicated: GoldRow | None,
+        agreement: float | None,
+        related: Iterable[tuple[str, int]],
+    ) -> Record:
+        """A claims.jsonl record: the sentence at ``position`` of its article, gold-labeled.
+
+        ``evidence`` is what ``claim_evidence`` gave and ``complete`` whether it meets the
+        label's rule. The guideline version is the gold label's when adjudicated, else that of
+        ``guideline_version_of``; the rationale only an adjudicated label has.
+        """
+        sentence = sentences[position]
+        index, text = sentence[1], sentence[4]
+        return {
+            "id": sentence_id(meta["id"], index),
+            "article": meta,
+            "sentence": {"index": index, "start": sentence[2], "end": sentence[3], "text": text},
+            "context": {
+                "before": sentences[position - 1][4] if position > 0 else None,
+                "after": sentences[position + 1][4] if position + 1 < len(sentences) else None,
+            },
+            "label": label,
+            "label_source": source,
+            "guideline_version": adjudicated[2]
+            if adjudicated
+            else guideline_version_of(labels, label),
+            "evidence": evidence,
+            "evidence_complete": complete,
+            "rationale": adjudicated[3] if adjudicated else None,
+            "annotations": [] if labels is None else self.claim_annotations(labels),
+            "agreement": {
+                "reviewers": 0 if labels is None else len(labels.labels),
+                "observed_agreement": agreement,
+            },
+            "related": [sentence_id(article, index) for article, index in related],
+        }
+
+
+def _sentence_record(sentence: SentenceRow) -> Record:
+    """A sentence of ``articles.jsonl``; a boilerplate one says so (``"boilerplate": true``)."""
+    record: Record = {
+        "index": sentence[1],
+        "start": sentence[2],
+        "end": sentence[3],
+        "text": sentence[4],
+        "checkworthiness": sentence[5],
+    }
+    if sentence[6]:
+        record["boilerplate"] = True
+    return record
+
+
+def guideline_version_of(labels: SentenceLabels | None, gold: str) -> int | None:
+    """The oldest guideline version among the labels that gave ``gold`` (None: any before
+    guidelines, or no such label)."""
+    if labels is None:
+        return None
+    versions: list[int | None] = [
+        orjson.loads(version)
+        for label, version in zip(labels.labels, labels.versions, strict=True)
+        if label == gold
+    ]
+    known = [version for version in versions if version is not None]
+    return min(known) if known and len(known) == len(versions) else None
+
+
+def agreeing_evidence(labels: SentenceLabels, gold: str) -> list[Record]:
+    """Evidence of the reviewers who gave the gold label, in their order, each item once."""
+    seen: set[tuple[Any, ...]] = set()
+    merged: list[Record] = []
+    # The same stored text adds nothing new: decode each distinct one once.
+    texts = dict.fromkeys(
+        items
+        for label, items in zip(labels.labels, labels.evidence, strict=True)
+        if label == gold and items != "[]"
+    )
+    for text in texts:
+        for item in orjson.loads(text):
+            key = (item.get("url"), item.get("quote"), item.get("stance"), item.get("sentence_ref"))
+            if key not in seen:
+                seen.add(key)
+                merged.append(item)
+    return merged
+
+
 @dataclass
 class ExportStats:
     """Counts, label distribution and agreement figures gathered while records stream by."""
@@ -62,24 +382,6 @@ class ExportStats:
     incomplete_annotations: int = 0
     incomplete_claims: int = 0
     left_out_incomplete: int = 0
-
-    def add_sentences(self, count: int, label_sets: Iterable[tuple[str, ...]]) -> None:
-        """Count ``count`` sentences and the reviewer labels of those that have any."""
-        self.sentences += count
-        self.label_sets.update(label_sets)
-
-    def merge(self, other: ExportStats) -> None:
-        """Add what ``other`` counted (the next slice of articles of the same export)."""
-        self.articles += other.articles
-        self.sentences += other.sentences
-        self.claims += other.claims
-        self.reviewers |= other.reviewers
-        self.labels.update(other.labels)
-        self.sources.update(other.sources)
-        self.label_sets.update(other.label_sets)
-        self.incomplete_annotations += other.incomplete_annotations
-        self.incomplete_claims += other.incomplete_claims
-        self.left_out_incomplete += other.left_out_incomplete
 
     def add_claim(self, label: str, source: str, *, complete: bool = True, times: int = 1) -> None:
         """Count ``times`` gold-labeled sentences with this label, source and completeness."""

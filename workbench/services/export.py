@@ -1,15 +1,18 @@
-"""Exporting a gold-standard dataset: stream the database through a format writer into a folder.
+"""Exporting a gold-standard dataset: a pipeline from the database into a folder.
 
-Large exports of JSON Lines formats run on several processes (``export_workers``)."""
+The row source (``db.export_queries.export_rows``) streams each article with its sentences,
+labels, gold labels and links; the formatter (``exporters.formatter``) turns them into records
+(built in ``exporters.records``); the format's writer writes its files into a hidden folder
+that is renamed into place when everything is written. All in this process, on one snapshot.
+"""
 
 from __future__ import annotations
 
-import gc
 import io
 import os
-import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,9 +21,9 @@ import orjson
 from sqlalchemy.orm import Session
 
 from workbench import config, keyfile
-from workbench.db import export_preview, labels
+from workbench.db import export_preview, labels, queries
 from workbench.db import export_queries as eq
-from workbench.db.engine import Database, sqlite_path
+from workbench.db.engine import Database
 from workbench.domain.gold import Policy, gold_label
 from workbench.domain.labels import LABELS, evidence_complete
 from workbench.errors import InputError
@@ -28,14 +31,9 @@ from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
 from workbench.exporters.csv_table import CsvWriter
 from workbench.exporters.folder import MANIFEST, staged_folder
-from workbench.exporters.records import ExportStats, Pseudonyms, Record
-from workbench.services.export_units import ArticleExporter, snapshot_session
-from workbench.services.export_workers import export_in_processes
+from workbench.exporters.formatter import Formatter
+from workbench.exporters.records import ExportStats, Pseudonyms, Record, Reviewers
 
-ARTICLE_BATCH = 500
-# Below this many labels, starting worker processes costs more than they save.
-PARALLEL_FROM = 200_000
-MAX_PROCESSES = 4
 Progress = Callable[[int, int], None]
 # The manifest counts of labels saved before their evidence (see ``evidence_complete``).
 INCOMPLETE_COUNTS = ("incomplete_annotations", "incomplete_claims", "incomplete_claims_left_out")
@@ -100,8 +98,6 @@ class ExportResult:
 
     folder: Path
     manifest: Record
-    # Processes that exported (this one included); not part of the files.
-    processes: int = 1
 
 
 def exports_dir() -> Path:
@@ -126,93 +122,18 @@ def pseudonym_key() -> bytes:
     return config.pseudonym_key() or keyfile.read_or_create(config.pseudonym_key_file())
 
 
-def _slices(session: Session, settings: ExportSettings) -> list[list[str]]:
-    """The export's article ids in id order, ``ARTICLE_BATCH`` at a time; InputError for unknown."""
-    missing = eq.missing_articles(session, article_ids=settings.articles)
-    if missing:
-        raise InputError(f"unknown article id(s): {', '.join(missing)}")
-    ids = eq.article_ids(session, article_filter=_article_filter(settings))
-    return [ids[start : start + ARTICLE_BATCH] for start in range(0, len(ids), ARTICLE_BATCH)]
-
-
 def _article_filter(settings: ExportSettings) -> eq.ArticleFilter:
     return eq.ArticleFilter(settings.articles, settings.since, settings.until)
 
 
-def _count(db: Database, settings: ExportSettings) -> int:
-    """Reviewer labels the export covers (to size the progress bar and choose processes)."""
+@contextmanager
+def _snapshot(db: Database) -> Iterator[Session]:
+    """A read session that sees one snapshot of the database for all its statements."""
     with db.read() as session:
-        return eq.count_annotations(session, article_filter=_article_filter(settings))
-
-
-def _processes(db: Database, jobs: int | None, labels: int, writer: type[DatasetWriter]) -> int:
-    """How many processes export: ``jobs``, or by default every core for a large export."""
-    if jobs is not None and jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {jobs}")
-    url = db.engine.url.render_as_string(hide_password=False)
-    in_memory = db.is_sqlite and sqlite_path(url) is None
-    if not writer.concatenable or in_memory:
-        return 1
-    if jobs is None:
-        return parallel_processes() if labels >= PARALLEL_FROM else 1
-    return jobs
-
-
-def parallel_processes() -> int:
-    """Processes a large export uses by default: one per usable core, at most MAX_PROCESSES."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(MAX_PROCESSES, cores)
-
-
-def _export_here(
-    db: Database,
-    settings: ExportSettings,
-    pseudonyms: Pseudonyms,
-    writer: DatasetWriter | None,
-    stats: ExportStats,
-    progress: Progress | None,
-    total: int,
-) -> None:
-    """Export every slice in this process, through one read session."""
-    with snapshot_session(db) as session:
-        exporter = ArticleExporter(session, settings, pseudonyms)
-        done = 0
-        for article_ids in _slices(session, settings):
-            done += exporter.export(article_ids, writer, stats)
-            if progress is not None:
-                progress(done, total)
-
-
-class _CollectorPause:
-    """Keeps the cyclic garbage collector off while any export runs (re-entrant, thread-safe).
-
-    An export allocates millions of short-lived tuples and strings that form no reference
-    cycles; the collector would only rescan them, about a tenth of the export's time.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running = 0
-        self._was_enabled = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._running == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._running += 1
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._running -= 1
-            if self._running == 0 and self._was_enabled:
-                gc.enable()
-
-
-_collector_paused = _CollectorPause()
+        if not db.is_sqlite:
+            # As SQLite's read transaction gives: every statement sees the same committed data.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
 
 
 def _write_text(path: Path, text: str | bytes) -> None:
@@ -229,6 +150,38 @@ def _open_writer(
     if issubclass(writer_class, CsvWriter):
         return writer_class(staged, raw_cells=settings.raw_csv)
     return writer_class(staged)
+
+
+def _export_rows(
+    session: Session,
+    settings: ExportSettings,
+    writer: DatasetWriter,
+    stats: ExportStats,
+    pseudonyms: Pseudonyms,
+    progress: Progress | None,
+) -> None:
+    """Stream the export's articles through the formatter into ``writer``."""
+    article_filter = _article_filter(settings)
+    missing = eq.missing_articles(session, article_ids=settings.articles)
+    if missing:
+        raise InputError(f"unknown article id(s): {', '.join(missing)}")
+    total = eq.count_annotations(session, article_filter=article_filter)
+    names = {user.id: user.name for user in queries.list_users(session)}
+    formatter = Formatter(
+        writer,
+        stats,
+        reviewers=Reviewers(names, pseudonyms),
+        time=eq.label_time(session),
+        policy=Policy(settings.policy),
+        min_reviewers=settings.min_reviewers,
+        require_evidence=settings.require_evidence,
+    )
+    done = 0
+    for rows in eq.export_rows(session, article_filter=article_filter):
+        done += formatter.article(rows)
+        if progress is not None:
+            progress(done, total)
+    formatter.finish()
 
 
 def preview_export(db: Database, *, options: ExportOptions, evidence: bool = True) -> ExportStats:
@@ -296,42 +249,26 @@ def export_dataset(
     out: Path,
     options: ExportOptions,
     progress: Progress | None = None,
-    jobs: int | None = None,
 ) -> ExportResult:
     """Write the dataset into ``out`` atomically (a hidden sibling folder, fsynced, renamed).
 
-    ``jobs`` processes export side by side (JSON Lines formats, file or server databases); by
-    default every core for exports of ``PARALLEL_FROM`` labels or more, else this process only.
-    The files are the same whatever the number of processes.
+    Takes the ``Database``, not a session: the export reads through a snapshot session of its
+    own while it writes files, and nothing it reads may change in between.
     """
     settings = options.settings()
     writer_class = WRITERS[settings.format]
-    key = pseudonym_key() if options.anonymize else None
-    total = _count(db, settings)
-    processes = _processes(db, jobs, total, writer_class)
+    pseudonyms = Pseudonyms(pseudonym_key() if options.anonymize else None)
     stats = ExportStats()
-    with staged_folder(out) as staged, _collector_paused:
-        if processes > 1:
-            records, digests = export_in_processes(
-                db,
-                settings=settings,
-                key=key,
-                staged=staged,
-                processes=processes,
-                plan=lambda session: _slices(session, settings),
-                stats=stats,
-                progress=progress,
-                total=total,
-            )
-        else:
-            writer = _open_writer(writer_class, staged, settings)
-            _export_here(db, settings, Pseudonyms(key), writer, stats, progress, total)
-            records, digests = writer.close(), {}
+    with staged_folder(out) as staged:
+        writer = _open_writer(writer_class, staged, settings)
+        with _snapshot(db) as session:
+            _export_rows(session, settings, writer, stats, pseudonyms, progress)
+        records = writer.close()
         card = dataset_card(settings, stats, writer_class.files, writer_class.description)
         _write_text(staged / "README.md", card)
-        manifest = build_manifest(staged, settings, stats, records, digests=digests)
+        manifest = build_manifest(staged, settings, stats, records, digests=writer.digests)
         _write_text(staged / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
-    return ExportResult(folder=Path(os.path.abspath(out)), manifest=manifest, processes=processes)
+    return ExportResult(folder=Path(os.path.abspath(out)), manifest=manifest)
 
 
 def zip_folder(folder: Path) -> bytes:

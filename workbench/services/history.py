@@ -51,8 +51,8 @@ def _evidence(snapshot: dict[str, Any] | None) -> int:
 
 
 def _complete(snapshot: dict[str, Any] | None) -> bool | None:
-    if snapshot is None:
-        return None
+    if snapshot is None or "label" not in snapshot:
+        return None  # a sentence edit's audit row records where labels moved, not a label
     items = snapshot.get("evidence") or []
     return evidence_complete(
         parse_label(snapshot.get("label")), items if isinstance(items, list) else []

@@ -95,3 +95,24 @@ def test_the_label_counts_of_a_page_read_its_sentences_not_a_reviewers_labels(
     if db.is_sqlite:  # without statistics: SEARCH annotations USING INDEX ix_annotations_user_id
         assert "ix_annotations_user_id" not in plan, plan
         assert plan.startswith("SEARCH sentences"), plan
+
+
+def test_every_field_of_the_filter_has_an_index_on_postgresql(db: Database) -> None:
+    """0014: id, title, outlet and text each have a trigram index, so the filter's OR is one
+    BitmapOr of index scans instead of a scan of every article (212 ms at 10,000 articles)."""
+    if db.is_sqlite:  # SQLite: the text goes through FTS5 (0007); short fields scan quickly
+        with db.read() as session:
+            assert article_list.count_matching(session, needle="Riverton") == 0
+        return
+    from sqlalchemy import func, select
+
+    from workbench.db.models import Article
+
+    with db.read() as session:
+        stmt = article_list._filtered(session, select(func.count(Article.id)), "Riverton")
+        compiled = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        connection = session.connection()
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}"))
+    assert "Seq Scan on articles" not in plan, plan
+    assert plan.count("Bitmap Index Scan on ix_articles_") == 4, plan

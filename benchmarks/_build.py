@@ -174,6 +174,28 @@ def _prepare(backend: str, key: str) -> tuple[Path, str, dict[str, Any] | None]:
     return folder, url, None
 
 
+def settle(url: str) -> None:
+    """``VACUUM (ANALYZE)`` a PostgreSQL database, as autovacuum keeps a desk's in use.
+
+    A database loaded a moment ago has no visibility map yet, so PostgreSQL's index-only scans
+    of the maintained label counts read the table too: the Agreement statements took 0.9-1.4 s
+    on the fresh 10,000-article build and 0.3 s once vacuumed. SQLite needs nothing here: its
+    statistics are refreshed by ``init`` and after every import.
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    engine = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
+    finally:
+        engine.dispose()
+
+
 def _reuse(folder: Path, url: str, name: str, info: dict[str, Any], log: Any) -> Built:
     """A cached database, upgraded to the package's schema first when it was built at an older."""
     head = schema_head()
@@ -182,12 +204,14 @@ def _reuse(folder: Path, url: str, name: str, info: dict[str, Any], log: Any) ->
         log(f"  upgraded from schema {info.get('schema')} to {head} in {seconds:.1f} s")
         info = {**info, "upgraded_to": head, "upgrade_seconds": round(seconds, 3)}
         (folder / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    settle(url)
     return Built(name=name, url=url, folder=folder, info=info)
 
 
 def _finish(folder: Path, url: str, name: str, info: dict[str, Any]) -> Built:
     for account, role in ACCOUNTS.items():
         run_cli(url, "users", "add", account, "--role", role, "--password-stdin", stdin=PASSWORD)
+    settle(url)
     (folder / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     return Built(name=name, url=url, folder=folder, info=info)
 

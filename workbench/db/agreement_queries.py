@@ -67,15 +67,21 @@ class RankedArticle:
 
 
 def labeling_reviewers(session: Session, *, article_id: str | None = None) -> list[tuple[int, str]]:
-    """(id, name) of every account with at least one label (in one article)."""
-    labeled = select(Annotation.id).where(
-        Annotation.user_id == User.id, Annotation.sentence_id.not_in(_boilerplate_ids())
+    """(id, name) of every account with at least one label (in one article).
+
+    One ``LIMIT 1`` lookup per account along its labels: an ``EXISTS`` here was planned on
+    PostgreSQL as a scan of every annotation (0.3-0.7 s at a million labels).
+    """
+    labeled = (
+        select(literal(1))
+        .select_from(Annotation)
+        .join(Sentence, Sentence.id == Annotation.sentence_id)
+        .where(Annotation.user_id == User.id, Sentence.boilerplate.is_(False))
     )
     if article_id is not None:
-        labeled = labeled.join(Sentence, Sentence.id == Annotation.sentence_id).where(
-            Sentence.article_id == article_id
-        )
-    rows = session.execute(select(User.id, User.name).where(labeled.exists()))
+        labeled = labeled.where(Sentence.article_id == article_id)
+    first = labeled.limit(1).correlate(User).scalar_subquery()
+    rows = session.execute(select(User.id, User.name).where(first.is_not(None)))
     return [(int(uid), str(name)) for uid, name in rows]
 
 

@@ -20,7 +20,7 @@ from workbench.ui.components.numbering import (
 )
 from workbench.ui.runtime import SignedIn
 
-ARTICLE = "002_106eb614b3e40071"  # its sentence 24 (index 23) is linked to LINKED
+ARTICLE = "002_106eb614b3e40071"  # its sentence 23 (index 22) is linked to LINKED
 LINKED_ARTICLE, LINKED_INDEX = "003_12a4aa04524d7b45", 8
 LINKED = f"{LINKED_ARTICLE}:{LINKED_INDEX}"
 FIRST_ARTICLE = "000_b5ddb462525d61c6"  # the one the history page opens on
@@ -58,11 +58,11 @@ def test_annotate_panel_numbers_sentences_and_shows_ids_as_ids(
     seeded_db: Database, make_user, open_article
 ) -> None:  # type: ignore[no-untyped-def]
     ana = make_user("ana")
-    sid = _sid(seeded_db, ARTICLE, 23)
+    sid = _sid(seeded_db, ARTICLE, 22)
     cited = Evidence(url="", stance="context", sentence_ref=LINKED)
     with seeded_db.write() as session:
         record_label(session, user_id=ana, sentence_id=sid, label="unsourced", evidence=[cited])
-    at = open_article(ana, article=ARTICLE, sentence=23)
+    at = open_article(ana, article=ARTICLE, sentence=22)
     assert not at.exception
     shown = _shown(at)
     heading = next(s for s in shown if s.startswith("Sentence "))
@@ -70,14 +70,14 @@ def test_annotate_panel_numbers_sentences_and_shows_ids_as_ids(
         article = queries.get_article(session, article_id=ARTICLE)
         assert article is not None
         total = len(article.sentences)
-    assert heading.split(" · ")[0] == f"Sentence 24 of {total}"
+    assert heading.split(" · ")[0] == f"Sentence 23 of {total}"
     related = [s for s in shown if " · similarity " in s]
     assert related and all(re.search(r" · sentence \d+ · ", s) for s in related)
     assert any(" · sentence 9 · " in s for s in related)  # LINKED, index 8
     assert f"Cites sentence id {LINKED}" in shown  # the evidence list shows the id
     ref_field = at.text_input(key=f"wb_ev_ref_{sid}")
     assert ref_field.label == "Cites sentence id (optional)"
-    assert f"This sentence's id is `{ARTICLE}:23`" in (ref_field.help or "")
+    assert f"This sentence's id is `{ARTICLE}:22`" in (ref_field.help or "")
     # An id appears only where it is called one: never next to a bare sentence number.
     for text in shown:
         if ID_PATTERN.search(text):

@@ -201,7 +201,10 @@ class AuditEntry(Base):
     """Append-only record of every change to an annotation or a gold label."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_sentence", "sentence_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_sentence", "sentence_id", "at"),
+        Index("ix_audit_entity", "entity", "id"),  # the newest changes of one kind
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,14 +7,13 @@ holds for English news at large, and a ``demo`` part, which fits the seed corpus
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from workbench.domain.data_files import read_toml
 from workbench.errors import InputError
 
 PARTS = ("general", "demo")
@@ -158,16 +157,7 @@ class _Reader:
 @cache
 def load_claim_words(path: Path | None = None) -> ClaimWords:
     """The word tables of ``path``, by default the file shipped in the package; checked whole."""
-    if path is None:
-        source = f"workbench/domain/{_PACKAGED}"
-        text = resources.files("workbench.domain").joinpath(_PACKAGED).read_text("utf-8")
-    else:
-        source = str(path)
-        text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", source=source) from None
+    data, source = read_toml(_PACKAGED, path)
     read = _Reader(data, source)
     words = ClaimWords(
         phrases=read.phrases("phrases"),

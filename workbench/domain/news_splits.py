@@ -11,12 +11,11 @@ around one boundary or one full stop, so the pass is linear in the length of the
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
+from workbench.domain.data_files import read_toml
 from workbench.errors import InputError
 
 _PACKAGED = "data/news_abbreviations.toml"
@@ -67,16 +66,7 @@ class NewsAbbreviations:
 @cache
 def load_news_abbreviations(path: Path | None = None) -> NewsAbbreviations:
     """The word tables of ``path``, by default the file shipped in the package; checked whole."""
-    if path is None:
-        source = f"workbench/domain/{_PACKAGED}"
-        text = resources.files("workbench.domain").joinpath(_PACKAGED).read_text("utf-8")
-    else:
-        source = str(path)
-        text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", source=source) from None
+    data, source = read_toml(_PACKAGED, path)
     unknown = sorted(set(data) - set(_TABLES))
     if unknown:
         raise InputError(f"unknown table [{unknown[0]}]", source=source)

@@ -75,7 +75,8 @@ def label_sentence(page: Page, index: int, key: str, saved: str) -> None:
 
 def choose(page: Page, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label`` (type it, then Enter)."""
-    box = page.get_by_test_id("stSelectbox").filter(has_text=label).locator("input")
+    # By its accessible name, exactly: "Role" must not also find another tab's "New role".
+    box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)
     expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()

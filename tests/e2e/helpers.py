@@ -74,12 +74,25 @@ def label_sentence(page: Page, index: int, key: str, saved: str) -> None:
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label`` (type it, then Enter)."""
+    """Pick ``option`` in the select box labelled ``label`` (type it, then Enter).
+
+    A rerun that lands while the list is open (the blur of the field filled just before sends
+    its value) closes the list, so the box is opened again until the option shows.
+    """
     # By its accessible name, exactly: "Role" must not also find another tab's "New role".
     box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(option)
-    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+    item = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        wait_idle(page)
+        box.click()
+        box.fill(option)
+        try:
+            expect(item).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     box.press("Enter")
     expect(box).to_have_value(option)
 
@@ -87,7 +100,9 @@ def choose(page: Page, label: str, option: str) -> None:
 def add_evidence(page: Page, url: str, quote: str, stance: str) -> None:
     """Fill the evidence form of the selected sentence and submit it."""
     page.get_by_label("Source URL (http or https)").fill(url)
-    page.get_by_label("Quote (the exact passage)").fill(quote)
+    quote_field = page.get_by_label("Quote (the exact passage)")
+    quote_field.fill(quote)
+    quote_field.blur()
     choose(page, "Stance", stance)
     page.get_by_role("button", name="Add evidence").click()
     expect(page.get_by_text("Evidence added")).to_be_visible()

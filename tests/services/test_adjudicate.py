@@ -174,6 +174,9 @@ def test_reviewers_cannot_adjudicate_and_input_is_checked(seeded_db: Database, m
         adjudicate(session, editor_id=ana, sentence_id=sid, label="verified", rationale="x")
     with seeded_db.write() as session, pytest.raises(InputError, match="rationale"):
         adjudicate(session, editor_id=eve, sentence_id=sid, label="verified", rationale="  ")
+    too_long = "r" * 10_001  # refused whole, never cut
+    with seeded_db.write() as session, pytest.raises(InputError, match="10,001 characters long"):
+        adjudicate(session, editor_id=eve, sentence_id=sid, label="unsourced", rationale=too_long)
     with seeded_db.write() as session, pytest.raises(InputError, match="bad label"):
         adjudicate(session, editor_id=eve, sentence_id=sid, label="true", rationale="x")
     with seeded_db.write() as session, pytest.raises(PermissionDeniedError):

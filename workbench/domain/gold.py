@@ -7,6 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.errors import InputError
+
+MAX_RATIONALE_LENGTH = 10_000
+
 
 class Policy(enum.StrEnum):
     """How reviewer labels become a gold label when no editor has adjudicated."""
@@ -56,3 +60,19 @@ def gold_label(
     if policy is Policy.MAJORITY and top_count * 2 > len(labels):
         return Gold(top, Source.MAJORITY)
     return None
+
+
+def check_rationale(rationale: str) -> str:
+    """The rationale without surrounding blanks; InputError when it is empty or too long.
+
+    A long rationale is refused, never cut: the editor keeps what they typed and can shorten it.
+    """
+    text = rationale.strip()
+    if not text:
+        raise InputError("a gold label needs a rationale")
+    if len(text) > MAX_RATIONALE_LENGTH:
+        raise InputError(
+            f"rationale is {len(text):,} characters long; at most {MAX_RATIONALE_LENGTH:,} "
+            "are allowed"
+        )
+    return text

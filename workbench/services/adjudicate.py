@@ -16,6 +16,7 @@ from workbench.db.audit import Change, append_audit
 from workbench.db.evidence import evidence_of, store_evidence
 from workbench.db.guidelines import current_version
 from workbench.db.models import Article, GoldLabel, Sentence, utcnow
+from workbench.domain.gold import check_rationale
 from workbench.domain.labels import (
     LABELS,
     Evidence,
@@ -29,7 +30,6 @@ from workbench.domain.labels import (
 from workbench.errors import ConflictError, InputError, NotFoundError
 from workbench.services.permissions import require_role
 
-MAX_RATIONALE = 10_000
 PAGE_SIZE = 50
 # A bulk accept stores at most this many gold labels per click (one bounded transaction).
 BULK_LIMIT = 1_000
@@ -94,11 +94,7 @@ def adjudicate(
     require_role(session, user_id=editor_id, role=Role.EDITOR)
     verdict = parse_label(label)
     check_label_evidence(verdict, evidence)
-    rationale = rationale.strip()
-    if not rationale:
-        raise InputError("a gold label needs a rationale")
-    if len(rationale) > MAX_RATIONALE:
-        raise InputError(f"rationale is longer than {MAX_RATIONALE} characters")
+    rationale = check_rationale(rationale)
     if session.get(Sentence, sentence_id) is None:
         raise NotFoundError(f"no sentence with id {sentence_id}")
     gold = labels.gold_for(session, sentence_id=sentence_id)

@@ -20,7 +20,7 @@ from workbench.db import labels as gold_queries
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.evidence import evidence_of
-from workbench.domain.gold import Source
+from workbench.domain.gold import Source, check_rationale
 from workbench.domain.labels import (
     Evidence,
     Label,
@@ -33,7 +33,7 @@ from workbench.domain.labels import (
     parse_label,
 )
 from workbench.errors import InputError, WorkbenchError
-from workbench.services.adjudicate import MAX_RATIONALE, adjudicate
+from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.users import check_name, create_user
 
@@ -235,11 +235,9 @@ class _Checker:
         rationale = data.get("rationale")
         if not isinstance(rationale, str) or not rationale.strip():
             raise InputError("an adjudicated record needs its 'rationale' (text)")
-        if len(rationale.strip()) > MAX_RATIONALE:
-            raise InputError(f"rationale is longer than {MAX_RATIONALE} characters")
         if self.editor is None:
             raise InputError("adjudicated records need --editor NAME (who stores the gold labels)")
-        return GoldLine(number, sentence_id, label, rationale.strip(), evidence)
+        return GoldLine(number, sentence_id, label, check_rationale(rationale), evidence)
 
     def _sentence(self, article: object, index: object, expected: object) -> tuple[int, str]:
         """The id and text of sentence ``index`` of ``article``, or InputError."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from workbench.db.engine import Database
@@ -56,8 +60,15 @@ def test_fifth_failure_locks_for_fifteen_minutes(db: Database, make_user: MakeUs
         with pytest.raises(AuthenticationError):
             users.sign_in(db, name="ana", password="wrong password", now=start)
         assert _row(db, "ana").failed_logins == attempt
-    with pytest.raises(AccountLockedError, match="try again in 15 minutes"):
+    with pytest.raises(AuthenticationError) as fifth:  # locks, but says nothing of it
         users.sign_in(db, name="ana", password="wrong password", now=start)
+    assert not isinstance(fifth.value, AccountLockedError)
+    with pytest.raises(AuthenticationError) as wrong:  # locked: a wrong password learns nothing
+        users.sign_in(db, name="ana", password="wrong password", now=start)
+    assert str(wrong.value) == "wrong name or password"
+    assert not isinstance(wrong.value, AccountLockedError)
+    with pytest.raises(AccountLockedError, match="try again in 15 minutes"):
+        users.sign_in(db, name="ana", password=PASSWORD, now=start)
     locked_until = users.Account.of(_row(db, "ana")).locked_until
     assert locked_until is not None and locked_until - start == timedelta(minutes=15)
     later = start + timedelta(minutes=10, seconds=30)
@@ -67,6 +78,77 @@ def test_fifth_failure_locks_for_fifteen_minutes(db: Database, make_user: MakeUs
     assert users.sign_in(db, name="ana", password=PASSWORD, now=after).name == "ana"
     row = _row(db, "ana")
     assert (row.failed_logins, row.locked_until) == (0, None)
+
+
+class _Hasher:
+    """The real argon2 hasher, calling ``seen`` with the hash of every check first."""
+
+    def __init__(self, seen: Callable[[str], object]) -> None:
+        self._real = PasswordHasher()
+        self._seen = seen
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self._seen(password_hash)
+        return self._real.verify(password_hash, password)
+
+    def hash(self, password: str) -> str:
+        return self._real.hash(password)
+
+    def check_needs_rehash(self, password_hash: str) -> bool:
+        return self._real.check_needs_rehash(password_hash)
+
+
+def test_unknown_wrong_and_locked_do_the_same_work(
+    db: Database, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user("ana")
+    make_user("bob")
+    for _ in range(users.MAX_FAILED_LOGINS):
+        with pytest.raises(AuthenticationError):
+            users.sign_in(db, name="bob", password="wrong password")
+    checks: list[str] = []
+    monkeypatch.setattr(users, "_hasher", _Hasher(lambda check: checks.append(check)))
+    messages = []
+    for name in ("nobody", "ana", "bob"):  # unknown, wrong password, locked account
+        with pytest.raises(AuthenticationError) as caught:
+            users.sign_in(db, name=name, password="wrong password")
+        assert not isinstance(caught.value, AccountLockedError)
+        messages.append(str(caught.value))
+    assert messages == ["wrong name or password"] * 3
+    assert len(checks) == 3  # one argon2 check each (a dummy hash for the unknown name)
+    assert all(check.startswith("$argon2id$") for check in checks)
+
+
+def test_password_checks_run_in_a_bounded_pool(
+    db: Database, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user("ana")
+    users.sign_in(db, name="ana", password=PASSWORD)  # the dummy hash exists from here on
+    running: list[int] = []
+    peak: list[int] = [0]
+    lock = threading.Lock()
+
+    def enter(_: str) -> None:
+        with lock:
+            running.append(1)
+            peak[0] = max(peak[0], len(running))
+        time.sleep(0.05)
+        with lock:
+            running.pop()
+
+    monkeypatch.setattr(users, "_hasher", _Hasher(enter))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(lambda _: _try(db, "nobody"), range(8)))
+    assert outcomes == ["wrong name or password"] * 8
+    assert peak[0] == users.PASSWORD_CHECKS
+
+
+def _try(db: Database, name: str) -> str:
+    try:
+        users.sign_in(db, name=name, password="wrong password")
+    except AuthenticationError as exc:
+        return str(exc)
+    return "signed in"
 
 
 def test_success_resets_the_failure_count(db: Database, make_user: MakeUser) -> None:

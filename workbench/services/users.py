@@ -9,6 +9,7 @@ the signed-in account first.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,8 +38,16 @@ MIN_PASSWORD_LENGTH = 8
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 WRONG_CREDENTIALS = "wrong name or password"
+PASSWORD_CHECKS = 2  # argon2 takes 64 MiB per check: at most this many run at once
 _hasher = PasswordHasher()
+_checks = threading.BoundedSemaphore(PASSWORD_CHECKS)
 _dummy_hash: list[str] = []
+
+
+def _hash(password: str) -> str:
+    """The argon2 hash of ``password``, computed inside the bounded pool of checks."""
+    with _checks:
+        return _hasher.hash(password)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +145,7 @@ def create_user(
     password_hash = None
     if password is not None:
         check_password(password)
-        password_hash = _hasher.hash(password)
+        password_hash = _hash(password)
     user = User(name=name, role=checked_role.value, password_hash=password_hash, email=address)
     session.add(user)
     session.flush()
@@ -169,7 +178,7 @@ def set_password(
     user = _user_named(session, name)
     check_password(password)
     had_password = user.password_hash is not None
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = _hash(password)
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
@@ -220,13 +229,14 @@ def _verify(password_hash: str | None, password: str) -> bool:
     if password_hash is None:
         # Same work as a real check, so timing does not reveal which names exist.
         if not _dummy_hash:
-            _dummy_hash.append(_hasher.hash("not a real password"))
+            _dummy_hash.append(_hash("not a real password"))
         password_hash = _dummy_hash[0]
         real = False
     else:
         real = True
     try:
-        _hasher.verify(password_hash, password)
+        with _checks:  # a burst of sign-ins waits here instead of taking 64 MiB each
+            _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
     return real
@@ -249,6 +259,7 @@ class _Attempt:
     password_hash: str | None
     active: bool
     attempt: int
+    locked_until: datetime | None = None
 
 
 def _count_attempt(db: Database, *, name: str, now: datetime) -> _Attempt:
@@ -266,22 +277,25 @@ def _count_attempt(db: Database, *, name: str, now: datetime) -> _Attempt:
         if attempt is None:
             session.refresh(user, ["locked_until"])
             until = _aware(user.locked_until) or now + LOCKOUT
-            raise AccountLockedError(_locked_message(user.name, until, now))
-        if attempt > MAX_FAILED_LOGINS:
+        elif attempt > MAX_FAILED_LOGINS:
             logins.lock_out(session, user_id=user.id, until=now + LOCKOUT)
-            locked = AccountLockedError(_locked_message(user.name, now + LOCKOUT, now))
+            until = now + LOCKOUT
         else:
             return _Attempt(user.id, user.name, user.password_hash, user.active, attempt)
-    raise locked
+        return _Attempt(user.id, user.name, user.password_hash, user.active, 0, until)
 
 
 def sign_in(db: Database, *, name: str, password: str, now: datetime | None = None) -> Account:
     """The account when name and password match; failures are counted on the account.
 
-    The fifth failure in a row locks the account for 15 minutes (AccountLockedError, with the
-    time left); a success resets the count. The attempt is counted before the password hash is
-    checked and the hash is checked outside any transaction, so concurrent attempts neither
-    wait on each other's hashing nor get past the limit.
+    The fifth failure in a row locks the account for 15 minutes; a success resets the count.
+    An unknown name, a wrong password and a locked account get the same message after the
+    same work (one argon2 check, against a dummy hash for an unknown name), so neither the
+    message nor its timing tells which names exist; only the right password of a locked
+    account learns that it is locked (AccountLockedError, with the time left). The attempt is
+    counted before the hash is checked and the hash is checked outside any transaction and
+    inside a bounded pool, so concurrent attempts neither get past the limit nor each take
+    argon2's memory at once.
     """
     now = now or utcnow()
     found = _count_attempt(db, name=name, now=now)
@@ -289,11 +303,12 @@ def sign_in(db: Database, *, name: str, password: str, now: datetime | None = No
         _verify(None, password)
         raise AuthenticationError(WRONG_CREDENTIALS)
     if not _verify(found.password_hash, password):
-        if found.attempt >= MAX_FAILED_LOGINS:
+        if found.locked_until is None and found.attempt >= MAX_FAILED_LOGINS:
             with db.write() as session:
                 logins.lock_out(session, user_id=found.user_id, until=now + LOCKOUT)
-            raise AccountLockedError(_locked_message(found.name, now + LOCKOUT, now))
         raise AuthenticationError(WRONG_CREDENTIALS)
+    if found.locked_until is not None:
+        raise AccountLockedError(_locked_message(found.name, found.locked_until, now))
     with db.write() as session:
         if not logins.clear_failures(session, user_id=found.user_id, now=now):
             # Attempts made while this one was checked locked the account meanwhile.
@@ -303,7 +318,7 @@ def sign_in(db: Database, *, name: str, password: str, now: datetime | None = No
             raise AuthenticationError(WRONG_CREDENTIALS)
         if user.active and user.password_hash is not None:
             if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
+                user.password_hash = _hash(password)
             session.flush()
         account = Account.of(user)
     if not account.active:

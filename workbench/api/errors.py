@@ -27,6 +27,7 @@ from workbench.errors import (
 from workbench.services.importer import ImportRejectedError
 
 BEARER = {"WWW-Authenticate": "Bearer"}
+MAX_LISTED = 10  # problems named in ``detail``; ``errors`` lists them all
 STATUS = [
     (AuthenticationError, 401),
     (PermissionDeniedError, 403),
@@ -100,12 +101,16 @@ async def _workbench_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_of(exc)
     headers = BEARER if status == 401 else None
     extra: dict[str, Any] = {}
+    detail = str(exc)
     if isinstance(exc, FieldError):
         extra["errors"] = [{"field": exc.field, "message": exc.reason}]
     if isinstance(exc, ImportRejectedError):
         status = 422
         extra["errors"] = [problem_of(problem) for problem in exc.problems]
-    return JSONResponse(error_body(str(exc), **extra), status_code=status, headers=headers)
+        shown = "; ".join(str(problem) for problem in exc.problems[:MAX_LISTED])
+        more = len(exc.problems) - MAX_LISTED
+        detail = f"{exc}: {shown}" + (f"; and {more} more" if more > 0 else "")
+    return JSONResponse(error_body(detail, **extra), status_code=status, headers=headers)
 
 
 def problem_of(error: InputError) -> dict[str, Any]:

@@ -55,6 +55,10 @@ sentences_app = typer.Typer(
     help="Fix an article's sentences: merge, split, mark boilerplate.", no_args_is_help=True
 )
 app.add_typer(sentences_app, name="sentences")
+tokens_app = typer.Typer(
+    help="Personal access tokens of the REST API (/api/v1).", no_args_is_help=True
+)
+app.add_typer(tokens_app, name="tokens")
 
 DbOption = Annotated[
     str | None,
@@ -280,6 +284,52 @@ def users_activate(name: str) -> None:
     with _database().write() as session:
         user = set_active(session, name=name, active=True)
         echo(f"activated {user.name!r}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    account: Annotated[str, typer.Argument(help="The account the token acts for.")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for, e.g. 'CMS feed'.")],
+) -> None:
+    """Make a token for ACCOUNT and print its secret once (it is stored only as a hash)."""
+    from workbench.services.tokens import create_token_for
+
+    with _database().write() as session:
+        token = create_token_for(session, user_name=account, name=name)
+    echo(f"created token {token.info.id} {field(token.info.name)!r} for {account!r}", err=True)
+    echo("store it now: it is not shown again", err=True)
+    echo(token.secret)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    account: Annotated[str, typer.Argument(help="The account whose tokens to list.")],
+) -> None:
+    """Print ACCOUNT's tokens, newest first: id, name, prefix, created, last used, state."""
+    from workbench.services.tokens import tokens_of_account
+
+    with _database().read() as session:
+        found = tokens_of_account(session, user_name=account)
+    for token in found:
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+        state = "active" if token.active else f"revoked {token.revoked_at:%Y-%m-%d %H:%M}"
+        echo(
+            f"{token.id}\t{field(token.name)}\t{token.prefix}...\t"
+            f"{token.created_at:%Y-%m-%d %H:%M}\t{used}\t{state}"
+        )
+    echo(f"{len(found)} token(s)", err=True)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id (from `tokens list`).")],
+) -> None:
+    """Revoke a token: every request with it is refused from now on."""
+    from workbench.services.tokens import revoke_any_token
+
+    with _database().write() as session:
+        token, owner = revoke_any_token(session, token_id=token_id)
+    echo(f"revoked token {token.id} {field(token.name)!r} of {owner!r}")
 
 
 @app.command()

@@ -134,3 +134,13 @@ def allow_private_fetch(env: Mapping[str, str] | None = None) -> bool:
         return False
     allowed = ", ".join(value for value in (*_TRUE, *_FALSE) if value)
     raise InputError(f"{ALLOW_PRIVATE_FETCH_ENV} must be one of {allowed}, got {raw!r}")
+
+
+API_MAX_BODY_ENV = "WORKBENCH_API_MAX_BODY_MB"
+DEFAULT_API_MAX_BODY_MB = 32
+
+
+def api_max_body_bytes(env: Mapping[str, str] | None = None) -> int:
+    """The largest request body the REST API reads: $WORKBENCH_API_MAX_BODY_MB (default 32)."""
+    megabytes = _number(_environment(env), API_MAX_BODY_ENV, DEFAULT_API_MAX_BODY_MB, minimum=1)
+    return int(megabytes) * 1_000_000

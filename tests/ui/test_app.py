@@ -62,7 +62,7 @@ def test_reviewer_menu_and_article_progress(seeded_db: Database, make_user, app)
         record_label(session, user_id=ana, sentence_id=sentence.id, label="unsourced")
     at = app(SignedIn(ana, "ana", Role.REVIEWER))
     assert not at.exception
-    assert _links(at.sidebar) == ["Articles"]
+    assert _links(at.sidebar) == ["Articles", "Access tokens"]
     assert [t.value for t in at.title] == ["Articles"]
     progress = [p.proto.text for p in at.main.get("progress")]
     assert progress == [
@@ -122,7 +122,7 @@ def test_sign_in_then_sign_out(db: Database, make_user, app) -> None:  # type: i
     at.text_input[1].input(PASSWORD)
     at = at.button[-1].click().run()
     assert [t.value for t in at.title] == ["Articles"]
-    assert _links(at.sidebar) == ["Articles"]
+    assert _links(at.sidebar) == ["Articles", "Access tokens"]
     at = at.sidebar.button(key="wb_sign_out").click().run()
     assert "wb_user" not in at.session_state
     assert [t.value for t in at.title] == ["Sign in"]

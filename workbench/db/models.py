@@ -263,3 +263,21 @@ class ScorerModel(Base):
     format: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # SHA-256 of ``payload``: the key a process caches the rebuilt model under.
     digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AccessToken(Base):
+    """A personal access token of the REST API: only its SHA-256 hash is kept."""
+
+    __tablename__ = "access_tokens"
+    __table_args__ = (Index("ix_access_tokens_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    # Hex SHA-256 of the whole secret; the secret itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The secret's first characters, so its owner can tell tokens apart ("wb_Ab12cd").
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -128,6 +128,8 @@ class _Checker:
     session: Session
     source: str
     editor: str | None = None
+    # When set, every label line must be this reviewer's (a reviewer importing their own).
+    only_reviewer: str | None = None
     problems: list[InputError] = field(default_factory=list)
     checked: CheckedFile = field(default_factory=CheckedFile)
     sentences: dict[str, dict[int, tuple[int, str]] | None] = field(default_factory=dict)
@@ -295,6 +297,11 @@ class _Checker:
             raise InputError(f"'note' must be text, got {type(note).__name__}")
         check_note(note, what="'note'")
         evidence = self._evidence(data, label)
+        if self.only_reviewer is not None and reviewer != self.only_reviewer:
+            raise InputError(
+                f"reviewer {reviewer!r} is not you ({self.only_reviewer!r}); "
+                "only an admin imports other reviewers' labels"
+            )
         if not self._reviewer_ok(reviewer):
             raise InputError(f"reviewer {reviewer!r} is deactivated")
         version = _guideline_version(data)
@@ -342,9 +349,22 @@ def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, An
             checker.problem(None, f"file {what}")
 
 
-def check_labels_file(session: Session, path: Path, *, editor: str | None = None) -> CheckedFile:
-    """Every line of ``path`` checked; raises ImportRejectedError listing each problem."""
-    checker = _Checker(session=session, source=str(path), editor=editor)
+def check_labels_file(
+    session: Session,
+    path: Path,
+    *,
+    editor: str | None = None,
+    source: str | None = None,
+    only_reviewer: str | None = None,
+) -> CheckedFile:
+    """Every line of ``path`` checked; raises ImportRejectedError listing each problem.
+
+    Messages name the file as ``source`` (default: the path); ``only_reviewer`` refuses label
+    lines of any other reviewer.
+    """
+    checker = _Checker(
+        session=session, source=source or str(path), editor=editor, only_reviewer=only_reviewer
+    )
     for number, data in _lines(path, checker):
         checker.check(number, data)
     if checker.checked.gold and editor is not None:
@@ -386,13 +406,23 @@ def _store_gold(session: Session, *, editor_id: int, item: GoldLine) -> bool:
     return True
 
 
-def import_labels(db: Database, path: Path, *, editor: str | None = None) -> ImportReport:
+def import_labels(
+    db: Database,
+    path: Path,
+    *,
+    editor: str | None = None,
+    source: str | None = None,
+    only_reviewer: str | None = None,
+) -> ImportReport:
     """Store every label of ``path`` in one transaction, or none when any line is bad.
 
     Labels stored before their evidence are *incomplete*: each gets one line in ``warnings``.
+    ``source`` and ``only_reviewer`` are as for ``check_labels_file``.
     """
     with db.read() as session:
-        checked = check_labels_file(session, path, editor=editor)
+        checked = check_labels_file(
+            session, path, editor=editor, source=source, only_reviewer=only_reviewer
+        )
     report = ImportReport(warnings=checked.warnings)
     try:
         with db.write() as session:
@@ -423,7 +453,8 @@ def import_labels(db: Database, path: Path, *, editor: str | None = None) -> Imp
                     _store_gold(session, editor_id=editor_id, item=gold)
     except (WorkbenchError, IntegrityError) as exc:  # the database changed since pass one
         message = str(exc) if isinstance(exc, WorkbenchError) else CHANGED_MEANWHILE
-        raise ImportRejectedError([InputError(f"{message}; try again", source=str(path))]) from exc
+        where = source or str(path)
+        raise ImportRejectedError([InputError(f"{message}; try again", source=where)]) from exc
     report.labels = len(checked.lines)
     report.gold = len(checked.gold)
     db.refresh_statistics()

@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from workbench.db import accounts, logins, queries
+from workbench.db import access_tokens, accounts, logins, queries
 from workbench.db.audit import NO_SENTENCE, Change, append_audit
 from workbench.db.engine import Database
 from workbench.db.models import User, utcnow
@@ -188,11 +188,16 @@ def set_password(
 
 
 def set_active(session: Session, *, name: str, active: bool, actor_id: int | None = None) -> User:
-    """Deactivate (or reactivate) an account; its labels stay, it cannot sign in while inactive."""
+    """Deactivate (or reactivate) an account; its labels stay, it cannot sign in while inactive.
+
+    Deactivating also revokes the account's access tokens: reactivating brings none back.
+    """
     user = _user_named(session, name)
     if user.active == active:
         return user
     user.active = active
+    if not active:
+        access_tokens.revoke_tokens_of(session, user_id=user.id, when=utcnow())
     session.flush()
     _audit_account(
         session, user, actor_id=actor_id, old={"active": not active}, new={"active": active}

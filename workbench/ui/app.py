@@ -29,6 +29,7 @@ class PageSpec(NamedTuple):
 PAGES: list[PageSpec] = [
     PageSpec("articles.py", "Articles", ":material/library_books:", "articles", Role.REVIEWER),
     PageSpec("annotate.py", "Annotate", ":material/edit_note:", "annotate", Role.REVIEWER),
+    PageSpec("access_tokens.py", "Access tokens", ":material/key:", "access-tokens", Role.REVIEWER),
     PageSpec("agreement.py", "Agreement", ":material/insights:", "agreement", Role.EDITOR),
     PageSpec("adjudicate.py", "Adjudicate", ":material/gavel:", "adjudicate", Role.EDITOR),
     PageSpec("export.py", "Export", ":material/download:", "export", Role.EDITOR),

@@ -1,5 +1,6 @@
 """What the served app adds to Streamlit's own routes: the article text route, the text
-component's script, and headers that forbid framing the app.
+component's script, the REST API (workbench.api, mounted at ``/api/v1``), and headers that
+forbid framing the app.
 
 The text route is how an article's text reaches the browser once per article instead of with
 every click: it checks the signed session cookie exactly as the sign-in does (a valid token of an
@@ -19,11 +20,12 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 
 ROUTE_PREFIX = "/wb"
+API_PREFIX = "/api/v1"  # the REST API of workbench.api
 SCRIPT_FILE = Path(__file__).parent / "components" / "sentence_text.js"
 MAX_ARTICLE_ID = 300
 FRAME_HEADERS = {"X-Frame-Options": "DENY"}
@@ -143,11 +145,15 @@ class FrameHeaders:
 
 
 def routes() -> list[BaseRoute]:
-    """The routes the app serves beside Streamlit's own."""
+    """The routes the app serves beside Streamlit's own, the REST API among them."""
+    from workbench.api import create_app
+    from workbench.ui import runtime
+
     prefix = f"{base_path()}{ROUTE_PREFIX}"
     return [
         Route(f"{prefix}/articles/{{article_id}}/text.json", article_text, methods=["GET"]),
         Route(f"{prefix}/static/sentence_text.js", component_script, methods=["GET"]),
+        Mount(f"{base_path()}{API_PREFIX}", app=create_app(runtime.get_db)),
     ]
 
 

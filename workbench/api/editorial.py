@@ -1,0 +1,113 @@
+"""``/agreement`` and ``/gold``: what editors see (the reviewers' figures and the gold labels)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Depends, Response
+
+from workbench.api import limits
+from workbench.api.auth import Caller, Db
+from workbench.api.errors import FieldError
+from workbench.api.labels import evidence_json, sentence_of, verdict_of
+from workbench.api.schemas import (
+    DEFAULT_PAGE,
+    ArticleFilter,
+    ArticleId,
+    GoldIn,
+    Limit,
+    Offset,
+    SentenceIndex,
+    page,
+    parsed_evidence,
+)
+from workbench.db import label_pages
+from workbench.domain.labels import Role, evidence_complete
+from workbench.errors import InputError
+from workbench.services.adjudicate import adjudicate
+from workbench.services.agreement import compute_agreement
+from workbench.services.permissions import require_role
+
+router = APIRouter(tags=["editors"])
+
+
+@router.get("/agreement", summary="The `workbench agreement --json` document (editor)")
+def agreement(user: Caller, db: Db, article: ArticleFilter = None) -> Response:
+    """Krippendorff's alpha with its interval, Fleiss, pairwise Cohen, per label and article."""
+    with db.read() as session:
+        require_role(session, user_id=user.id, role=Role.EDITOR)
+        report = compute_agreement(session, article_id=article).report
+    content = orjson.dumps(report, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+    return Response(content, media_type="application/json")
+
+
+@router.get("/gold", summary="A page of gold labels (editor)")
+def list_gold(
+    user: Caller,
+    db: Db,
+    article: ArticleFilter = None,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Adjudicated gold labels (of ``article`` when given) with rationale, evidence and version."""
+    with db.read() as session:
+        require_role(session, user_id=user.id, role=Role.EDITOR)
+        rows = label_pages.gold_label_page(session, article_id=article, limit=limit, offset=offset)
+        total = label_pages.count_gold_labels(session, article_id=article)
+    items = [
+        {
+            "article": row.article_id,
+            "sentence": row.index,
+            "text": row.text,
+            "label": row.label,
+            "rationale": row.rationale,
+            "evidence": evidence_json(row.evidence),
+            "evidence_complete": evidence_complete(row.label, row.evidence),
+            "editor": row.editor,
+            "version": row.version,
+            "updated_at": row.updated_at.isoformat(),
+        }
+        for row in rows
+    ]
+    return page(items, total=total, limit=limit, offset=offset)
+
+
+@router.put(
+    "/gold/{article_id}/{index}",
+    summary="Set a sentence's gold label (editor), with optimistic locking",
+    dependencies=[Depends(limits.accepts(*limits.JSON_TYPES))],
+    responses={409: {"description": "Someone changed the gold label since expected_version"}},
+)
+def put_gold(
+    article_id: ArticleId, index: SentenceIndex, body: GoldIn, user: Caller, db: Db
+) -> dict[str, Any]:
+    """``expected_version`` is the version you read (null when there was none); another
+    editor's change since then is a 409 and nothing is written."""
+    verdict = verdict_of(body.label)
+    evidence = parsed_evidence(body.evidence)
+    with db.write() as session:
+        require_role(session, user_id=user.id, role=Role.EDITOR)
+        sentence = sentence_of(session, article_id, index)
+        try:
+            gold = adjudicate(
+                session,
+                editor_id=user.id,
+                sentence_id=sentence.id,
+                label=verdict,
+                rationale=body.rationale,
+                evidence=evidence,
+                expected_version=body.expected_version,
+            )
+        except InputError as exc:
+            field = "rationale" if "rationale" in exc.detail else "evidence"
+            raise FieldError(field, exc.detail) from exc
+        return {
+            "article": article_id,
+            "sentence": index,
+            "label": gold.label,
+            "rationale": gold.rationale,
+            "evidence": evidence_json(evidence),
+            "evidence_complete": evidence_complete(verdict, evidence),
+            "version": gold.version,
+        }

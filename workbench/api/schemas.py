@@ -1,0 +1,121 @@
+"""Request bodies and shared parameters of the API; unknown fields are refused (422)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from workbench.domain.labels import Evidence, parse_evidence
+from workbench.errors import InputError
+
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+MAX_ID = 200  # an article id's column width
+MAX_TEXT = 10_000
+
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Items per page (1-{MAX_PAGE}).")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
+ArticleId = Annotated[str, Path(min_length=1, max_length=MAX_ID, description="An article id.")]
+SentenceIndex = Annotated[
+    int, Path(ge=0, le=1_000_000, description="A sentence's 0-based index in its article.")
+]
+ArticleFilter = Annotated[
+    str | None, Query(min_length=1, max_length=MAX_ID, description="Only this article.")
+]
+
+
+class Strict(BaseModel):
+    """A request body: unknown fields are an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvidenceIn(Strict):
+    """One evidence item: an http(s) URL, the exact quote, a stance, a note, a cited sentence."""
+
+    url: str = Field("", max_length=2048)
+    quote: str = Field("", max_length=MAX_TEXT)
+    stance: str = Field("context", max_length=20)
+    note: str = Field("", max_length=MAX_TEXT)
+    sentence_ref: str | None = Field(None, max_length=250)
+
+
+def parsed_evidence(items: list[EvidenceIn]) -> tuple[Evidence, ...]:
+    """Evidence items checked by the domain's rules; a bad one is an error naming it."""
+    from workbench.api.errors import FieldError
+
+    found = []
+    for position, item in enumerate(items):
+        try:
+            found.append(parse_evidence(item.model_dump()))
+        except InputError as exc:
+            raise FieldError(f"evidence[{position}]", exc.detail) from exc
+    return tuple(found)
+
+
+class LabelIn(Strict):
+    """A reviewer's label on one sentence: the verdict, a note, the evidence (replaced whole)."""
+
+    label: str = Field(max_length=20, description="verified, disputed, unsourced or not_a_claim")
+    note: str = Field("", max_length=MAX_TEXT)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=100)
+
+
+class GoldIn(Strict):
+    """An editor's gold label; ``expected_version`` is the version read (null: none yet)."""
+
+    label: str = Field(max_length=20)
+    rationale: str = Field(min_length=1, max_length=MAX_TEXT)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=100)
+    expected_version: int | None = Field(None, ge=1)
+
+
+class ExportIn(Strict):
+    """The options of ``workbench export`` (without ``--out``: the server's exports folder)."""
+
+    format: str = Field("jsonl", max_length=20)
+    policy: str = Field("unanimous", max_length=20)
+    min_reviewers: int = Field(2, ge=1, le=50)
+    anonymize: bool = False
+    articles: list[Annotated[str, Field(min_length=1, max_length=MAX_ID)]] = Field(
+        default_factory=list, max_length=10_000
+    )
+    since: str | None = Field(None, max_length=10)
+    until: str | None = Field(None, max_length=10)
+    raw_csv: bool = False
+    require_evidence: bool = False
+
+
+class UserIn(Strict):
+    """A new account."""
+
+    name: str = Field(min_length=1, max_length=100)
+    role: str = Field("reviewer", max_length=20)
+    password: str = Field(min_length=1, max_length=1024)
+    email: str | None = Field(None, max_length=320)
+
+
+class UserChange(Strict):
+    """Changes to an account, applied together or not at all."""
+
+    role: str | None = Field(None, max_length=20)
+    active: bool | None = None
+    password: str | None = Field(None, min_length=1, max_length=1024)
+
+
+class AssignmentIn(Strict):
+    """Articles to put in accounts' queues (every article to every account)."""
+
+    articles: list[Annotated[str, Field(min_length=1, max_length=MAX_ID)]] = Field(
+        min_length=1, max_length=1000
+    )
+    users: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=100
+    )
+
+
+def page(items: list[Any], *, total: int, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a listing: its items, how many match in all, and where it starts."""
+    return {"items": items, "total": total, "limit": limit, "offset": offset}

@@ -21,6 +21,8 @@ from workbench.domain.labels import Role, parse_sentence_ref
 from workbench.errors import InputError, NotFoundError
 from workbench.services.permissions import require_role
 
+__all__ = ["Decided", "DecisionState", "decide_link", "panel_decisions", "shown_decisions"]
+
 
 @dataclass(frozen=True, slots=True)
 class Decided:
@@ -98,3 +100,20 @@ def shown_decisions(
     pairs = {ordered(sentence_id, other): other for other in other_ids}
     found = decisions_on(session, pairs=list(pairs), user_id=None if everyone else user_id)
     return {pairs[pair]: states for pair, states in found.items()}
+
+
+def panel_decisions(
+    session: Session, *, user_id: int, article_id: str, index: int, refs: list[str]
+) -> dict[str, list[DecisionState]]:
+    """Decisions on the links the panel shows (``refs``, capped per sentence), by ref."""
+    sentence = queries.sentence_at(session, article_id=article_id, index=index)
+    if sentence is None:
+        raise NotFoundError(f"no sentence {article_id}:{index}")
+    ids: dict[int, str] = {}
+    for ref in refs:
+        other_article, _, other_index = parse_sentence_ref(ref).rpartition(":")
+        other = queries.sentence_at(session, article_id=other_article, index=int(other_index))
+        if other is not None:
+            ids[other.id] = ref
+    found = shown_decisions(session, user_id=user_id, sentence_id=sentence.id, other_ids=list(ids))
+    return {ids[key]: states for key, states in found.items()}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import jsonschema
 import pytest
 from sqlalchemy import select
 
@@ -10,7 +14,9 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import AuditEntry, ClaimLink, Sentence
 from workbench.errors import InputError
+from workbench.exporters.schemas import load_schema
 from workbench.services import link_decisions
+from workbench.services.export import ExportOptions, export_dataset
 
 
 def _a_link(db: Database) -> tuple[str, int, str, int, int]:
@@ -88,3 +94,36 @@ def test_a_decision_on_a_sentence_that_is_not_linked_is_refused(
         link_decisions.decide_link(
             session, user_id=ana, article_id=article, index=index, ref=unlinked
         )
+
+
+def test_pairs_export_writes_each_decision_valid_against_its_schema(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "k" * 32)
+    ana, ben = make_user("ana"), make_user("ben")
+    article, index, ref, a_id, b_id = _a_link(seeded_db)
+    with seeded_db.write() as session:
+        link_decisions.decide_link(
+            session, user_id=ana, article_id=article, index=index, ref=ref, same_claim=True
+        )
+        link_decisions.decide_link(
+            session, user_id=ben, article_id=article, index=index, ref=ref, conflict=False
+        )
+    export_dataset(
+        seeded_db, out=tmp_path / "out", options=ExportOptions(format="pairs", anonymize=True)
+    )
+    lines = (tmp_path / "out" / "pairs.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    validator = jsonschema.Draft202012Validator(load_schema("pairs"))
+    for record in records:
+        validator.validate(record)
+    assert [(r["decision"], r["conflict_decision"]) for r in records] == [
+        ("same_claim", "undecided"),
+        ("undecided", "no_conflict"),
+    ]
+    assert {r["a"] for r in records} | {r["b"] for r in records} == {f"{article}:{index}", ref}
+    assert all(r["reviewer"].startswith("reviewer-") for r in records)
+    assert all(isinstance(r["similarity"], float) for r in records)

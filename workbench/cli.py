@@ -412,7 +412,7 @@ def import_labels(
 def export(
     out: Annotated[str, typer.Option("--out", help="Folder to write (replaced atomically).")],
     format_: Annotated[
-        str, typer.Option("--format", help="jsonl, fever, claimreview, csv or parquet.")
+        str, typer.Option("--format", help="jsonl, fever, claimreview, csv, parquet or pairs.")
     ] = "jsonl",
     policy: Annotated[
         str, typer.Option("--policy", help="unanimous, majority or adjudicated.")

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from workbench.config import DATABASE_URL_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
+from workbench.db.link_decisions import LinkDecision
 from workbench.db.models import ScorerModel, Sentence
 from workbench.domain.articles import ArticleDraft
 from workbench.domain.labels import Role
@@ -126,3 +127,19 @@ def test_article_text_and_outlet_show_as_text_never_markup(
     captions = [c.value for c in at.caption]
     assert any(c.startswith(escape_markdown("<b>Wire</b>")) for c in captions)
     assert not any("<b>" in c or "<script>" in c for c in captions + [m.value for m in at.markdown])
+
+
+def test_same_claim_and_conflict_buttons_store_the_reviewers_decision(
+    panel: Callable[[int, str, Role], AppTest], make_user: Callable[..., int], seeded_db: Database
+) -> None:
+    ana = make_user("ana")
+    at = panel(ana, "ana", Role.REVIEWER)
+    key = f"wb-link-{ARTICLE}-{INDEX}-{LINKED}"
+    assert any("not decided" in c.value for c in at.caption)
+    next(b for b in at.button if b.key == f"{key}-same").click().run()
+    assert any("You: same claim" in c.value for c in at.caption)
+    next(b for b in at.button if b.key == f"{key}-other").click().run()
+    with seeded_db.read() as session:
+        rows = session.scalars(select(LinkDecision).where(LinkDecision.user_id == ana)).all()
+    assert [(row.same_claim, row.conflict) for row in rows] == [(False, None)]
+    assert any("You: not the same claim" in c.value for c in at.caption)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from workbench.db.models import AuditEntry, utcnow
 
-Entity = Literal["annotation", "gold", "sentence", "account"]
+Entity = Literal["annotation", "gold", "sentence", "account", "link_decision"]
 NO_SENTENCE = 0
 
 

@@ -7,11 +7,19 @@ from workbench.exporters.claimreview import ClaimReviewWriter
 from workbench.exporters.csv_table import CsvWriter
 from workbench.exporters.fever import FeverWriter
 from workbench.exporters.jsonl import JsonlWriter
+from workbench.exporters.pairs import PairsWriter
 from workbench.exporters.parquet import ParquetWriter
 
 WRITERS: dict[str, type[DatasetWriter]] = {
     writer.name: writer
-    for writer in (JsonlWriter, FeverWriter, ClaimReviewWriter, CsvWriter, ParquetWriter)
+    for writer in (
+        JsonlWriter,
+        FeverWriter,
+        ClaimReviewWriter,
+        CsvWriter,
+        ParquetWriter,
+        PairsWriter,
+    )
 }
 FORMATS: tuple[str, ...] = tuple(WRITERS)
 

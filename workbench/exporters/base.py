@@ -60,6 +60,8 @@ class DatasetWriter:
     takes_articles: ClassVar[bool] = False
     # Whether claim records carry each reviewer's evidence as parsed lists, not as JSON text.
     parsed_evidence: ClassVar[bool] = False
+    # Whether the writer receives reviewers' decisions on claim links (``write_pair``).
+    takes_pairs: ClassVar[bool] = False
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -74,6 +76,9 @@ class DatasetWriter:
 
     def write_article(self, record: Record) -> None:
         """Receive one article with every sentence."""
+
+    def write_pair(self, record: Record) -> None:
+        """Receive one reviewer's decision on a claim link (the pairs.jsonl record)."""
 
     def close(self) -> dict[str, int]:
         """Finish every file; return records written per file name."""

@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-SCHEMA_NAMES = ("claim", "annotation", "article", "manifest", "fever", "claimreview")
+SCHEMA_NAMES = ("claim", "annotation", "article", "manifest", "fever", "claimreview", "pairs")
 
 
 @cache

@@ -24,6 +24,7 @@ from workbench import config, keyfile
 from workbench.db import export_preview, labels, queries
 from workbench.db import export_queries as eq
 from workbench.db.engine import Database
+from workbench.db.link_decisions import pair_rows
 from workbench.domain.gold import Policy, gold_label
 from workbench.domain.labels import LABELS, evidence_complete
 from workbench.errors import InputError
@@ -32,6 +33,7 @@ from workbench.exporters.card import ExportSettings, build_manifest, dataset_car
 from workbench.exporters.csv_table import CsvWriter
 from workbench.exporters.folder import MANIFEST, staged_folder
 from workbench.exporters.formatter import Formatter
+from workbench.exporters.pairs import pair_record
 from workbench.exporters.records import ExportStats, Pseudonyms, Record, Reviewers
 
 Progress = Callable[[int, int], None]
@@ -182,6 +184,9 @@ def _export_rows(
         if progress is not None:
             progress(done, total)
     formatter.finish()
+    if writer.takes_pairs:
+        for row in pair_rows(session):
+            writer.write_pair(pair_record(row, lambda user: pseudonyms(names[user])))
 
 
 def preview_export(db: Database, *, options: ExportOptions, evidence: bool = True) -> ExportStats:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench.db.claims import RelatedSentence
 from workbench.db.engine import Database
 from workbench.domain.labels import NO_EVIDENCE, Role, takes_evidence
 from workbench.errors import WorkbenchError
-from workbench.services import claims
+from workbench.services import claims, link_decisions
 from workbench.ui import feedback, state
 from workbench.ui.components.numbering import ref_number, sentence_number
 from workbench.ui.components.text import escape_markdown
@@ -29,6 +30,74 @@ def _cite(db: Database, user: SignedIn, article_id: str, index: int, ref: str) -
     feedback.leave(state.RELATED_NOTICE, "success", message)
 
 
+def _decide(
+    db: Database,
+    user: SignedIn,
+    article_id: str,
+    index: int,
+    ref: str,
+    decision: dict[str, bool],
+) -> None:
+    """Button callback: store this reviewer's decision on one link."""
+    try:
+        with db.write() as session:
+            link_decisions.decide_link(
+                session, user_id=user.id, article_id=article_id, index=index, ref=ref, **decision
+            )
+    except WorkbenchError as exc:
+        feedback.leave(state.RELATED_NOTICE, "error", str(exc))
+        return
+    feedback.leave(state.RELATED_NOTICE, "success", f"decision on {ref_number(ref)} saved")
+
+
+def _state_caption(states: list[link_decisions.DecisionState], user_id: int) -> str:
+    """The link's state: a suggestion, or what this reviewer (and, for editors, others) decided."""
+    mine = next((s for s in states if s.user_id == user_id), None)
+    parts = []
+    if mine is None or mine.same_claim is None:
+        parts.append("Suggested link: not decided")
+    else:
+        parts.append("You: same claim" if mine.same_claim else "You: not the same claim")
+    if mine is not None and mine.conflict is not None:
+        parts.append("figures really disagree" if mine.conflict else "no real conflict")
+    others = [s for s in states if s.user_id != user_id and s.same_claim is not None]
+    if others:
+        same = sum(1 for s in others if s.same_claim)
+        parts.append(f"others: {same} same, {len(others) - same} not")
+    return " · ".join(parts)
+
+
+def _decision_buttons(
+    db: Database, user: SignedIn, article_id: str, index: int, item: RelatedSentence
+) -> None:
+    """Confirm or reject the link, and (for a flagged conflict) confirm or reject the flag."""
+    key = f"wb-link-{article_id}-{index}-{item.ref}"
+    args = (db, user, article_id, index, item.ref)
+    columns = st.columns(4 if item.conflict else 2)
+    columns[0].button(
+        "Same claim", key=f"{key}-same", on_click=_decide, args=(*args, {"same_claim": True})
+    )
+    columns[1].button(
+        "Not the same claim",
+        key=f"{key}-other",
+        on_click=_decide,
+        args=(*args, {"same_claim": False}),
+    )
+    if item.conflict:
+        columns[2].button(
+            "Figures really disagree",
+            key=f"{key}-conflict",
+            on_click=_decide,
+            args=(*args, {"conflict": True}),
+        )
+        columns[3].button(
+            "No conflict",
+            key=f"{key}-noconflict",
+            on_click=_decide,
+            args=(*args, {"conflict": False}),
+        )
+
+
 def _cite_help(label: str | None, cited: bool) -> str | None:
     if cited:
         return "Already cited as evidence for your label."
@@ -42,9 +111,17 @@ def _cite_help(label: str | None, cited: bool) -> str | None:
 def render_related(db: Database, user: SignedIn, article_id: str, sentence_index: int) -> None:
     """The linked sentences of other articles, conflicts marked, each with a cite button."""
     panel: claims.RelatedPanel | None = None
+    decided: dict[str, list[link_decisions.DecisionState]] = {}
     with feedback.show_errors(), db.read() as session:
         panel = claims.related_panel(
             session, user_id=user.id, article_id=article_id, index=sentence_index
+        )
+        decided = link_decisions.panel_decisions(
+            session,
+            user_id=user.id,
+            article_id=article_id,
+            index=sentence_index,
+            refs=[item.ref for item in panel.related],
         )
     if panel is None:
         return
@@ -64,6 +141,8 @@ def render_related(db: Database, user: SignedIn, article_id: str, sentence_index
             st.text(item.text)
             if item.conflict:
                 st.warning(f"Conflict: {escape_markdown(item.reason)}", icon="⚠️")
+            st.caption(_state_caption(decided.get(item.ref, []), user.id))
+            _decision_buttons(db, user, article_id, sentence_index, item)
             cited = item.ref in panel.cited
             help_text = _cite_help(panel.label, cited)
             st.button(

@@ -4,7 +4,7 @@ A token belongs to one account and acts with that account's role, so revoking it
 deactivating the account, ends its use at once. Only the hash of the secret is stored; the
 secret is shown once when the token is created.
 
-Revision ID: 0017
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-03 11:30:00.000000
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017"
+revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.e2e.helpers import PASSWORD, RunningApp, saved_label, sign_in, wait_idle
 from workbench.db import queries
@@ -71,3 +71,37 @@ def test_a_note_typed_on_an_unlabeled_sentence_survives_j_k_and_a_reload(
         assert annotation is not None and annotation.note == NOTE
     assert _draft(app, 0) == drafts.Draft("", {"url": SOURCE, "stance": "supports"})
     expect(page.get_by_label("Source URL (http or https)")).to_have_value(SOURCE)
+
+
+def test_a_reload_while_a_typed_note_is_unsent_asks_first_and_staying_keeps_it(
+    serve_app: Callable[..., RunningApp], page: Page
+) -> None:
+    app = serve_app({"ana": "reviewer"}, hostile=False)
+    sign_in(page, f"{app.url}/annotate?article={ARTICLE}", "ana", PASSWORD)
+    expect(page.get_by_text("Sentence 1 of 38")).to_be_visible()
+    note = page.get_by_label("Note", exact=True)
+    note.click()
+    page.keyboard.type(NOTE)  # still in the field: Streamlit has not been sent the text
+    asked: list[str] = []
+
+    def stay(dialog: Dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()  # "Stay on page"
+
+    page.on("dialog", stay)
+    page.evaluate("() => { setTimeout(() => location.reload(), 0); }")
+    for _ in range(50):  # the browser asks asynchronously
+        if asked:
+            break
+        page.wait_for_timeout(100)
+    assert asked == ["beforeunload"]
+    expect(note).to_have_value(NOTE)  # the page and the typed text are still there
+    note.blur()  # now it reaches the server, and leaving no longer asks
+    expect(page.get_by_text("Note kept as a draft until you choose a label")).to_be_visible()
+    wait_idle(page)
+    page.remove_listener("dialog", stay)
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_label("Note", exact=True)).to_have_value(NOTE)
+    assert asked == ["beforeunload"]
+    assert _draft(app, 0) == drafts.Draft(NOTE, {})

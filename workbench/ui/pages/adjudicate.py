@@ -19,6 +19,7 @@ from workbench.ui.components.queue_controls import (
     queue_filters,
 )
 from workbench.ui.components.text import escape_markdown
+from workbench.ui.components.unsaved_guard import guard_unsent_text
 
 editor = runtime.require_role(Role.EDITOR)
 db = runtime.get_db()
@@ -88,3 +89,4 @@ if gold is not None:
 gold_form(item.sentence_id, gold)
 feedback.show(state.ADJUDICATE_NOTICE)
 page_nav(page)
+guard_unsent_text()  # a reload with a rationale typed but not saved asks first

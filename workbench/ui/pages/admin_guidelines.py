@@ -10,6 +10,7 @@ from workbench.domain.labels import Role
 from workbench.services import guidelines
 from workbench.ui import feedback, runtime, state
 from workbench.ui.components.guidelines_view import guidelines_markdown
+from workbench.ui.components.unsaved_guard import guard_unsent_text
 
 VERSIONS_SHOWN = 20
 
@@ -75,6 +76,7 @@ with versions_tab:
         width="stretch",
     )
 
+guard_unsent_text()  # leaving with an unsaved draft of the guidelines asks first
 if outcome is not None:
     feedback.leave(state.ADMIN_NOTICE, "success", outcome)
     st.rerun()

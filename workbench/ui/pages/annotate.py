@@ -12,6 +12,7 @@ from workbench.ui.components.article_text import load_article
 from workbench.ui.components.guidelines_view import guidelines_panel
 from workbench.ui.components.related import render_scorer_status
 from workbench.ui.components.text import escape_markdown
+from workbench.ui.components.unsaved_guard import guard_unsent_text
 from workbench.ui.components.workspace import workspace
 from workbench.ui.pages import page_path
 
@@ -34,3 +35,4 @@ render_scorer_status(runtime.get_db(), user)
 guidelines_panel(runtime.get_db())
 load_labels(article.id, user.id)  # a full run (open or reload) reads the database afresh
 workspace(article, user)
+guard_unsent_text()  # a reload before a typed note was sent asks first

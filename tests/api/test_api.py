@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import io
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
 import orjson
 import pytest
 from sqlalchemy import func, select
 
 from tests.api.conftest import ARTICLE, Api
+from workbench.api import editorial
 from workbench.db.models import AccessToken, Annotation, Article, GoldLabel, User
+from workbench.services import export as export_service
+from workbench.services.agreement import compute_agreement
 from workbench.services.users import set_active
 
 GOOD_EVIDENCE = {"url": "https://example.org/report", "quote": "4%", "stance": "refutes"}
@@ -347,6 +357,29 @@ def test_agreement_is_the_cli_document(api: Api) -> None:
     _json_error(api.get("eve", "/agreement", params={"article": "nope"}), 404)
 
 
+def test_agreement_is_computed_once_per_change_of_the_labels(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[str | None] = []
+
+    def counted(session: Any, *, article_id: str | None = None) -> Any:
+        computed.append(article_id)
+        return compute_agreement(session, article_id=article_id)
+
+    monkeypatch.setattr(editorial, "compute_agreement", counted)
+    editorial.agreement_document.cache_clear()
+    _import(api, "root", [_line("ana", 1), _line("bob", 1)])
+    first = api.get("eve", "/agreement").content
+    assert api.get("eve", "/agreement").content == first
+    assert computed == [None]  # the second request was served from the cache
+    _import(api, "root", [_line("ana", 2), _line("bob", 2, "not_a_claim")])
+    assert api.get("eve", "/agreement").json()["units"] == 2
+    assert computed == [None, None]  # a saved label is a new audit id: computed afresh
+    api.get("eve", "/agreement", params={"article": ARTICLE})
+    assert computed == [None, None, ARTICLE]
+    _json_error(api.get("ana", "/agreement"), 403)  # the role is checked before the cache
+
+
 def test_gold_put_list_and_conflict(api: Api) -> None:
     path = f"/gold/{ARTICLE}/3"
     body = {"label": "disputed", "rationale": "source holds", "evidence": [GOOD_EVIDENCE]}
@@ -383,8 +416,16 @@ def test_exports_start_list_download(api: Api) -> None:
         claims.status_code == 200
         and orjson.loads(claims.content.splitlines()[0])["label"] == "unsourced"
     )
+    spooled = set(Path(tempfile.gettempdir()).glob("*.zip"))
     archive = api.get("eve", f"/exports/{name}/zip")
-    assert archive.headers["content-type"] == "application/zip" and archive.content[:2] == b"PK"
+    assert archive.headers["content-type"] == "application/zip"
+    assert f'filename="{name}.zip"' in archive.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as unpacked:
+        assert sorted(unpacked.namelist()) == sorted(f"{name}/{file}" for file in files)
+        folder = export_service.exports_dir() / name
+        assert unpacked.read(f"{name}/claims.jsonl") == (folder / "claims.jsonl").read_bytes()
+    assert archive.content == export_service.zip_folder(folder)  # the Export page's zip
+    assert set(Path(tempfile.gettempdir()).glob("*.zip")) == spooled  # its file is gone
     for path in (
         f"/exports/{name}/files/secret.txt",
         "/exports/nope",
@@ -516,3 +557,7 @@ def test_openapi_and_docs(api: Api) -> None:
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
     docs = api.client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css|png))"', docs.text)
+    assert len(assets) == 3 and all(url.startswith("/docs-static/") for url in assets), assets
+    for url in assets:  # served by the process itself: the docs need no internet access
+        assert api.client.get(url).status_code == 200, url

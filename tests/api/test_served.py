@@ -96,6 +96,8 @@ def test_served_api_every_area_every_role(served: Callable[[], tuple[str, Api]])
     assert api.get(None, "/openapi.json").json()["info"]["title"] == "Fact-check workbench API"
     docs = api.get(None, "/docs")
     assert docs.status_code == 200 and "/api/v1/openapi.json" in docs.text
+    assert '"/api/v1/docs-static/swagger-ui-bundle.js"' in docs.text  # from the package
+    assert api.get(None, "/docs-static/swagger-ui-bundle.js").status_code == 200
     assert docs.headers["x-frame-options"] == "DENY"  # the app's middleware covers the API
     assert httpx.get(f"{url}/_stcore/health").text == "ok"  # Streamlit still serves its own
     assert api.get(None, "/me").status_code == 401

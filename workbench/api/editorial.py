@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -23,6 +24,8 @@ from workbench.api.schemas import (
     parsed_evidence,
 )
 from workbench.db import label_pages
+from workbench.db import labels as label_queries
+from workbench.db.engine import Database
 from workbench.domain.labels import Role, evidence_complete
 from workbench.errors import InputError
 from workbench.services.adjudicate import adjudicate
@@ -37,9 +40,20 @@ def agreement(user: Caller, db: Db, article: ArticleFilter = None) -> Response:
     """Krippendorff's alpha with its interval, Fleiss, pairwise Cohen, per label and article."""
     with db.read() as session:
         require_role(session, user_id=user.id, role=Role.EDITOR)
+        last_change = label_queries.last_change(session)
+    return Response(agreement_document(db, last_change, article), media_type="application/json")
+
+
+@lru_cache(maxsize=16)
+def agreement_document(db: Database, last_change: int, article: str | None) -> bytes:
+    """The report as JSON, computed once per change of the labels (the newest audit id).
+
+    The document holds every article's figures, so building it reads every label; a dashboard
+    polling it costs that once per saved label or gold label, not once per request.
+    """
+    with db.read() as session:
         report = compute_agreement(session, article_id=article).report
-    content = orjson.dumps(report, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
-    return Response(content, media_type="application/json")
+    return orjson.dumps(report, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
 
 
 @router.get("/gold", summary="A page of gold labels (editor)")

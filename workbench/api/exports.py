@@ -6,7 +6,9 @@ folder named after their options; only a finished folder (one with its manifest)
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +16,7 @@ import orjson
 from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.background import BackgroundTask
 
 from workbench.api import limits
 from workbench.api.auth import Caller, Db
@@ -111,12 +114,24 @@ def get_export(name: ExportName, user: Caller, db: Db) -> Response:
 
 
 @router.get("/{name}/zip", summary="One export as a zip archive (editor)")
-def download_zip(name: ExportName, user: Caller, db: Db) -> Response:
+def download_zip(name: ExportName, user: Caller, db: Db) -> FileResponse:
     """The folder's files in one zip, as the Export page's download gives it."""
     _require_editor(db, user.id)
     folder = _folder(name)
-    headers = {"Content-Disposition": f'attachment; filename="{folder.name}.zip"'}
-    return Response(service.zip_folder(folder), media_type="application/zip", headers=headers)
+    # Written to a temporary file and streamed from it, so a large export is never held whole
+    # in memory; the file goes once the response has been sent.
+    with tempfile.NamedTemporaryFile(suffix=".zip", delete=False) as archive:
+        try:
+            service.write_zip(folder, archive)
+        except BaseException:
+            os.unlink(archive.name)
+            raise
+    return FileResponse(
+        archive.name,
+        media_type="application/zip",
+        filename=f"{folder.name}.zip",
+        background=BackgroundTask(os.unlink, archive.name),
+    )
 
 
 @router.get("/{name}/files/{filename}", summary="One file of an export (editor)")

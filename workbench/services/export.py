@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 from sqlalchemy.orm import Session
@@ -38,6 +40,7 @@ from workbench.exporters.records import ExportStats, Pseudonyms, Record, Reviewe
 
 Progress = Callable[[int, int], None]
 # The manifest counts of labels saved before their evidence (see ``evidence_complete``).
+ZIP_CHUNK = 1 << 20  # bytes copied into the archive at a time
 INCOMPLETE_COUNTS = ("incomplete_annotations", "incomplete_claims", "incomplete_claims_left_out")
 
 
@@ -276,10 +279,12 @@ def export_dataset(
     return ExportResult(folder=Path(os.path.abspath(out)), manifest=manifest)
 
 
-def zip_folder(folder: Path) -> bytes:
-    """The files of an export folder as a zip archive (fixed timestamps: same files, same zip)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def write_zip(folder: Path, target: BinaryIO) -> None:
+    """Write the files of an export folder to ``target`` as a zip, a file at a time in chunks.
+
+    Fixed timestamps and modes: the same files give the same archive.
+    """
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.iterdir()):
             if path.is_file():
                 info = zipfile.ZipInfo(
@@ -287,5 +292,13 @@ def zip_folder(folder: Path) -> bytes:
                 )
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                archive.writestr(info, path.read_bytes())
+                info.file_size = path.stat().st_size  # lets a file over 2 GiB get its zip64 header
+                with path.open("rb") as source, archive.open(info, "w") as member:
+                    shutil.copyfileobj(source, member, ZIP_CHUNK)
+
+
+def zip_folder(folder: Path) -> bytes:
+    """The files of an export folder as a zip archive in memory (the Export page's download)."""
+    buffer = io.BytesIO()
+    write_zip(folder, buffer)
     return buffer.getvalue()

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import orjson
 from sqlalchemy.orm import Session
@@ -279,7 +279,7 @@ def export_dataset(
     return ExportResult(folder=Path(os.path.abspath(out)), manifest=manifest)
 
 
-def write_zip(folder: Path, target: BinaryIO) -> None:
+def write_zip(folder: Path, target: IO[bytes]) -> None:
     """Write the files of an export folder to ``target`` as a zip, a file at a time in chunks.
 
     Fixed timestamps and modes: the same files give the same archive.

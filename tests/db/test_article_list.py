@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from workbench.db import article_list, queries
 from workbench.db.engine import Database
+from workbench.db.models import Article
 from workbench.services.annotate import record_label
 from workbench.services.assignments import assign_articles
 
@@ -116,3 +119,24 @@ def test_every_field_of_the_filter_has_an_index_on_postgresql(db: Database) -> N
         plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}"))
     assert "Seq Scan on articles" not in plan, plan
     assert plan.count("Bitmap Index Scan on ix_articles_") == 4, plan
+
+
+def test_on_sqlite_the_filter_reads_the_covering_index_not_the_bodies(
+    seeded_db: Database,
+) -> None:
+    """The short fields are matched in 0022's index; PostgreSQL uses its trigram indexes."""
+    if not seeded_db.is_sqlite:
+        with seeded_db.read() as session:
+            found = session.connection().exec_driver_sql(
+                "SELECT indexname FROM pg_indexes WHERE indexname = 'ix_articles_list_fields'"
+            )
+            assert found.first() is None  # SQLite only
+        return
+    with seeded_db.read() as session:
+        statement = article_list._filtered(
+            session, select(func.count(Article.id)), "reuters"
+        ).compile(seeded_db.engine, compile_kwargs={"literal_binds": True})
+        plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}").all()
+        assert article_list.count_matching(session, needle="dawn") >= 1
+    steps = [str(row[-1]) for row in plan]
+    assert "SCAN articles USING COVERING INDEX ix_articles_list_fields" in steps, steps

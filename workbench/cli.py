@@ -647,3 +647,7 @@ def serve(
 def main() -> None:
     """Console entry point."""
     app()
+
+
+if __name__ == "__main__":  # python -m workbench.cli
+    main()

@@ -199,3 +199,15 @@ def test_version_prints_the_package_version() -> None:
         cwd=ROOT,
     )
     assert (installed.returncode, installed.stdout, installed.stderr) == (0, f"{__version__}\n", "")
+
+
+@pytest.mark.parametrize("module", ["workbench", "workbench.cli"])
+def test_python_dash_m_runs_the_command(module: str) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", module, "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, f"{__version__}\n", "")

@@ -300,6 +300,8 @@ def gwet_ac1(counts: IntArray, weights: npt.ArrayLike | None = None) -> Metric:
 
 def grouped_ac1(found: IntArray, table: IntArray) -> FloatArray:
     """AC1 per group of a (groups x profiles) table, NaN where no sentence has two labels."""
+    if found.shape[1] < 2:
+        return np.full(table.shape[0], np.nan)
     m = found.sum(axis=1)
     pairable, rated = table * (m >= 2), table * (m >= 1)
     n_pairable, n_rated = pairable.sum(axis=1), rated.sum(axis=1)
@@ -308,8 +310,6 @@ def grouped_ac1(found: IntArray, table: IntArray) -> FloatArray:
         p_a = pairable @ np.nan_to_num(unit_agreement(found)) / n_pairable
         p_e = chance_ac1((rated @ shares) / n_rated[:, np.newaxis])
         ac1 = (p_a - p_e) / (1.0 - p_e)
-    if found.shape[1] < 2:
-        return np.full(table.shape[0], np.nan)
     return np.asarray(np.where(n_pairable > 0, ac1, np.nan), dtype=np.float64)
 
 

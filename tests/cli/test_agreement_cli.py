@@ -42,6 +42,13 @@ def test_agreement_json(seeded_db: Database, database_url: str, make_user) -> No
     kappa = (5 / 6 - 1 / 4) / (3 / 4)
     assert report["pairwise_cohen_kappa"] == {"ana|ben": pytest.approx(kappa)}
     assert report["claim_detection"]["percent_agreement"] == 1.0
+    # Gwet's AC1: pi = (4, 3, 3, 2) / 12, p_e = (2/9 + 3/16 + 3/16 + 5/36) / 3 = 53/216.
+    ac1 = (5 / 6 - 53 / 216) / (1 - 53 / 216)
+    assert report["gwet_ac1"] == pytest.approx(ac1)
+    assert report["pairwise_gwet_ac1"] == {"ana|ben": pytest.approx(ac1)}  # nothing missing
+    assert report["per_article"][ARTICLE]["gwet_ac1"] == pytest.approx(ac1)
+    assert report["claim_detection"]["gwet_ac1"] == 1.0
+    assert report["verdict"]["gwet_ac1"] is not None
     assert report["verdict"]["units"] == 5
     lo, hi = report["krippendorff_alpha_ci95"]
     assert lo <= report["krippendorff_alpha"] <= hi
@@ -99,6 +106,8 @@ def test_agreement_table_and_errors(seeded_db: Database, database_url: str, make
     assert table.exit_code == 0
     assert "reviewers: ana, ben" in table.stdout
     assert "percent agreement         0.833" in table.stdout
+    assert "Gwet's AC1                0.779" in table.stdout
+    assert "Gwet's AC1 ana|ben        0.779" in table.stdout
     bad = CliRunner().invoke(app, ["--db", database_url, "agreement", "--article", "nope"])
     assert bad.exit_code == 1
     assert bad.stderr.strip() == "error: no article with id 'nope'"

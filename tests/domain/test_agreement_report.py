@@ -27,8 +27,10 @@ KEYS = [
     "krippendorff_alpha_ci95",
     "fleiss_kappa",
     "fleiss_units",
+    "gwet_ac1",
     "percent_agreement",
     "pairwise_cohen_kappa",
+    "pairwise_gwet_ac1",
     "per_label",
     "per_article",
     "claim_detection",
@@ -99,9 +101,9 @@ def test_every_null_has_a_reason() -> None:
 
     def check(entry: dict) -> None:  # type: ignore[type-arg]
         for key, value in entry.items():
-            if key == "pairwise_cohen_kappa":
-                for pair, kappa in value.items():
-                    assert kappa is not None or f"pairwise_cohen_kappa:{pair}" in entry["reasons"]
+            if key in ("pairwise_cohen_kappa", "pairwise_gwet_ac1"):
+                for pair, figure in value.items():
+                    assert figure is not None or f"{key}:{pair}" in entry["reasons"]
             elif value is None:
                 assert entry["reasons"][key], key
 
@@ -163,6 +165,9 @@ def test_chart_frames() -> None:
     assert [p.date().isoformat() for p in days["period"]] == ["2025-06-02", "2025-06-10"]
     articles = article_frame(agreement_report(matrix, resamples=50))
     assert list(articles["article"]) == ["a1", "a2"]
+    # a2: one sentence, both reviewers said not_a_claim: alpha undefined, AC1 1 (see AC1 tests).
+    assert articles["alpha"].isna().tolist() == [False, True]
+    assert articles["ac1"].tolist()[1] == 1.0
 
 
 def test_readable_table_names_missing_values() -> None:
@@ -171,3 +176,7 @@ def test_readable_table_names_missing_values() -> None:
     assert "reviewers: ana, ben, cy" in text
     assert "Cohen's kappa ana|cy      n/a  (no sentence labeled by both ana and cy)" in text
     assert "Fleiss' kappa             n/a over 0 sentence(s)" in text
+    assert "Gwet's AC1                0.364" in text
+    assert "Gwet's AC1 ana|cy         n/a  (no sentence labeled by both ana and cy)" in text
+    assert "a2                               1      n/a    1.000  n/a" in text
+    assert "kappa paradox" in text

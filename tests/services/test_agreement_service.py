@@ -8,7 +8,7 @@ from workbench.db import labels, queries
 from workbench.db.engine import Database
 from workbench.errors import NotFoundError
 from workbench.services.adjudicate import adjudicate
-from workbench.services.agreement import agreement_report, compute_agreement
+from workbench.services.agreement import agreement_report, compute_agreement, page_agreement
 from workbench.services.annotate import clear_label, record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
@@ -88,3 +88,41 @@ def test_unknown_article_or_reviewer(seeded_db: Database) -> None:
         agreement_report(session, article_id="nope")
     with seeded_db.read() as session, pytest.raises(NotFoundError, match="no account called"):
         agreement_report(session, reviewers=["ghost"])
+
+
+def test_skewed_labels_alpha_low_ac1_high_from_labels_and_from_aggregates(
+    seeded_db: Database, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    """The kappa paradox on stored labels: the page's aggregates give the same AC1."""
+    ana, ben = make_user("ana", password=None), make_user("ben", password=None)
+    cy = make_user("cy", password=None)
+    pairs = [("verified", "verified")] * 8 + [("verified", "disputed"), ("disputed", "verified")]
+    for index, (a, b) in enumerate(pairs):
+        sentence = _sentence(seeded_db, ARTICLE, index)
+        _label(seeded_db, ana, sentence, a)
+        _label(seeded_db, ben, sentence, b)
+    _label(seeded_db, cy, _sentence(seeded_db, OTHER, 0), "unsourced")  # one lone label
+    with seeded_db.read() as session:
+        full = compute_agreement(session, resamples=100).report
+        page = page_agreement(session, resamples=100).report
+        pair = page_agreement(session, reviewers=["ana", "ben"], resamples=100).report
+        one = page_agreement(session, article_id=ARTICLE, resamples=100).report
+    # p_a = 0.8 over the 10 paired sentences; pi over all 11 labeled ones: verified 9/11,
+    # disputed 1/11, unsourced 1/11 (cy's lone label), not_a_claim 0.
+    pi = [9 / 11, 1 / 11, 1 / 11, 0.0]
+    p_e = sum(p * (1 - p) for p in pi) / 3
+    assert full["gwet_ac1"] == pytest.approx((0.8 - p_e) / (1 - p_e))
+    assert full["krippendorff_alpha"] < 0 < 0.75 < full["gwet_ac1"]
+    # ana|ben alone: kappa = (0.8 - 0.82) / 0.18 < 0; AC1 with pi = (0.9, 0.1): p_e = 0.06.
+    assert full["pairwise_cohen_kappa"]["ana|ben"] == pytest.approx(-0.02 / 0.18)
+    assert full["pairwise_gwet_ac1"]["ana|ben"] == pytest.approx(0.74 / 0.94)
+    assert pair["gwet_ac1"] == pytest.approx(0.74 / 0.94)  # cy's label is not selected
+    assert page["gwet_ac1"] == pytest.approx(full["gwet_ac1"], abs=1e-12)
+    assert page["claim_detection"]["gwet_ac1"] == full["claim_detection"]["gwet_ac1"] == 1.0
+    assert page["verdict"]["gwet_ac1"] == pytest.approx(full["verdict"]["gwet_ac1"], abs=1e-12)
+    assert page["per_article"][ARTICLE]["gwet_ac1"] == pytest.approx(0.74 / 0.94)
+    assert one["gwet_ac1"] == pytest.approx(0.74 / 0.94)
+    assert full["per_article"][OTHER]["gwet_ac1"] is None
+    assert full["per_article"][OTHER]["reasons"]["gwet_ac1"] == (
+        "needs two reviewers on the same sentence"
+    )

@@ -17,6 +17,7 @@ from workbench.ui import state
 from workbench.ui.runtime import SignedIn
 
 ARTICLE = "000_b5ddb462525d61c6"
+ALPHA, AC1, FLEISS, PERCENT, SENTENCES = range(5)  # the metrics above the tabs, in order
 
 
 @pytest.fixture
@@ -59,8 +60,22 @@ def test_empty_state_then_charts_after_saves(seeded_db: Database, make_user, ope
         _label(seeded_db, ben, index, b)
     at.run()  # same session: the figures follow the saves, no stale cache
     assert not at.exception
-    assert at.metric[3].value == "2"
-    assert at.metric[2].value == "0.500"
+    assert at.metric[SENTENCES].value == "2"
+    assert at.metric[PERCENT].value == "0.500"
+    # Sentences 0 and 1 have one label each, 2 and 3 two: p_a = 0.5; pi over the four
+    # sentences = (0.75, 0.125, 0.125, 0), p_e = 0.40625 / 3, AC1 = 0.422.
+    assert [m.label for m in at.metric] == [
+        "Krippendorff's alpha",
+        "Gwet's AC1",
+        "Fleiss' kappa",
+        "Percent agreement",
+        "Sentences with 2+ labels",
+    ]
+    assert at.metric[AC1].value == "0.422"
+    captions = [c.value for c in at.caption]
+    assert any("kappa paradox" in c for c in captions)
+    # Verdict: the same sentences over three verdicts, p_e = 0.40625 / 2, AC1 = 0.373.
+    assert "Verdict: alpha 0.400, AC1 0.373, percent agreement 0.500 over 2 sentence(s)" in captions
     # Only the open tab draws its charts.
     assert [chart.get("title") for chart in _charts(at)] == [
         "Pairwise Cohen's kappa",
@@ -75,7 +90,8 @@ def test_empty_state_then_charts_after_saves(seeded_db: Database, make_user, ope
     _open_tab(at, "Overview")
     _label(seeded_db, ben, 3, "disputed")
     at.run()
-    assert at.metric[2].value == "1.000"
+    assert at.metric[PERCENT].value == "1.000"
+    assert at.metric[AC1].value == "1.000"
 
 
 def test_reviewer_is_refused(seeded_db: Database, make_user, open_page) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,8 @@ from workbench.ui.charts import ARTICLE_ROWS
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
+SENTENCES = 4  # the fifth metric above the tabs: sentences with 2+ labels
+
 
 def _article_rows(at: AppTest) -> int:
     """Rows of data sent to the browser with the per-article chart (its tab opened)."""
@@ -59,11 +61,11 @@ def _open_twice(
 def test_rows_do_not_grow_with_the_database(db: Database, editor: SignedIn, signed_in_page) -> None:  # type: ignore[no-untyped-def]
     labelled_corpus(db, articles=30, mode="cycle")
     small_first, small_second, small_statements, at = _open_twice(signed_in_page, editor)
-    assert at.metric[3].value == "600"
+    assert at.metric[SENTENCES].value == "600"
     assert _article_rows(at) == 30
     labelled_corpus(db, articles=270, mode="cycle", first=30)
     large_first, large_second, large_statements, at = _open_twice(signed_in_page, editor)
-    assert at.metric[3].value == "6000"  # the figures cover all 6,000 sentences
+    assert at.metric[SENTENCES].value == "6000"  # the figures cover all 6,000 sentences
     assert _article_rows(at) == ARTICLE_ROWS
     # Aggregates: ten times the labels, the same rows (60,000 label rows would be read before).
     assert large_first == small_first, (small_first, large_first)
@@ -89,7 +91,7 @@ def test_search_finds_one_article_among_many(
     assert at.selectbox[0].options == ["All articles", "art00117"]
     at.selectbox[0].select("art00117").run()
     assert not at.exception
-    assert at.metric[3].value == "4"
+    assert at.metric[SENTENCES].value == "4"
     assert _article_rows(at) == 1
     at.text_input[0].input("no such report").run()
     assert at.selectbox[0].value == "art00117"  # the open article stays while searching

@@ -50,16 +50,20 @@ def test_kappa_heatmap_colours_kappa_on_a_fixed_scale() -> None:
 def test_article_chart_draws_interval_rules_and_skips_undefined() -> None:
     articles = pd.DataFrame(
         [
-            {"article": "a1", "alpha": 0.6, "lo": 0.4, "hi": 0.8, "units": 30, "reason": ""},
-            {"article": "a2", "alpha": None, "lo": None, "hi": None, "units": 1, "reason": "x"},
+            {"article": "a1", "alpha": 0.6, "lo": 0.4, "hi": 0.8, "ac1": 0.9, "units": 30},
+            {"article": "a2", "alpha": None, "lo": None, "hi": None, "ac1": 1.0, "units": 1},
+            {"article": "a3", "alpha": 0.2, "lo": 0.1, "hi": 0.3, "ac1": 0.3, "units": 9},
         ]
     )
     spec = article_alpha_chart(articles).to_dict()
-    rule, point = spec["layer"]
+    rule, point, tick = spec["layer"]
     assert rule["mark"]["type"] == "rule"
     assert (rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"]) == ("lo", "hi")
     assert point["encoding"]["x"]["field"] == "alpha"
-    assert [r["article"] for r in _data(spec)] == ["a1"]
+    assert (tick["mark"]["type"], tick["encoding"]["x"]["field"]) == ("tick", "ac1")
+    assert "Gwet's AC1" in [t.get("title") for t in point["encoding"]["tooltip"]]
+    assert all(layer["encoding"]["y"]["sort"] == ["a1", "a3"] for layer in spec["layer"])
+    assert [r["article"] for r in _data(spec)] == ["a3", "a1"]
 
 
 def test_article_alpha_chart_caps_rows_at_the_lowest_and_highest() -> None:

@@ -37,7 +37,7 @@ router = APIRouter(tags=["editors"])
 
 @router.get("/agreement", summary="The `workbench agreement --json` document (editor)")
 def agreement(user: Caller, db: Db, article: ArticleFilter = None) -> Response:
-    """Krippendorff's alpha with its interval, Fleiss, pairwise Cohen, per label and article."""
+    """Alpha with its interval, Fleiss, Gwet's AC1, pairwise Cohen and AC1, per label, article."""
     with db.read() as session:
         require_role(session, user_id=user.id, role=Role.EDITOR)
         last_change = label_queries.last_change(session)

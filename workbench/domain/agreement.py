@@ -4,6 +4,10 @@ Values that cannot be computed are ``None``; each object that holds such values 
 ``reasons`` map from the key to a sentence saying why (pairwise keys read
 ``pairwise_cohen_kappa:a|b``). The map is empty when every value is defined.
 
+``gwet_ac1`` (top level, splits, per article) and ``pairwise_gwet_ac1`` are Gwet's AC1 from the
+same count profiles: its chance term shrinks as one label dominates, so it stays near percent
+agreement where skewed labels push alpha and kappa down (the "kappa paradox").
+
 The overall ``krippendorff_alpha_ci95`` (also in ``claim_detection`` and ``verdict``) is a seeded
 bootstrap over sentences (``RESAMPLES`` resamples). Per article it is a leave-one-sentence-out
 jackknife interval (alpha +- 1.96 standard errors, clipped to [-1, 1]): exact for any number of
@@ -27,11 +31,14 @@ from workbench.domain.agreement_metrics import (
     IntArray,
     Interval,
     Metric,
+    ac1_from_confusion,
     bootstrap_alpha,
     confusion,
     fleiss_kappa,
     group_table,
+    grouped_ac1,
     grouped_alpha,
+    gwet_ac1,
     jackknife_intervals,
     kappa_from_confusion,
     krippendorff_alpha,
@@ -194,7 +201,7 @@ def summarise(
     resamples: int = RESAMPLES,
     seed: int = SEED,
 ) -> Report:
-    """Alpha with interval, Fleiss' kappa, percent agreement and pairwise kappa of one coding."""
+    """Alpha with interval, Fleiss' kappa, AC1, percent agreement, pairwise kappa and AC1."""
     found = coding.found if mapping is None else coding.found @ mapping
     freq = coding.freq
     labeled = found.sum(axis=1)
@@ -205,20 +212,26 @@ def summarise(
     _put_interval(out, "krippendorff_alpha_ci95", interval)
     _put(out, "fleiss_kappa", fleiss_kappa(found, raters, names, freq))
     out["fleiss_units"] = int(freq @ (labeled == raters)) if raters >= 2 else 0
+    _put(out, "gwet_ac1", gwet_ac1(found, freq))
     _put(out, "percent_agreement", percent_agreement(found, freq))
-    pairwise: dict[str, float | None] = {}
+    kappas: dict[str, float | None] = {}
+    ac1s: dict[str, float | None] = {}
     for (i, j), table in coding.confusions.items():
         key = f"{reviewers[i]}|{reviewers[j]}"
         if mapping is not None:
             table = mapping.T @ table @ mapping
-        metric = kappa_from_confusion(table, names)
-        pairwise[key] = metric.value
-        if metric.value is None:
-            reason = metric.reason or ""
-            if reason == "no sentence labeled by both":
-                reason = f"no sentence labeled by both {reviewers[i]} and {reviewers[j]}"
-            out["reasons"][f"pairwise_cohen_kappa:{key}"] = reason
-    out["pairwise_cohen_kappa"] = pairwise
+        for field_name, values, metric in (
+            ("pairwise_cohen_kappa", kappas, kappa_from_confusion(table, names)),
+            ("pairwise_gwet_ac1", ac1s, ac1_from_confusion(table)),
+        ):
+            values[key] = metric.value
+            if metric.value is None:
+                reason = metric.reason or ""
+                if reason == "no sentence labeled by both":
+                    reason = f"no sentence labeled by both {reviewers[i]} and {reviewers[j]}"
+                out["reasons"][f"{field_name}:{key}"] = reason
+    out["pairwise_cohen_kappa"] = kappas
+    out["pairwise_gwet_ac1"] = ac1s
     return _reasons_last(out)
 
 
@@ -236,7 +249,7 @@ def per_label(matrix: LabelMatrix, coding: Coding) -> dict[str, Report]:
 
 
 def per_article(matrix: LabelMatrix, coding: Coding) -> dict[str, Report]:
-    """Alpha, its jackknife 95% interval and percent agreement of each article."""
+    """Alpha, its jackknife 95% interval, AC1 and percent agreement of each article."""
     n_groups = len(matrix.articles)
     if n_groups == 0:  # a matrix of label patterns knows no articles
         return {}
@@ -247,8 +260,9 @@ def per_article(matrix: LabelMatrix, coding: Coding) -> dict[str, Report]:
 def group_figures(
     found: IntArray, table: IntArray, groups: Sequence[str], names: Sequence[str]
 ) -> dict[str, Report]:
-    """Per group (article): alpha, jackknife interval, percent agreement from a profile table."""
+    """Per group (article): alpha, jackknife interval, AC1, percent agreement (profile table)."""
     alphas, units = grouped_alpha(found, table)
+    ac1s = grouped_ac1(found, table).tolist()
     intervals = jackknife_intervals(found, table)
     shares = np.nan_to_num(unit_agreement(found))
     share_sum = table @ shares
@@ -264,6 +278,8 @@ def group_figures(
             alpha = Metric(values[g])
         _put(entry, "krippendorff_alpha", alpha)
         _put_interval(entry, "krippendorff_alpha_ci95", intervals[g])
+        ac1 = Metric.undefined(NEEDS_PAIRS) if np.isnan(ac1s[g]) else Metric(ac1s[g])
+        _put(entry, "gwet_ac1", ac1)
         share = Metric(shares[g] / sizes[g]) if sizes[g] else Metric.undefined(NEEDS_PAIRS)
         _put(entry, "percent_agreement", share)
         out[article] = _reasons_last(entry)
@@ -347,8 +363,10 @@ def agreement_report(
         "krippendorff_alpha_ci95": base["krippendorff_alpha_ci95"],
         "fleiss_kappa": base["fleiss_kappa"],
         "fleiss_units": base["fleiss_units"],
+        "gwet_ac1": base["gwet_ac1"],
         "percent_agreement": base["percent_agreement"],
         "pairwise_cohen_kappa": base["pairwise_cohen_kappa"],
+        "pairwise_gwet_ac1": base["pairwise_gwet_ac1"],
         "per_label": per_label(matrix, coding),
         "per_article": per_article(matrix, coding),
         "claim_detection": claim,

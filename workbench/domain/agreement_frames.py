@@ -72,7 +72,8 @@ def confusion_frame(matrix: LabelMatrix, a: str, b: str) -> pd.DataFrame:
 
 
 def article_frame(report: dict[str, Any]) -> pd.DataFrame:
-    """Per-article alpha with its interval from a report: article, alpha, lo, hi, units, reason."""
+    """Per-article alpha, its interval and AC1: article, alpha, lo, hi, ac1, units, reason."""
+    columns = ["article", "alpha", "lo", "hi", "ac1", "units", "reason"]
     rows = []
     for article, entry in report["per_article"].items():
         interval = entry["krippendorff_alpha_ci95"] or [None, None]
@@ -82,11 +83,12 @@ def article_frame(report: dict[str, Any]) -> pd.DataFrame:
                 "alpha": entry["krippendorff_alpha"],
                 "lo": interval[0],
                 "hi": interval[1],
+                "ac1": entry["gwet_ac1"],
                 "units": entry["units"],
                 "reason": entry["reasons"].get("krippendorff_alpha", ""),
             }
         )
-    return pd.DataFrame(rows, columns=["article", "alpha", "lo", "hi", "units", "reason"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def time_frame(matrix: LabelMatrix, *, period: str = "week") -> pd.DataFrame:

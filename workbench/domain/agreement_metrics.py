@@ -267,6 +267,64 @@ def fleiss_kappa(
     return Metric((float(w @ p_unit) / float(units) - p_exp) / (1.0 - p_exp))
 
 
+def chance_ac1(shares: npt.ArrayLike) -> FloatArray:
+    """Gwet's chance agreement from category shares (..., q): sum pi(1 - pi) / (q - 1)."""
+    pi = np.asarray(shares, dtype=np.float64)
+    return np.asarray((pi * (1.0 - pi)).sum(axis=-1) / (pi.shape[-1] - 1), dtype=np.float64)
+
+
+def gwet_ac1(counts: IntArray, weights: npt.ArrayLike | None = None) -> Metric:
+    """Gwet's AC1 (nominal, any number of reviewers, missing labels allowed) from count rows.
+
+    Gwet (2008), Br J Math Stat Psychol 61:29-48; Handbook of Inter-Rater Reliability, 4th ed.
+    (2014), ch. 4: p_a is the mean share of agreeing reviewer pairs over the sentences with two
+    or more labels (``percent_agreement``); pi_k is the mean, over every sentence with a label,
+    of the share of its labels that are k; p_e = sum pi_k (1 - pi_k) / (q - 1) with q the
+    number of categories one could choose (the columns), not only those used.
+    AC1 = (p_a - p_e) / (1 - p_e). p_e is at most 1/q, so AC1 is defined whenever some sentence
+    has two labels: when every label is the same category it is 1, where alpha and kappa are
+    undefined.
+    """
+    if counts.shape[1] < 2:
+        return Metric.undefined("needs at least two categories")
+    w = _weights(counts, weights)
+    m = counts.sum(axis=1)
+    pairable, rated = w * (m >= 2), w * (m >= 1)
+    if pairable.sum() == 0:
+        return Metric.undefined(NEEDS_PAIRS)
+    p_a = float(pairable @ np.nan_to_num(unit_agreement(counts)) / pairable.sum())
+    shares = counts / np.maximum(m, 1)[:, np.newaxis]
+    p_e = float(chance_ac1(rated @ shares / rated.sum()))
+    return Metric((p_a - p_e) / (1.0 - p_e))
+
+
+def grouped_ac1(found: IntArray, table: IntArray) -> FloatArray:
+    """AC1 per group of a (groups x profiles) table, NaN where no sentence has two labels."""
+    if found.shape[1] < 2:
+        return np.full(table.shape[0], np.nan)
+    m = found.sum(axis=1)
+    pairable, rated = table * (m >= 2), table * (m >= 1)
+    n_pairable, n_rated = pairable.sum(axis=1), rated.sum(axis=1)
+    shares = found / np.maximum(m, 1)[:, np.newaxis]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_a = pairable @ np.nan_to_num(unit_agreement(found)) / n_pairable
+        p_e = chance_ac1((rated @ shares) / n_rated[:, np.newaxis])
+        ac1 = (p_a - p_e) / (1.0 - p_e)
+    return np.asarray(np.where(n_pairable > 0, ac1, np.nan), dtype=np.float64)
+
+
+def ac1_from_confusion(table: IntArray) -> Metric:
+    """Two-reviewer AC1 from a (q x q) confusion table: pi_k = (row_k + column_k) / 2n."""
+    n = int(table.sum())
+    if n == 0:
+        return Metric.undefined("no sentence labeled by both")
+    if table.shape[0] < 2:
+        return Metric.undefined("needs at least two categories")
+    p_a = float(np.trace(table)) / n
+    p_e = float(chance_ac1((table.sum(axis=1) + table.sum(axis=0)) / (2.0 * n)))
+    return Metric((p_a - p_e) / (1.0 - p_e))
+
+
 def confusion(a: IntArray, b: IntArray, n_values: int, weights: IntArray | None = None) -> IntArray:
     """(V x V) counts of (a's value, b's value) over the units both labeled (weighted rows)."""
     side = n_values + 1  # shift by one so MISSING lands in row/column 0, then drop it

@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+AC1_NOTE = (
+    "When alpha and kappa are low but percent agreement and Gwet's AC1 are high, one label "
+    "dominates (skewed prevalence, the kappa paradox): alpha and kappa count most of that "
+    "agreement as chance, AC1 does not."
+)
+
 
 def _number(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
@@ -29,6 +35,7 @@ def _summary_lines(title: str, entry: dict[str, Any]) -> list[str]:
         + _why(entry, "krippendorff_alpha_ci95"),
         f"  Fleiss' kappa             {_number(entry['fleiss_kappa'])}"
         f" over {entry['fleiss_units']} sentence(s)" + _why(entry, "fleiss_kappa"),
+        f"  Gwet's AC1                {_number(entry['gwet_ac1'])}" + _why(entry, "gwet_ac1"),
         f"  percent agreement         {_number(entry['percent_agreement'])}"
         + _why(entry, "percent_agreement"),
     ]
@@ -37,6 +44,10 @@ def _summary_lines(title: str, entry: dict[str, Any]) -> list[str]:
             f"  Cohen's kappa {pair:<12}{_number(value)}"
             + _why(entry, f"pairwise_cohen_kappa:{pair}")
         )
+    for pair, value in entry["pairwise_gwet_ac1"].items():
+        lines.append(
+            f"  Gwet's AC1 {pair:<15}{_number(value)}" + _why(entry, f"pairwise_gwet_ac1:{pair}")
+        )
     return lines
 
 
@@ -44,6 +55,7 @@ def format_report(report: dict[str, Any], reviewers: Sequence[dict[str, Any]] = 
     """Plain-text tables of an agreement report and the per-reviewer scores."""
     lines = [f"reviewers: {', '.join(report['reviewers']) or '(none)'}", ""]
     lines += _summary_lines("all labels", report)
+    lines += [f"  note: {AC1_NOTE}"]
     lines += [
         "",
         *_summary_lines("claim detection (claim vs not_a_claim)", report["claim_detection"]),
@@ -55,10 +67,11 @@ def format_report(report: dict[str, Any], reviewers: Sequence[dict[str, Any]] = 
             f"{label:<14}{entry['count']:>7}{_number(entry['krippendorff_alpha']):>9}"
             f"{_number(entry['percent_agreement']):>9}"
         )
-    lines += ["", f"{'article':<28}{'units':>6}{'alpha':>9}  95% jackknife interval"]
+    lines += ["", f"{'article':<28}{'units':>6}{'alpha':>9}{'AC1':>9}  95% jackknife interval"]
     for article, entry in report["per_article"].items():
         lines.append(
-            f"{article:<28}{entry['units']:>6}{_number(entry['krippendorff_alpha']):>9}  "
+            f"{article:<28}{entry['units']:>6}{_number(entry['krippendorff_alpha']):>9}"
+            f"{_number(entry['gwet_ac1']):>9}  "
             f"{_interval(entry['krippendorff_alpha_ci95'])}" + _why(entry, "krippendorff_alpha")
         )
     if reviewers:

@@ -34,29 +34,38 @@ ARTICLE_ROWS = 30  # rows of the per-article chart: what a person reads, whateve
 
 
 def article_alpha_chart(articles: pd.DataFrame, *, rows: int = ARTICLE_ROWS) -> alt.LayerChart:
-    """Alpha per article with its 95% interval (columns article, alpha, lo, hi, units).
+    """Alpha per article with its 95% interval, and AC1 as a tick (article, alpha, lo, hi, ac1,
+    units).
 
-    At most ``rows`` articles: beyond that, the lowest and the highest alphas, half each.
+    At most ``rows`` articles: beyond that, the lowest and the highest alphas, half each. An AC1
+    tick far right of its alpha point marks an article whose labels are dominated by one label.
     """
     defined = articles.dropna(subset=["alpha"]).sort_values(["alpha", "article"])
     if len(defined) > rows:
         defined = pd.concat([defined.head(rows // 2), defined.tail(rows - rows // 2)])
-    base = alt.Chart(defined).encode(y=alt.Y("article:N", title="article", sort="-x"))
+    order = list(defined["article"])[::-1]  # highest alpha on top, in every layer
+    base = alt.Chart(defined).encode(y=alt.Y("article:N", title="article", sort=order))
     bars = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("lo:Q", title="Krippendorff's alpha", scale=alt.Scale(domain=[-1, 1])),
+        x=alt.X(
+            "lo:Q",
+            title="Krippendorff's alpha (point, 95% interval); Gwet's AC1 (tick)",
+            scale=alt.Scale(domain=[-1, 1]),
+        ),
         x2="hi:Q",
     )
-    points = base.mark_point(filled=True, size=70).encode(
-        x="alpha:Q",
-        tooltip=[
-            alt.Tooltip("article:N"),
-            alt.Tooltip("alpha:Q", format=".3f"),
-            alt.Tooltip("lo:Q", format=".3f", title="95% low"),
-            alt.Tooltip("hi:Q", format=".3f", title="95% high"),
-            alt.Tooltip("units:Q", title="sentences"),
-        ],
+    tooltip = [
+        alt.Tooltip("article:N"),
+        alt.Tooltip("alpha:Q", format=".3f"),
+        alt.Tooltip("lo:Q", format=".3f", title="95% low"),
+        alt.Tooltip("hi:Q", format=".3f", title="95% high"),
+        alt.Tooltip("ac1:Q", format=".3f", title="Gwet's AC1"),
+        alt.Tooltip("units:Q", title="sentences"),
+    ]
+    points = base.mark_point(filled=True, size=70).encode(x="alpha:Q", tooltip=tooltip)
+    ticks = base.mark_tick(color="#6a1b9a", thickness=2).encode(x="ac1:Q", tooltip=tooltip)
+    return alt.LayerChart(
+        layer=[bars, points, ticks], title="Alpha per article (95% jackknife interval) and AC1"
     )
-    return alt.LayerChart(layer=[bars, points], title="Alpha per article (95% jackknife interval)")
 
 
 def label_distribution_chart(distribution: pd.DataFrame) -> alt.Chart:

@@ -23,7 +23,7 @@ from workbench.domain.claim_words import load_claim_words
 
 LINK_THRESHOLD = 0.16
 """Combined similarity at or above which two sentences are linked (see benchmarks/links.py)."""
-MATCHES_PER_ARTICLE = 4
+MATCHES_PER_ARTICLE = 3
 LINKS_PER_SENTENCE = 5
 """At most this many links per sentence, both directions counted: each sentence keeps its best."""
 RELATED_LIMIT = 10

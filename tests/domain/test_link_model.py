@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 import numpy as np
 import orjson
@@ -13,6 +14,7 @@ from workbench.domain.link_model import (
     LINK_MODEL_FORMAT,
     MIN_PER_CLASS,
     LinkModel,
+    _classifier,
     dump_link_model,
     keep_links,
     load_link_model,
@@ -83,6 +85,10 @@ def test_trained_model_separates_and_round_trips_as_plain_json() -> None:
     assert loaded.intercept == trained.model.intercept
     probabilities = loaded.probabilities(rows)
     assert all((p >= 0.5) == same for p, same in zip(probabilities, labels, strict=True))
+    # The stored numbers predict what the fitted scikit-learn pipeline (scaler folded in) does.
+    fitted: Any = _classifier()
+    fitted.fit(np.array(rows), np.array(labels, dtype=int))
+    assert np.allclose(probabilities, fitted.predict_proba(np.array(rows))[:, 1], atol=1e-9)
 
 
 def test_keep_links_applies_the_acceptance_probability() -> None:

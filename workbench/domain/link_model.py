@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import orjson
@@ -115,9 +115,16 @@ def check_decisions(labels: Sequence[bool]) -> None:
 
 
 def _classifier() -> object:
-    from sklearn.linear_model import LogisticRegression
+    """Standardised features, then a logistic regression.
 
-    return LogisticRegression(class_weight="balanced", max_iter=1000, C=1.0)
+    Not class-balanced: the decisions are on shown links, the same population the model then
+    filters, so their share of "same claim" is the prior it should keep.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))
 
 
 def _cross_validate(matrix: NDArray[np.float64], target: NDArray[np.int_]) -> dict[str, object]:
@@ -151,13 +158,14 @@ def train_link_model(rows: Sequence[Sequence[float]], labels: Sequence[bool]) ->
     metrics.update(
         {"same_claim": int(target.sum()), "not_same_claim": int(len(target) - target.sum())}
     )
-    fitted = _classifier()
-    fitted.fit(matrix, target)  # type: ignore[attr-defined]
-    model = LinkModel(
-        np.array(fitted.coef_, dtype=np.float64).ravel(),  # type: ignore[attr-defined]
-        float(fitted.intercept_[0]),  # type: ignore[attr-defined]
-    )
-    return TrainedLinkModel(model, len(labels), metrics)
+    fitted: Any = _classifier()
+    fitted.fit(matrix, target)
+    scaler, classifier = fitted.steps[0][1], fitted.steps[1][1]
+    # The scaling folded into the weights: one weight per raw feature and an intercept.
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    weights = np.array(classifier.coef_, dtype=np.float64).ravel() / scale
+    intercept = float(classifier.intercept_[0]) - float(weights @ scaler.mean_)
+    return TrainedLinkModel(LinkModel(weights, intercept), len(labels), metrics)
 
 
 def dump_link_model(model: LinkModel) -> bytes:

@@ -20,6 +20,7 @@ from workbench.domain.link_model import LINK_MODEL_FORMAT, MIN_PER_CLASS, keep_l
 from workbench.errors import InputError
 from workbench.services import claims, link_decisions
 from workbench.services.claims import links_listing
+from workbench.services.ingest import ingest_paths
 from workbench.services.link_model import (
     active_link_model,
     link_model_status,
@@ -155,3 +156,26 @@ def test_a_pickled_link_model_is_refused_never_run(seeded_db: Database, tmp_path
     with seeded_db.read() as session:
         assert claims.active_model(session) is None  # the scorer is untouched
         assert session.scalar(select(func.count()).select_from(Sentence)) == 142
+
+
+def test_ingest_refuses_a_file_while_the_link_model_is_refused(
+    seeded_db: Database, tmp_path: Path
+) -> None:
+    payload = b"not a model"
+    with seeded_db.write() as session:
+        session.add(
+            ScorerModel(
+                trained_on=10,
+                metrics={},
+                payload=payload,
+                format=LINK_MODEL_FORMAT,
+                digest=hashlib.sha256(payload).hexdigest(),
+            )
+        )
+    source = tmp_path / "wire.txt"
+    source.write_text("Wire report\n\nOfficials said 9 soldiers died on May 3.\n")
+    report = ingest_paths(seeded_db, [str(source)])
+    assert report.added == [] and len(report.errors) == 1
+    message = str(report.errors[0])
+    assert "link model 1" in message and "it is not a JSON document" in message
+    assert "`workbench retrain-links`" in message

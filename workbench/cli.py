@@ -611,6 +611,23 @@ def retrain() -> None:
     )
 
 
+@app.command("retrain-links")
+def retrain_links() -> None:
+    """Train the link model on reviewers' link decisions; it then filters new links."""
+    from workbench.services.link_model import retrain_links as train
+
+    report = train(_database(), actor_id=None)
+    metrics = report.metrics
+    echo(
+        f"trained on {report.trained_on} decided pair(s) ({metrics['same_claim']} same claim, "
+        f"{metrics['not_same_claim']} not the same claim) from {report.decisions} "
+        f"decision(s); cross-validated F1 {metrics['cv_f1']}, precision "
+        f"{metrics['cv_precision']}, recall {metrics['cv_recall']}; links computed from now on "
+        f"are kept at probability {metrics['accept_probability']} or more "
+        "(`workbench relink` recomputes only unlinked articles)"
+    )
+
+
 # Passed on every start, so they hold wherever the server starts (.streamlit/config.toml is
 # read from the current folder only): no "Deploy" button or developer menu for anyone.
 SERVER_OPTIONS = ["--client.toolbarMode", "minimal", "--server.headless", "true"]

@@ -72,6 +72,29 @@ def test_different_dates_conflict_and_the_same_date_does_not() -> None:
     assert conflict("The ceasefire began on May 10.", "A truce held from May 10.") is None
 
 
+def test_dates_of_two_different_events_do_not_conflict() -> None:
+    attack = (
+        "The operation was a response to the April 22 Pahalgam terror attack, which killed 13 "
+        "civilians, including tourists."
+    )
+    strikes = (
+        "The call for cooperation comes after India’s Operation Sindoor, a series of precision "
+        "strikes targeting terror infrastructure in Pakistan-occupied Kashmir (PoK) on May 7, 2025."
+    )
+    dateline = (
+        "New York, June 4, 2025: In a striking turn of tone, Pakistan’s former Foreign Minister "
+        "Bilawal Bhutto made a public appeal for dialogue."
+    )
+    assert conflict(attack, strikes) is None
+    assert conflict(dateline, strikes) is None
+    # The same event dated twice still conflicts, whatever else the sentences say.
+    assert conflict("The Pahalgam attack on April 22 shocked India.", strikes) is None
+    assert conflict(
+        "The Pahalgam terror attack on April 22 killed tourists.",
+        "The Pahalgam terror attack on April 23 killed tourists.",
+    ) == ("April 22 vs April 23")
+
+
 def test_who_is_credited_with_the_ceasefire() -> None:
     us = "A US-brokered ceasefire agreement came into effect on May 10"
     direct = "Hostilities subsided after military-level talks on May 10."

@@ -162,7 +162,8 @@ def test_training_count_is_for_admins_and_ignores_reviewer_labels(
         "Likely claims ranked by "
         + escape_markdown("rules (cues: figures, dates, quotes, names; opinion lowers)")
         + f"; {GOLD} adjudicated sentence(s) available for training "
-        f"({_gold_claims(seeded_db)} claims)."
+        f"({_gold_claims(seeded_db)} claims).",
+        "New links are kept by their similarity alone (no link model trained yet).",
     ]
     assert reviewer_view == ["Likely claims ranked by rules."]
     # A reviewer's label on a sentence another called not_a_claim / a claim / nothing.

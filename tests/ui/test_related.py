@@ -143,3 +143,21 @@ def test_same_claim_and_conflict_buttons_store_the_reviewers_decision(
         rows = session.scalars(select(LinkDecision).where(LinkDecision.user_id == ana)).all()
     assert [(row.same_claim, row.conflict) for row in rows] == [(False, None)]
     assert any("You: not the same claim" in c.value for c in at.caption)
+
+
+def test_retrain_links_is_for_admins_and_says_why_it_refuses(
+    panel: Any, make_user: Any, seeded_db: Database
+) -> None:
+    reviewer = panel(make_user("rita"), "rita")
+    assert not any(b.key == "wb-retrain-links" for b in reviewer.button)
+    at = panel(make_user("root", role="admin"), "root", Role.ADMIN)
+    assert "New links are kept by their similarity alone (no link model trained yet)." in [
+        c.value for c in at.caption
+    ]
+    at.button(key="wb-retrain-links").click().run(timeout=60)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    wanted = escape_markdown("not enough link decisions to train: 0 decided pair(s)")
+    assert any(wanted in e for e in errors)
+    with seeded_db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ScorerModel)) == 0

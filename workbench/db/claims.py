@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from workbench.db.models import Article, ClaimLink, GoldLabel, ScorerModel, Sentence
 from workbench.domain.claim_links import RELATED_LIMIT, ClaimLinkDraft, ClaimText
 from workbench.domain.labels import Label
+from workbench.domain.link_model import LINK_MODEL_FORMAT
 
 _IN_CHUNK = 500
 
@@ -317,9 +318,27 @@ def gold_label_counts(session: Session) -> tuple[int, int]:
     return int(total), int(claims)
 
 
+# Rows of ``scorer_models`` in LINK_MODEL_FORMAT hold link models (``domain.link_model``).
+
+
 def latest_scorer(session: Session) -> ScorerModel | None:
-    """The newest trained scorer (the active one), or None; its payload is not read."""
-    return session.scalar(select(ScorerModel).order_by(ScorerModel.id.desc()).limit(1))
+    """The newest trained check-worthiness scorer (the active one), or None; payload not read."""
+    return session.scalar(
+        select(ScorerModel)
+        .where(ScorerModel.format != LINK_MODEL_FORMAT)
+        .order_by(ScorerModel.id.desc())
+        .limit(1)
+    )
+
+
+def latest_link_model(session: Session) -> ScorerModel | None:
+    """The newest trained link model (the active one), or None; its payload is not read."""
+    return session.scalar(
+        select(ScorerModel)
+        .where(ScorerModel.format == LINK_MODEL_FORMAT)
+        .order_by(ScorerModel.id.desc())
+        .limit(1)
+    )
 
 
 def scorer_payload(session: Session, *, scorer_id: int) -> bytes | None:

@@ -53,6 +53,12 @@ _MONTH_DAY = re.compile(
 )
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _TOKEN = re.compile(r"[A-Za-z%][A-Za-z.%-]*|\d[\d.,]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d.,]*")
+STOPWORDS = _WORDS.stopwords
+CONTEXT_WORDS = 5
+"""Words read on each side of a date to tell which event it dates."""
+WEEKDAY_CONTEXT_WORDS = 8
+"""The same for a weekday set against a date ("at a press conference at the UN on Tuesday")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,45 @@ class Facts:
     dates: tuple[StatedDate, ...] = ()
     weekdays: frozenset[str] = frozenset()
     credited: frozenset[str] = frozenset()
+    date_context: frozenset[str] = frozenset()
+    """Lower-case words next to the dates: what happened then ("attack", "ceasefire began")."""
+    weekday_context: frozenset[str] = frozenset()
+    """The same for the weekdays named, read ``WEEKDAY_CONTEXT_WORDS`` wide."""
+    wide_date_context: frozenset[str] = frozenset()
+    """The dates' context as wide as the weekdays', to compare one with the other."""
+
+
+def stem(token: str) -> str:
+    """A light English stem: "strikes" and "striking" become "strik"/"strike" alike enough."""
+    if len(token) <= 4 or not token.isalpha():
+        return token
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)] + repl
+    return token
+
+
+def _context(text: str, spans: list[tuple[int, int]], width: int) -> frozenset[str]:
+    """Lower-case content words within ``width`` words of any of ``spans``.
+
+    Names are left out (one country or leader takes part in every event of a story); the
+    words left say which event a date belongs to: "the April 22 Pahalgam terror attack",
+    "strikes ... on May 7".
+    """
+    words: set[str] = set()
+    for start, end in spans:
+        near = _WORD.findall(text[:start])[-width:] + _WORD.findall(text[end:])[:width]
+        for word in near:
+            key = word.lower().replace("’", "'")
+            if (
+                word[0].islower()
+                and word.isalpha()
+                and key not in STOPWORDS
+                and key not in MONTHS
+                and key not in WEEKDAYS
+            ):
+                words.add(stem(key))
+    return frozenset(words)
 
 
 def _number_value(raw: str, scale: str | None) -> float | None:
@@ -146,15 +191,24 @@ def _credited(text: str) -> frozenset[str]:
 
 def extract_facts(text: str) -> Facts:
     """The figures, dates, weekdays and credited actors one sentence states."""
+    date_matches = [m for m in _MONTH_DAY.finditer(text) if 1 <= int(m.group(2)) <= 31]
     dates = tuple(
         StatedDate(
             MONTHS[m.group(1).lower()], int(m.group(2)), int(m.group(3)) if m.group(3) else None
         )
-        for m in _MONTH_DAY.finditer(text)
-        if 1 <= int(m.group(2)) <= 31
+        for m in date_matches
     )
-    weekdays = frozenset(m.group(1).lower() for m in _WEEKDAY.finditer(text))
-    return Facts(tuple(_quantities(text)), dates, weekdays, _credited(text))
+    weekday_matches = list(_WEEKDAY.finditer(text))
+    weekdays = frozenset(m.group(1).lower() for m in weekday_matches)
+    return Facts(
+        tuple(_quantities(text)),
+        dates,
+        weekdays,
+        _credited(text),
+        _context(text, [m.span() for m in date_matches], CONTEXT_WORDS),
+        _context(text, [m.span() for m in weekday_matches], WEEKDAY_CONTEXT_WORDS),
+        _context(text, [m.span() for m in date_matches], WEEKDAY_CONTEXT_WORDS),
+    )
 
 
 def _fmt(value: float) -> str:
@@ -201,13 +255,24 @@ def _weekday(day: StatedDate) -> str | None:
 
 
 def _date_conflict(a: Facts, b: Facts) -> str | None:
-    if a.dates and b.dates:
+    """Different dates (or a weekday the date does not fall on) given for one event.
+
+    Two dates alone say nothing: a story dates many events ("the April 22 attack", "strikes
+    on May 7"). They conflict only when the words next to them name the same event.
+    """
+    if a.dates and b.dates and not a.date_context.isdisjoint(b.date_context):
         left = {(d.month, d.day) for d in a.dates}
         right = {(d.month, d.day) for d in b.dates}
         if left.isdisjoint(right):
             return f"{a.dates[0]} vs {b.dates[0]}"
     for one, other, flip in ((a, b, False), (b, a, True)):
-        if one.weekdays and not one.dates and other.dates and not other.weekdays:
+        if (
+            one.weekdays
+            and not one.dates
+            and other.dates
+            and not other.weekdays
+            and not one.weekday_context.isdisjoint(other.wide_date_context)
+        ):
             named = [d for d in other.dates if _weekday(d)]
             if named and all(_weekday(d) not in one.weekdays for d in named):
                 stated = sorted(one.weekdays)[0].title()

@@ -16,6 +16,7 @@ from workbench.errors import InputError
 from workbench.services.articles import PreparedArticle, prepare_article, store_prepared
 from workbench.services.claims import active_model
 from workbench.services.fetch import FetchPolicy
+from workbench.services.link_model import active_link_model
 from workbench.services.linking import index_articles, link_articles
 from workbench.services.readers import (
     SUPPORTED_SUFFIXES,
@@ -48,6 +49,7 @@ def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) 
     """
     with db.read() as session:
         model = active_model(session)
+        active_link_model(session)  # a refused link model refuses the file before it is stored
     prepared: list[PreparedArticle] = []
     for draft in drafts:
         try:

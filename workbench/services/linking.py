@@ -10,6 +10,10 @@ Scoring never runs while a write transaction is open: candidates are read in a r
 scored with no transaction open, then the links are written in one short write transaction.
 Links are derived data: an article committed without them (a crash in between, a database
 filled by an older version) is picked up by ``relink``.
+
+Once reviewers' decisions have trained a link model (``workbench retrain-links``), a candidate
+link above the floor is kept only when the model gives it a probability of at least
+``link_model.ACCEPT``; until then the floor alone decides.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from workbench.domain.claim_links import (
     query_terms,
     rank_candidates,
 )
+from workbench.domain.link_model import LinkModel, keep_links
 from workbench.services.claims import score_articles
+from workbench.services.link_model import active_link_model
 
 LINK_BATCH = 25
 """Articles linked in one pass (one short write transaction)."""
@@ -75,12 +81,25 @@ def candidates_for(session: Session, fresh: Sequence[ClaimText]) -> list[ClaimTe
     return claim_queries.claim_texts_of(session, sentence_ids=sorted(wanted))
 
 
+def filter_by_model(
+    links: Sequence[ClaimLinkDraft], texts: dict[int, str], model: LinkModel | None
+) -> list[ClaimLinkDraft]:
+    """The links the link model keeps (all of them while there is no model)."""
+    if model is None or not links:
+        return list(links)
+    kept = keep_links(model, [(texts[link.a], texts[link.b], link.similarity) for link in links])
+    return [link for link, keep in zip(links, kept, strict=True) if keep]
+
+
 def link_in_index(db: Database, article_id: str) -> list[ClaimLinkDraft]:
     """The links one committed article would get, before any cap (scored with no session open)."""
     with db.read() as session:
         fresh = claim_queries.claim_texts(session, article_id=article_id)
         candidates = candidates_for(session, fresh)
-    return link_candidates(fresh, candidates)
+        model = active_link_model(session)
+    drafts = link_candidates(fresh, candidates)
+    texts = {item.key: item.text for item in [*fresh, *candidates]}
+    return filter_by_model(drafts, texts, model)
 
 
 def store_capped_links(session: Session, links: Sequence[ClaimLinkDraft]) -> int:

@@ -8,7 +8,7 @@ from workbench.db.claims import RelatedSentence
 from workbench.db.engine import Database
 from workbench.domain.labels import NO_EVIDENCE, Role, takes_evidence
 from workbench.errors import WorkbenchError
-from workbench.services import claims, link_decisions
+from workbench.services import claims, link_decisions, link_model
 from workbench.ui import feedback, state
 from workbench.ui.components.numbering import ref_number, sentence_number
 from workbench.ui.components.text import escape_markdown
@@ -195,4 +195,29 @@ def render_scorer_status(db: Database, user: SignedIn | None = None) -> None:
             st.success(
                 f"Trained on {report.trained_on} labels (cross-validated F1 "
                 f"{report.metrics['cv_f1']}); rescored {report.rescored} sentences."
+            )
+    render_link_model_status(db, user)
+
+
+def render_link_model_status(db: Database, user: SignedIn) -> None:
+    """For admins: what keeps candidate links, and a button that trains the link model."""
+    with db.read() as session:
+        status = link_model.link_model_status(session)
+    if status.trained_on is None:
+        st.caption("New links are kept by their similarity alone (no link model trained yet).")
+    else:
+        st.caption(
+            f"New links are kept by {escape_markdown(status.name)}, trained on "
+            f"{status.trained_on} decided pair(s)."
+        )
+    if st.button(
+        "Retrain links",
+        key="wb-retrain-links",
+        help="Train the link model on reviewers' 'same claim' / 'not the same claim' decisions.",
+    ):
+        with feedback.show_errors():
+            report = link_model.retrain_links(db, actor_id=user.id)
+            st.success(
+                f"Link model trained on {report.trained_on} decided pairs (cross-validated F1 "
+                f"{report.metrics['cv_f1']}); it keeps the links computed from now on."
             )

@@ -22,6 +22,7 @@ from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.linking import link_articles
+from workbench.services.sentence_edits import mark_boilerplate
 
 PAHALGAM_13 = ("002_106eb614b3e40071", 22)
 PAHALGAM_26 = "003_12a4aa04524d7b45:8"
@@ -126,6 +127,20 @@ def test_retrain_refuses_without_enough_labels_and_writes_nothing(
     with seeded_db.read() as session:
         assert session.scalar(select(func.count()).select_from(ScorerModel)) == 0
         assert claims.scorer_status(session).name == "rules"
+
+
+def test_gold_labels_on_boilerplate_neither_count_nor_train(
+    seeded_db: Database, make_user: Any
+) -> None:
+    admin = make_user("root", role="admin")
+    _adjudicate_sentences(seeded_db, admin, 10)
+    with seeded_db.write() as session:
+        first = session.scalars(select(Sentence).order_by(Sentence.id).limit(1)).one()
+        mark_boilerplate(session, actor_id=admin, article_id=first.article_id, index=first.index)
+    with seeded_db.read() as session:
+        assert claims.scorer_status(session).usable_labels == 9
+        assert len(claims._training_set(session)[0]) == 9
+        assert first.text not in claims._training_set(session)[0]
 
 
 def test_retrain_is_for_admins(seeded_db: Database, make_user: Any) -> None:

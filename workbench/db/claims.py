@@ -298,22 +298,25 @@ def sentence_texts(
 
 
 def gold_sentences(session: Session) -> list[tuple[str, str]]:
-    """The text and adjudicated (gold) label of every sentence that has one, in sentence order."""
+    """Text and gold label of every sentence that has one (not boilerplate), in sentence order."""
     query = (
         select(Sentence.text, GoldLabel.label)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
+        .where(~Sentence.boilerplate)
         .order_by(GoldLabel.sentence_id)
     )
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
 def gold_label_counts(session: Session) -> tuple[int, int]:
-    """How many gold labels there are, and how many of them are not ``not_a_claim``."""
+    """How many gold labels there are, and how many are not ``not_a_claim`` (boilerplate not)."""
     total, claims = session.execute(
         select(
             func.count(GoldLabel.id),
             func.count(GoldLabel.id).filter(GoldLabel.label != Label.NOT_A_CLAIM.value),
         )
+        .join(Sentence, Sentence.id == GoldLabel.sentence_id)
+        .where(~Sentence.boilerplate)
     ).one()
     return int(total), int(claims)
 

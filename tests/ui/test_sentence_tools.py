@@ -140,6 +140,8 @@ def test_reviewers_see_the_flag_but_no_controls(
     assert any("marked this sentence as boilerplate" in i.value for i in at.info)
     keys = {b.key for b in at.button} | {t.key for t in at.toggle}
     assert not any(str(k).startswith(("wb_merge_", "wb_split_", "wb_boilerplate_")) for k in keys)
+    verdicts = [b for b in at.button if str(b.key).startswith("wb_label_")]
+    assert len(verdicts) == 4 and all(b.disabled for b in verdicts)  # not to be labeled
     # "Next unlabeled" in reading order passes over the boilerplate sentence.
     at = open_sentence(ana, "ana", Role.REVIEWER, 1)
     at.toggle(key="wb_claims_first").set_value(False).run()

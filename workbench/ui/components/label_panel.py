@@ -83,6 +83,7 @@ def _verdict_buttons(article: ArticleText, row: SentenceRow, saved: LabelState |
             help=label_help(label),
             type="primary" if current else "secondary",
             width="stretch",
+            disabled=row.boilerplate,  # not to be labeled while an editor's flag is on
             on_click=act.on_label,
             args=(article.id, row.index, row.id, label.value),
         )

@@ -72,6 +72,8 @@ if item.sentence_id not in seen:
 for column, review in zip(st.columns(len(reviews)), reviews, strict=True):
     with column.container(border=True):
         st.markdown(f"**{escape_markdown(review.reviewer)}** · `{review.label}`")
+        if review.claim:
+            st.text(f"Claim as checked: {review.claim}")
         if review.note:
             st.text(review.note)
         for evidence in review.evidence:
@@ -85,6 +87,6 @@ if gold is not None:
             f"Gold label: {gold.label} by {gold.editor} (version {gold.version}): {gold.rationale}"
         )
     )
-gold_form(item.sentence_id, gold)
+gold_form(item.sentence_id, gold, item.text)
 feedback.show(state.ADJUDICATE_NOTICE)
 page_nav(page)

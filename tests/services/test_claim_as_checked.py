@@ -20,7 +20,7 @@ from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry
 from workbench.domain.labels import MAX_CLAIM_LENGTH
 from workbench.errors import InputError
-from workbench.services import drafts, labeling
+from workbench.services import drafts, history, labeling
 from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import record_label
 from workbench.services.importer import ImportRejectedError, import_labels
@@ -70,6 +70,11 @@ def test_a_restated_claim_is_saved_kept_and_audited(seeded_db: Database, make_us
     assert changed.old == created.new and changed.new == {**created.new, "label": "disputed"}
     # A label without a restatement is audited exactly as before the claim existed.
     assert back.new is not None and list(back.new) == ["label", "note", "evidence"]
+    ed = make_user("ed", role="editor")
+    with seeded_db.read() as s:
+        found = history.label_history_page(s, actor_id=ed, article_id=A, index=0, limit=10)
+    shown = [(c.from_claim, c.to_claim) for c in found.changes]
+    assert shown == [(None, CLAIM), (CLAIM, CLAIM), (CLAIM, None)]
 
 
 def test_a_label_without_a_claim_stores_null_and_audits_as_before(

@@ -23,7 +23,7 @@ from workbench.api.schemas import (
     parsed_evidence,
 )
 from workbench.db import label_pages
-from workbench.domain.labels import Role, evidence_complete
+from workbench.domain.labels import Role, claim_as_checked, evidence_complete
 from workbench.errors import InputError
 from workbench.services.adjudicate import adjudicate
 from workbench.services.agreement import compute_agreement
@@ -62,6 +62,7 @@ def list_gold(
             "text": row.text,
             "label": row.label,
             "rationale": row.rationale,
+            "claim": row.claim,
             "evidence": evidence_json(row.evidence),
             "evidence_complete": evidence_complete(row.label, row.evidence),
             "editor": row.editor,
@@ -90,6 +91,10 @@ def put_gold(
         require_role(session, user_id=user.id, role=Role.EDITOR)
         sentence = sentence_of(session, article_id, index)
         try:
+            claim_as_checked(body.claim, sentence.text)
+        except InputError as exc:
+            raise FieldError("claim", exc.detail) from exc
+        try:
             gold = adjudicate(
                 session,
                 editor_id=user.id,
@@ -98,6 +103,7 @@ def put_gold(
                 rationale=body.rationale,
                 evidence=evidence,
                 expected_version=body.expected_version,
+                claim=body.claim,
             )
         except InputError as exc:
             field = "rationale" if "rationale" in exc.detail else "evidence"
@@ -107,6 +113,7 @@ def put_gold(
             "sentence": index,
             "label": gold.label,
             "rationale": gold.rationale,
+            "claim": gold.claim_text,
             "evidence": evidence_json(evidence),
             "evidence_complete": evidence_complete(verdict, evidence),
             "version": gold.version,

@@ -241,6 +241,8 @@ def test_every_format_carries_the_claim_beside_the_sentence(
     validate(table, "claim")
     parquet = {row["id"]: row for row in table}
     assert parquet[f"{A}:2"]["claim"] == GOLD_CLAIM
+    card = (tmp_path / "claimreview" / "README.md").read_text(encoding="utf-8")
+    assert "The claim as checked (`claimReviewed`) is the editor's restatement" in card
     assert {a["reviewer"]: a["claim"] for a in parquet[f"{A}:0"]["annotations"]} == given
 
 

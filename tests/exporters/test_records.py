@@ -178,6 +178,7 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         sep.join("2025-06-05 10:00:00.000000" for _ in stored),
         sep.join(orjson.dumps(evidence).decode() for *_, evidence, _ in stored),
         " ".join(orjson.dumps(version).decode() for *_, version in stored),
+        sep.join("null" for _ in stored),
     )
     records = RecordBuilder(reviewers, lambda stored: stored[:10], parse_evidence=True)
     for _ in range(2):  # the second pass uses the cached pieces
@@ -213,6 +214,7 @@ def test_annotation_lines_are_the_bytes_orjson_writes_per_record() -> None:
         "evidence": [],
         "evidence_complete": False,
         "note": "line\u2028\x01\x1f 😀",
+        "claim": None,
         "time": "2025-06-05",
         "guideline_version": None,
     }
@@ -224,7 +226,7 @@ def test_pseudonyms_decide_the_reviewer_order() -> None:
     alias = {"ann": "reviewer-b", "bob": "reviewer-a"}
     reviewers = Reviewers({1: "ann", 2: "bob"}, alias.__getitem__)
     row: SentenceRow = ("a", 0, 0, 1, "x", 0.5, False, "1 2", "verified disputed", '""\x1f""')
-    row += ("t\x1ft", "[]\x1f[]", "1 null")
+    row += ("t\x1ft", "[]\x1f[]", "1 null", "null\x1fnull")
     labels = RecordBuilder(reviewers, str).sentence_labels(row)
     assert list(zip(labels.reviewers, labels.labels, strict=True)) == [
         ("reviewer-a", "disputed"),
@@ -235,6 +237,7 @@ def test_pseudonyms_decide_the_reviewer_order() -> None:
 def test_one_label_keeps_its_reviewer() -> None:
     reviewers = Reviewers({4: "cy"}, lambda name: name)
     row: SentenceRow = ("a", 0, 0, 1, "x", 0.5, False, "4", "unsourced", '"n"', "t", "[]", "3")
+    row += ("null",)
     records = RecordBuilder(reviewers, str, parse_evidence=True)
     assert records.annotation_lines('{"article":"a","sentence":', row) == (
         '{"article":"a","sentence":0,"reviewer":"cy","label":"unsourced","note":"n",'
@@ -248,6 +251,7 @@ def test_one_label_keeps_its_reviewer() -> None:
             "evidence": [],
             "evidence_complete": True,
             "note": "n",
+            "claim": None,
             "time": "t",
             "guideline_version": 3,
         }

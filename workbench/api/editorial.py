@@ -26,7 +26,7 @@ from workbench.api.schemas import (
 from workbench.db import label_pages
 from workbench.db import labels as label_queries
 from workbench.db.engine import Database
-from workbench.domain.labels import Role, evidence_complete
+from workbench.domain.labels import Role, claim_as_checked, evidence_complete
 from workbench.errors import InputError
 from workbench.services.adjudicate import adjudicate
 from workbench.services.agreement import compute_agreement
@@ -76,6 +76,7 @@ def list_gold(
             "text": row.text,
             "label": row.label,
             "rationale": row.rationale,
+            "claim": row.claim,
             "evidence": evidence_json(row.evidence),
             "evidence_complete": evidence_complete(row.label, row.evidence),
             "editor": row.editor,
@@ -104,6 +105,10 @@ def put_gold(
         require_role(session, user_id=user.id, role=Role.EDITOR)
         sentence = sentence_of(session, article_id, index)
         try:
+            claim_as_checked(body.claim, sentence.text)
+        except InputError as exc:
+            raise FieldError("claim", exc.detail) from exc
+        try:
             gold = adjudicate(
                 session,
                 editor_id=user.id,
@@ -112,6 +117,7 @@ def put_gold(
                 rationale=body.rationale,
                 evidence=evidence,
                 expected_version=body.expected_version,
+                claim=body.claim,
             )
         except InputError as exc:
             field = "rationale" if "rationale" in exc.detail else "evidence"
@@ -121,6 +127,7 @@ def put_gold(
             "sentence": index,
             "label": gold.label,
             "rationale": gold.rationale,
+            "claim": gold.claim_text,
             "evidence": evidence_json(evidence),
             "evidence_complete": evidence_complete(verdict, evidence),
             "version": gold.version,

@@ -34,6 +34,7 @@ from workbench.domain.labels import (
     Role,
     check_label_evidence,
     check_note,
+    claim_as_checked,
     evidence_complete,
     parse_label,
 )
@@ -90,6 +91,7 @@ def list_labels(
             "sentence": row.index,
             "label": row.label,
             "note": row.note,
+            "claim": row.claim,
             "evidence": evidence_json(row.evidence),
             "updated_at": row.updated_at.isoformat(),
         }
@@ -126,6 +128,10 @@ def put_label(
         sentence = sentence_of(session, article_id, index)
         if sentence.boilerplate:
             raise InputError(f"sentence {article_id}:{index} is boilerplate: not to be labeled")
+        try:
+            claim_as_checked(body.claim, sentence.text)
+        except InputError as exc:
+            raise FieldError("claim", exc.detail) from exc
         saved = record_label(
             session,
             user_id=user.id,
@@ -133,12 +139,14 @@ def put_label(
             label=verdict,
             note=body.note,
             evidence=evidence,
+            claim=body.claim,
         )
         return {
             "article": article_id,
             "sentence": index,
             "label": saved.label,
             "note": saved.note,
+            "claim": saved.claim_text,
             "evidence": evidence_json(evidence),
             "evidence_complete": evidence_complete(verdict, evidence),
         }

@@ -61,6 +61,12 @@ class LabelIn(Strict):
     label: str = Field(max_length=20, description="verified, disputed, unsourced or not_a_claim")
     note: str = Field("", max_length=MAX_TEXT)
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=100)
+    claim: str | None = Field(
+        None,
+        max_length=MAX_TEXT,
+        description="the claim as checked; null, empty or the sentence text: the sentence as "
+        "written",
+    )
 
 
 class GoldIn(Strict):
@@ -70,6 +76,7 @@ class GoldIn(Strict):
     rationale: str = Field(min_length=1, max_length=MAX_TEXT)
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=100)
     expected_version: int | None = Field(None, ge=1)
+    claim: str | None = Field(None, max_length=MAX_TEXT, description="as on a label")
 
 
 class ExportIn(Strict):

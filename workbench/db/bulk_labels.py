@@ -21,6 +21,7 @@ class StoredLabel(NamedTuple):
     label: str
     note: str
     evidence: tuple[Evidence, ...]
+    claim: str | None = None
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -42,13 +43,16 @@ def stored_labels(
                 Annotation.label,
                 Annotation.note,
                 Annotation.evidence_json,
+                Annotation.claim_text,
             )
             .where(tuple_(Annotation.sentence_id, Annotation.user_id).in_(chunk))
             .with_for_update()
         ).all()
         for row in rows:
             evidence = decode_evidence(row.evidence_json)
-            found[row.sentence_id, row.user_id] = StoredLabel(row.id, row.label, row.note, evidence)
+            found[row.sentence_id, row.user_id] = StoredLabel(
+                row.id, row.label, row.note, evidence, row.claim_text
+            )
     return found
 
 

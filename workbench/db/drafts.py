@@ -20,7 +20,13 @@ def draft_for(session: Session, *, user_id: int, sentence_id: int) -> LabelDraft
 
 
 def store_draft(
-    session: Session, *, user_id: int, sentence_id: int, note: str, evidence_form: str
+    session: Session,
+    *,
+    user_id: int,
+    sentence_id: int,
+    note: str,
+    evidence_form: str,
+    claim: str = "",
 ) -> None:
     """Insert or replace the draft of (reviewer, sentence); two tabs at once leave one row."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -30,12 +36,18 @@ def store_draft(
         sentence_id=sentence_id,
         note=note,
         evidence_form=evidence_form,
+        claim=claim,
         updated_at=now,
     )
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["user_id", "sentence_id"],
-            set_={"note": note, "evidence_form": evidence_form, "updated_at": now},
+            set_={
+                "note": note,
+                "evidence_form": evidence_form,
+                "claim": claim,
+                "updated_at": now,
+            },
         )
     )
 
@@ -54,7 +66,7 @@ def carry_drafts(session: Session, *, from_sentence: int, to_sentence: int) -> i
     """Move every draft of ``from_sentence`` onto ``to_sentence`` (a merge); the number moved.
 
     A reviewer with a draft on both keeps one: the notes joined by a blank line, the evidence
-    form of the sentence merged into unless it is empty.
+    form and claim of the sentence merged into unless they are empty.
     """
     theirs = session.scalars(select(LabelDraft).where(LabelDraft.sentence_id == from_sentence))
     moved = 0
@@ -66,6 +78,7 @@ def carry_drafts(session: Session, *, from_sentence: int, to_sentence: int) -> i
             kept.note = "\n\n".join(note for note in (kept.note, draft.note) if note)
             if kept.evidence_form in ("", "{}"):
                 kept.evidence_form = draft.evidence_form
+            kept.claim = kept.claim or draft.claim
             session.delete(draft)
         moved += 1
     session.flush()

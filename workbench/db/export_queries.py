@@ -66,9 +66,11 @@ class ArticleRow(NamedTuple):
 # A sentence and its reviewer labels, a plain tuple because the export reads every one:
 # (article id, 0-based index, start, end, text, checkworthiness, boilerplate, then for its
 # labels the user ids joined by spaces, the labels joined by spaces, joined by SEPARATOR the
-# notes as JSON strings, the stored times and the evidence JSON arrays, and the guideline
-# versions as JSON joined by spaces). The six label columns are None for a sentence nobody
-# labeled; each lists its labels in the same, otherwise arbitrary, order. A stored time
+# notes as JSON strings, the stored times and the evidence JSON arrays, the guideline
+# versions as JSON joined by spaces, and joined by SEPARATOR the claims as checked as JSON
+# (``null``: the sentence text). The first six label columns are None for a sentence nobody
+# labeled (the claims column then holds one ``null``); each lists its labels in the same,
+# otherwise arbitrary, order. A stored time
 # becomes ISO 8601 UTC text through ``label_time``, only where needed.
 SentenceRow = tuple[
     str,
@@ -84,11 +86,13 @@ SentenceRow = tuple[
     Any,
     str | None,
     str | None,
+    str | None,
 ]
 # An evidence item of a gold label: (url, quote, stance, note, sentence_ref).
 EvidenceTuple = tuple[str, str, str, str, str | None]
-# An adjudicated label: (label, its evidence items in order, guideline version, rationale).
-GoldRow = tuple[str, list[EvidenceTuple], int | None, str]
+# An adjudicated label: (label, its evidence items in order, guideline version, rationale,
+# claim as checked or None for the sentence text).
+GoldRow = tuple[str, list[EvidenceTuple], int | None, str, str | None]
 
 
 class ArticleRows(NamedTuple):
@@ -97,7 +101,7 @@ class ArticleRows(NamedTuple):
     article: ArticleRow
     sentences: list[SentenceRow]
     # Sentence index -> (adjudicated label, its evidence items in order, guideline version,
-    # rationale).
+    # rationale, claim as checked).
     gold: dict[int, GoldRow]
     # Sentence index -> the (article id, index) of each linked sentence, in that order.
     related: dict[int, list[tuple[str, int]]]
@@ -247,6 +251,7 @@ def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple
             _joined(
                 func.coalesce(cast_(Annotation.guideline_version, String), literal("null")), " "
             ),
+            _joined(json_string(Annotation.claim_text), SEPARATOR),
         )
         .outerjoin(Annotation, Annotation.sentence_id == Sentence.id)
         .group_by(*groups)
@@ -264,6 +269,7 @@ def _gold(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
             GoldLabel.label,
             GoldLabel.guideline_version,
             GoldLabel.rationale,
+            GoldLabel.claim_text,
             EvidenceItem.id,
             EvidenceItem.url,
             EvidenceItem.quote,
@@ -332,8 +338,8 @@ def export_rows(session: Session, *, article_filter: ArticleFilter) -> Iterator[
     for row in articles:
         article = ArticleRow._make(row)
         adjudicated: dict[int, GoldRow] = {}
-        for _, index, label, version, rationale, item, *evidence in gold.take(article.id):
-            items = adjudicated.setdefault(index, (label, [], version, rationale))[1]
+        for _, index, label, version, rationale, claim, item, *evidence in gold.take(article.id):
+            items = adjudicated.setdefault(index, (label, [], version, rationale, claim))[1]
             if item is not None:
                 items.append(cast(EvidenceTuple, tuple(evidence)))
         related: dict[int, list[tuple[str, int]]] = {}

@@ -25,6 +25,7 @@ class LabelRow:
     note: str
     evidence: tuple[Evidence, ...]
     updated_at: datetime
+    claim: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class GoldRow:
     editor: str
     version: int
     updated_at: datetime
+    claim: str | None = None
 
 
 def _own_where(user_id: int, article_id: str | None) -> list[ColumnElement[bool]]:
@@ -61,6 +63,7 @@ def own_label_page(
             Annotation.note,
             Annotation.evidence_json,
             Annotation.updated_at,
+            Annotation.claim_text,
         )
         .join(Sentence, Sentence.id == Annotation.sentence_id)
         .where(*_own_where(user_id, article_id))
@@ -69,8 +72,8 @@ def own_label_page(
         .offset(offset)
     )
     return [
-        LabelRow(article, index, label, note, decode_evidence(evidence), updated)
-        for article, index, label, note, evidence, updated in rows
+        LabelRow(article, index, label, note, decode_evidence(evidence), updated, claim)
+        for article, index, label, note, evidence, updated, claim in rows
     ]
 
 
@@ -103,6 +106,7 @@ def gold_label_page(
             User.name,
             GoldLabel.version,
             GoldLabel.updated_at,
+            GoldLabel.claim_text,
         )
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
         .join(User, User.id == GoldLabel.editor_id)
@@ -112,8 +116,10 @@ def gold_label_page(
         .offset(offset)
     )
     return [
-        GoldRow(article, index, text, label, rationale, decode_evidence(ev), editor, version, at)
-        for article, index, text, label, rationale, ev, editor, version, at in rows
+        GoldRow(
+            article, index, text, label, rationale, decode_evidence(ev), editor, version, at, claim
+        )
+        for article, index, text, label, rationale, ev, editor, version, at, claim in rows
     ]
 
 

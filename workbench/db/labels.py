@@ -25,6 +25,8 @@ class Review:
     note: str
     evidence: tuple[Evidence, ...]
     updated_at: datetime
+    # The claim as this reviewer restated it; None: the sentence text as written.
+    claim: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class GoldState:
     version: int
     updated_at: datetime
     evidence: tuple[Evidence, ...] = ()
+    # The claim as the editor restated it; None: the sentence text as written.
+    claim: str | None = None
 
 
 def label_frame(session: Session, *, article_id: str | None = None) -> pd.DataFrame:
@@ -94,7 +98,15 @@ def gold_state(session: Session, *, sentence_id: int) -> GoldState | None:
         return None
     gold, editor = row
     evidence = evidence_of(gold)
-    return GoldState(gold.label, gold.rationale, editor, gold.version, gold.updated_at, evidence)
+    return GoldState(
+        gold.label,
+        gold.rationale,
+        editor,
+        gold.version,
+        gold.updated_at,
+        evidence,
+        gold.claim_text,
+    )
 
 
 def reviews(session: Session, *, sentence_id: int) -> list[Review]:
@@ -112,6 +124,7 @@ def reviews(session: Session, *, sentence_id: int) -> list[Review]:
             note=annotation.note,
             evidence=evidence_of(annotation),
             updated_at=annotation.updated_at,
+            claim=annotation.claim_text,
         )
         for annotation, name in rows
     ]

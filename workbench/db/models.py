@@ -112,6 +112,8 @@ class Annotation(Base):
     evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     # The guidelines version in force when the label was last saved; NULL: before guidelines.
     guideline_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The claim as the reviewer restated it for checking; NULL: the sentence text as written.
+    claim_text: Mapped[str | None] = mapped_column(Text, default=None)
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
         order_by="EvidenceItem.position", cascade="all, delete-orphan"
@@ -158,6 +160,8 @@ class GoldLabel(Base):
     evidence_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     # As on ``Annotation.guideline_version``.
     guideline_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    # As on ``Annotation.claim_text``: the editor's restated claim, NULL for the sentence text.
+    claim_text: Mapped[str | None] = mapped_column(Text, default=None)
 
     evidence: Mapped[list[EvidenceItem]] = relationship(
         order_by="EvidenceItem.position", cascade="all, delete-orphan"
@@ -167,7 +171,7 @@ class GoldLabel(Base):
 
 
 class LabelDraft(Base):
-    """What a reviewer typed on a sentence and has not saved yet: note and evidence form."""
+    """What a reviewer typed on a sentence and has not saved yet: note, claim, evidence form."""
 
     __tablename__ = "drafts"
     __table_args__ = (
@@ -182,6 +186,8 @@ class LabelDraft(Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The evidence form's fields (url, quote, stance, note, ref) as a JSON object.
     evidence_form: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    # The claim as checked typed before the sentence had a label; "" once the label holds it.
+    claim: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

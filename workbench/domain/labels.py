@@ -60,6 +60,8 @@ STANCES: tuple[str, ...] = tuple(stance.value for stance in Stance)
 MAX_URL_LENGTH = 2048
 MAX_QUOTE_LENGTH = 10_000
 MAX_NOTE_LENGTH = 10_000
+# The claim as checked is one restated sentence, not an essay.
+MAX_CLAIM_LENGTH = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,21 +177,56 @@ def check_note(note: str, *, what: str = "note") -> str:
     return note
 
 
-def label_snapshot(label: str, note: str, evidence: Iterable[Evidence]) -> dict[str, Any]:
-    """The audited state of a reviewer's label: verdict, note and every evidence field."""
-    return {"label": label, "note": note, "evidence": [asdict(item) for item in evidence]}
+def claim_as_checked(claim: object, sentence_text: str) -> str | None:
+    """The restated claim to store for a sentence: None when it is empty or the sentence itself.
+
+    Surrounding whitespace goes; a claim longer than ``MAX_CLAIM_LENGTH`` is refused with
+    InputError, never cut, so the person keeps what they typed and can shorten it.
+    """
+    if claim is None:
+        return None
+    if not isinstance(claim, str):
+        raise InputError(f"claim as checked must be text, got {type(claim).__name__}")
+    restated = claim.strip()
+    if not restated or restated == sentence_text.strip():
+        return None
+    if len(restated) > MAX_CLAIM_LENGTH:
+        raise InputError(
+            f"claim as checked is {len(restated):,} characters long; "
+            f"at most {MAX_CLAIM_LENGTH:,} are allowed"
+        )
+    return restated
+
+
+def label_snapshot(
+    label: str, note: str, evidence: Iterable[Evidence], claim: str | None = None
+) -> dict[str, Any]:
+    """The audited state of a reviewer's label: verdict, note, every evidence field, and the
+    restated claim when there is one (absent otherwise, so older rows read the same)."""
+    snapshot = {"label": label, "note": note, "evidence": [asdict(item) for item in evidence]}
+    if claim:
+        snapshot["claim"] = claim
+    return snapshot
 
 
 def gold_snapshot(
-    label: str, rationale: str, version: int, evidence: Iterable[Evidence]
+    label: str,
+    rationale: str,
+    version: int,
+    evidence: Iterable[Evidence],
+    claim: str | None = None,
 ) -> dict[str, Any]:
-    """The audited state of a gold label: verdict, rationale, version and every evidence field."""
-    return {
+    """The audited state of a gold label: verdict, rationale, version, every evidence field and
+    the restated claim when there is one."""
+    snapshot: dict[str, Any] = {
         "label": label,
         "rationale": rationale,
         "version": version,
         "evidence": [asdict(item) for item in evidence],
     }
+    if claim:
+        snapshot["claim"] = claim
+    return snapshot
 
 
 # The stance a verdict's evidence must include, and how the app names such evidence.

@@ -117,6 +117,26 @@ def _evidence_note(settings: ExportSettings, counts: Record) -> list[str]:
     return lines
 
 
+# Where each format writes the claim as checked.
+_CLAIM_FIELD = {
+    "jsonl": "claim",
+    "csv": "claim",
+    "parquet": "claim",
+    "fever": "claim",
+    "claimreview": "claimReviewed",
+}
+
+
+def _claim_note(settings: ExportSettings) -> list[str]:
+    field = _CLAIM_FIELD.get(settings.format)
+    if field is None:
+        return []
+    return [
+        f"The claim as checked (`{field}`) is the editor's restatement of the sentence on an",
+        "adjudicated gold label, else the sentence text as written.",
+    ]
+
+
 def dataset_card(
     settings: ExportSettings, stats: ExportStats, files: tuple[str, ...], description: str
 ) -> str:
@@ -146,6 +166,7 @@ def dataset_card(
         f"otherwise under the `{settings.policy}` policy when {policy}.",
         "Labels: `verified` (evidence supports the claim), `disputed` (evidence contradicts it),",
         "`unsourced` (no attribution, no evidence found), `not_a_claim`.",
+        *_claim_note(settings),
         f"Reviewer names are {'replaced by stable pseudonyms' if settings.anonymized else 'kept'}.",
         *_csv_cells_note(settings),
         *_evidence_note(settings, counts),

@@ -50,7 +50,7 @@ def claim_review(claim: Record, publisher: str = PUBLISHER) -> Record | None:
         "@type": "ClaimReview",
         "identifier": claim["id"],
         "url": review_url(claim),
-        "claimReviewed": claim["sentence"]["text"],
+        "claimReviewed": claim["claim"],
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": publisher},
         "datePublished": review_date(claim),

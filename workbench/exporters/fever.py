@@ -42,7 +42,7 @@ def fever_record(claim: Record) -> Record | None:
         "id": claim["id"],
         "verifiable": "NOT VERIFIABLE" if label == "NOT ENOUGH INFO" else "VERIFIABLE",
         "label": label,
-        "claim": claim["sentence"]["text"],
+        "claim": claim["claim"],
         "evidence": fever_evidence(label, claim["evidence"]),
     }
 

@@ -38,6 +38,7 @@ SCHEMA = pa.schema(
                 ]
             ),
         ),
+        ("claim", pa.string()),
         (
             "sentence",
             pa.struct(
@@ -66,6 +67,7 @@ SCHEMA = pa.schema(
                         ("evidence", _EVIDENCE),
                         ("evidence_complete", pa.bool_()),
                         ("note", pa.string()),
+                        ("claim", pa.string()),
                         ("time", pa.string()),
                         ("guideline_version", pa.int64()),
                     ]

@@ -125,6 +125,7 @@ class Completeness:
 
 
 _COMPLETE = {True: ',"evidence_complete":true', False: ',"evidence_complete":false'}
+_CLAIM = ',"claim":'
 
 
 class _LabelParts(dict[str, str]):
@@ -146,6 +147,8 @@ class SentenceLabels:
     evidence: Sequence[str]
     # Guideline versions as JSON (a number or ``null``).
     versions: Sequence[str]
+    # Claims as checked as JSON (a string, or ``null`` for the sentence text).
+    claims: Sequence[str] = ()
 
 
 class RecordBuilder:
@@ -188,10 +191,11 @@ class RecordBuilder:
 
         ``head`` is what ``annotation_lines_head`` gave for the sentence's article. The text is
         what ``orjson.dumps`` writes for each record ``{"article", "sentence", "reviewer",
-        "label", "note", "evidence", "evidence_complete", "guideline_version",
-        "sentence_text"}``, without building a dict per label.
+        "label", "note", "evidence", "evidence_complete", "guideline_version", "claim",
+        "sentence_text"}``, without building a dict per label; ``claim`` only when the reviewer
+        restated the sentence.
         """
-        _, index, _, _, text, _, _, users, labels, notes, _, evidence, versions = sentence
+        _, index, _, _, text, _, _, users, labels, notes, _, evidence, versions, claims = sentence
         order = self.orders[users]  # type: ignore[index]
         apply, parts = order.apply, self._label_parts
         verdicts = apply(labels.split(" "))  # type: ignore[union-attr]
@@ -202,14 +206,15 @@ class RecordBuilder:
         lines = "".join(
             [
                 f'{start}{name}{parts[label]}{note},"evidence":{item}{done}'
-                f',"guideline_version":{version}{end}'
-                for name, label, note, item, done, version in zip(
+                f',"guideline_version":{version}{"" if claim == "null" else _CLAIM + claim}{end}'
+                for name, label, note, item, done, version, claim in zip(
                     order.encoded,
                     verdicts,
                     apply(notes.split(SEPARATOR)),  # type: ignore[union-attr]
                     items,
                     map(_COMPLETE.__getitem__, complete),
                     apply(versions.split(" ")),  # type: ignore[union-attr]
+                    apply(claims.split(SEPARATOR)),  # type: ignore[union-attr]
                     strict=True,
                 )
             ]
@@ -224,7 +229,7 @@ class RecordBuilder:
 
     def sentence_labels(self, sentence: SentenceRow) -> SentenceLabels:
         """A labeled sentence's labels in reviewer name order."""
-        users, labels, notes, times, evidence, versions = sentence[7:]
+        users, labels, notes, times, evidence, versions, claims = sentence[7:]
         order = self.orders[users]  # type: ignore[index]
         apply = order.apply
         return SentenceLabels(
@@ -234,11 +239,14 @@ class RecordBuilder:
             apply(times.split(SEPARATOR)),
             apply(evidence.split(SEPARATOR)),  # type: ignore[union-attr]
             apply(versions.split(" ")),  # type: ignore[union-attr]
+            apply(claims.split(SEPARATOR)),  # type: ignore[union-attr]
         )
 
     def claim_annotations(self, labels: SentenceLabels) -> list[Record]:
-        """One sentence's labels as a claim lists them under ``annotations``."""
+        """One sentence's labels as a claim lists them under ``annotations``; ``claim`` is the
+        reviewer's restatement, null when they checked the sentence as written."""
         time, evidence, complete = self.time, self._evidence, self.complete
+        claims = labels.claims or ("null",) * len(labels.labels)
         return [
             {
                 "reviewer": reviewer,
@@ -246,16 +254,18 @@ class RecordBuilder:
                 "evidence": evidence(items),
                 "evidence_complete": complete(label, items),
                 "note": "" if note == '""' else orjson.loads(note),
+                "claim": None if claim == "null" else orjson.loads(claim),
                 "time": time(stored),
                 "guideline_version": orjson.loads(version),
             }
-            for reviewer, label, note, stored, items, version in zip(
+            for reviewer, label, note, stored, items, version, claim in zip(
                 labels.reviewers,
                 labels.labels,
                 labels.notes,
                 labels.times,
                 labels.evidence,
                 labels.versions,
+                claims,
                 strict=True,
             )
         ]
@@ -289,13 +299,16 @@ class RecordBuilder:
 
         ``evidence`` is what ``claim_evidence`` gave and ``complete`` whether it meets the
         label's rule. The guideline version is the gold label's when adjudicated, else that of
-        ``guideline_version_of``; the rationale only an adjudicated label has.
+        ``guideline_version_of``; the rationale only an adjudicated label has. ``claim`` is the
+        claim as checked: the editor's restatement on an adjudicated label, else the sentence
+        text, which ``sentence`` keeps beside it either way.
         """
         sentence = sentences[position]
         index, text = sentence[1], sentence[4]
         return {
             "id": sentence_id(meta["id"], index),
             "article": meta,
+            "claim": (adjudicated[4] or text) if adjudicated else text,
             "sentence": {"index": index, "start": sentence[2], "end": sentence[3], "text": text},
             "context": {
                 "before": sentences[position - 1][4] if position > 0 else None,

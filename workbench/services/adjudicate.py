@@ -23,6 +23,7 @@ from workbench.domain.labels import (
     Label,
     Role,
     check_label_evidence,
+    claim_as_checked,
     decode_evidence,
     gold_snapshot,
     parse_label,
@@ -65,7 +66,9 @@ class QueuePage:
 
 
 def _snapshot(gold: GoldLabel) -> dict[str, Any]:
-    return gold_snapshot(gold.label, gold.rationale, gold.version, evidence_of(gold))
+    return gold_snapshot(
+        gold.label, gold.rationale, gold.version, evidence_of(gold), gold.claim_text
+    )
 
 
 def _conflict(sentence_id: int) -> ConflictError:
@@ -84,8 +87,11 @@ def adjudicate(
     rationale: str,
     evidence: Sequence[Evidence] = (),
     expected_version: int | None = None,
+    claim: str | None = None,
 ) -> GoldLabel:
     """Set a sentence's gold label; ``expected_version`` is the version the editor saw (None: none).
+
+    ``claim`` is the claim as checked; None, empty or the sentence text itself store NULL.
 
     A gold label changed or created by someone else since then raises ConflictError and
     nothing is written. Evidence follows the reviewers' rule: a verdict may be saved before
@@ -95,8 +101,10 @@ def adjudicate(
     verdict = parse_label(label)
     check_label_evidence(verdict, evidence)
     rationale = check_rationale(rationale)
-    if session.get(Sentence, sentence_id) is None:
+    sentence = session.get(Sentence, sentence_id)
+    if sentence is None:
         raise NotFoundError(f"no sentence with id {sentence_id}")
+    restated = claim_as_checked(claim, sentence.text)
     gold = labels.gold_for(session, sentence_id=sentence_id)
     if (gold.version if gold is not None else None) != expected_version:
         raise _conflict(sentence_id)
@@ -111,6 +119,7 @@ def adjudicate(
         # updated_at always changes, so the versioned UPDATE runs even for an evidence-only edit.
         gold.label, gold.rationale, gold.editor_id = verdict.value, rationale, editor_id
         gold.updated_at = utcnow()
+    gold.claim_text = restated
     gold.guideline_version = in_force
     store_evidence(gold, evidence)
     try:

@@ -19,6 +19,7 @@ from workbench.domain.labels import (
     Label,
     check_label_evidence,
     check_note,
+    claim_as_checked,
     encode_evidence,
     label_snapshot,
     parse_label,
@@ -27,7 +28,16 @@ from workbench.errors import NotFoundError, PermissionDeniedError
 
 
 def _snapshot(annotation: Annotation) -> dict[str, Any]:
-    return label_snapshot(annotation.label, annotation.note, evidence_of(annotation))
+    return label_snapshot(
+        annotation.label, annotation.note, evidence_of(annotation), annotation.claim_text
+    )
+
+
+def _sentence_text(session: Session, sentence_id: int) -> str:
+    sentence = session.get(Sentence, sentence_id)
+    if sentence is None:
+        raise NotFoundError(f"no sentence with id {sentence_id}")
+    return sentence.text
 
 
 def _active_user(session: Session, user_id: int) -> User:
@@ -75,18 +85,24 @@ def save_locked(
     label: Label,
     note: str,
     evidence: Sequence[Evidence],
+    claim: str | None = None,
 ) -> Annotation:
-    """Write a new state to a locked label and append its audit row (nothing when unchanged)."""
+    """Write a new state to a locked label and append its audit row (nothing when unchanged).
+
+    ``claim`` is the claim as checked; None, empty or the sentence text itself store NULL.
+    """
     annotation = locked.annotation
     check_note(note)
     check_label_evidence(label, evidence)
+    restated = claim_as_checked(claim, _sentence_text(session, annotation.sentence_id))
     old = None if locked.created else _snapshot(annotation)
-    new = label_snapshot(label.value, note, evidence)
+    new = label_snapshot(label.value, note, evidence, restated)
     if old == new:
         return annotation
     in_force = current_version(session)  # read before any change: no autoflush in between
     annotation.label = label.value
     annotation.note = note
+    annotation.claim_text = restated
     annotation.updated_at = utcnow()
     annotation.guideline_version = in_force
     store_evidence(annotation, evidence)
@@ -106,12 +122,15 @@ def record_label(
     label: Label | str,
     note: str = "",
     evidence: Sequence[Evidence] = (),
+    claim: str | None = None,
 ) -> Annotation:
     """Create or update this reviewer's label on a sentence and append an audit row."""
     verdict = parse_label(label)
     locked = lock_label(session, user_id=user_id, sentence_id=sentence_id, create_as=verdict)
     assert locked is not None  # create_as makes the row when it is missing
-    return save_locked(session, locked=locked, label=verdict, note=note, evidence=evidence)
+    return save_locked(
+        session, locked=locked, label=verdict, note=note, evidence=evidence, claim=claim
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +145,8 @@ class NewLabel:
     # The guideline version it was made under (None: before guidelines); "current" stores
     # the version in force, as a label saved in the app does.
     guideline_version: int | None | Literal["current"] = "current"
+    # The claim as checked, already through ``claim_as_checked`` (None: the sentence text).
+    claim: str | None = None
 
 
 def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
@@ -143,12 +164,14 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
     created: list[tuple[NewLabel, dict[str, Any]]] = []
     changed: list[tuple[NewLabel, int, dict[str, Any], dict[str, Any]]] = []
     for item in labels:
-        new = label_snapshot(item.label.value, check_note(item.note), item.evidence)
+        new = label_snapshot(
+            item.label.value, check_note(item.note), item.evidence, _checked_claim(item.claim)
+        )
         before = stored.get((item.sentence_id, item.user_id))
         if before is None:
             created.append((item, new))
             continue
-        old = label_snapshot(before.label, before.note, before.evidence)
+        old = label_snapshot(before.label, before.note, before.evidence, before.claim)
         if old != new:
             changed.append((item, before.id, old, new))
 
@@ -156,6 +179,7 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
         return {
             "label": item.label.value,
             "note": item.note,
+            "claim_text": _checked_claim(item.claim),
             "updated_at": now,
             "evidence_json": encode_evidence(item.evidence),
             "guideline_version": in_force
@@ -192,6 +216,11 @@ def record_labels(session: Session, *, labels: Sequence[NewLabel]) -> int:
     ]
     append_audit(session, audit, at=now)
     return len(audit)
+
+
+def _checked_claim(claim: str | None) -> str | None:
+    """A batch's claim as given (the caller compared it with the sentence), length-checked."""
+    return None if not claim else claim_as_checked(claim, "")
 
 
 def clear_label(session: Session, *, user_id: int, sentence_id: int) -> bool:

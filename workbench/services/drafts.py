@@ -1,9 +1,10 @@
 """Drafts: what a reviewer typed on a sentence and has not saved with a label yet.
 
-A note typed before the sentence has a label, and the fields of an evidence form not yet added,
-are kept per (reviewer, sentence) in the database, so moving to another sentence or reloading
-the page finds them again. Choosing the label stores the note with it and takes it out of the
-draft; adding the evidence item empties the form. A draft with nothing left in it is deleted.
+A note or a claim as checked typed before the sentence has a label, and the fields of an
+evidence form not yet added, are kept per (reviewer, sentence) in the database, so moving to
+another sentence or reloading the page finds them again. Choosing the label stores the note and
+the claim with it and takes them out of the draft; adding the evidence item empties the form.
+A draft with nothing left in it is deleted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from workbench.db import drafts as draft_rows
 from workbench.db.models import Sentence
-from workbench.domain.labels import Evidence, Label, check_note
+from workbench.domain.labels import Evidence, Label, check_note, claim_as_checked
 from workbench.errors import InputError, NotFoundError
 from workbench.services import annotate, labeling
 
@@ -27,15 +28,20 @@ TYPED_FIELDS = ("url", "quote", "note", "ref")
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """A reviewer's unsaved note and evidence form fields on one sentence."""
+    """A reviewer's unsaved note, claim as checked and evidence form fields on one sentence."""
 
     note: str = ""
     form: Mapping[str, str] = field(default_factory=dict)
+    claim: str = ""
 
     @property
     def empty(self) -> bool:
         """True when nothing typed is left in the draft."""
-        return not self.note and not any(self.form.get(name) for name in TYPED_FIELDS)
+        return (
+            not self.note
+            and not self.claim
+            and not any(self.form.get(name) for name in TYPED_FIELDS)
+        )
 
 
 def _clean_form(form: Mapping[str, object]) -> dict[str, str]:
@@ -58,12 +64,14 @@ def draft_of(session: Session, *, user_id: int, sentence_id: int) -> Draft | Non
     if row is None:
         return None
     form = orjson.loads(row.evidence_form or "{}")
-    return Draft(row.note, {k: str(v) for k, v in form.items() if k in FORM_FIELDS})
+    return Draft(row.note, {k: str(v) for k, v in form.items() if k in FORM_FIELDS}, row.claim)
 
 
-def _check_sentence(session: Session, sentence_id: int) -> None:
-    if session.get(Sentence, sentence_id) is None:
+def _sentence_text(session: Session, sentence_id: int) -> str:
+    sentence = session.get(Sentence, sentence_id)
+    if sentence is None:
         raise NotFoundError(f"no sentence with id {sentence_id}")
+    return sentence.text
 
 
 def keep_draft(
@@ -73,22 +81,36 @@ def keep_draft(
     sentence_id: int,
     note: str | None = None,
     form: Mapping[str, object] | None = None,
+    claim: str | None = None,
 ) -> Draft | None:
-    """Store the note and/or the evidence form given (the other part is kept); None when empty."""
+    """Store the note, evidence form and/or claim given (the rest is kept); None when empty.
+
+    A claim that is the sentence text itself is no restatement and is not kept.
+    """
     old = draft_of(session, user_id=user_id, sentence_id=sentence_id) or Draft()
+    if claim is None:
+        kept_claim = old.claim
+    else:
+        kept_claim = claim_as_checked(claim, _sentence_text(session, sentence_id)) or ""
     new = Draft(
         old.note if note is None else check_note(note),
         dict(old.form) if form is None else _clean_form(form),
+        kept_claim,
     )
     if new.empty:
         draft_rows.delete_draft(session, user_id=user_id, sentence_id=sentence_id)
         return None
     if new == old:
         return new
-    _check_sentence(session, sentence_id)
+    _sentence_text(session, sentence_id)
     encoded = orjson.dumps(dict(new.form), option=orjson.OPT_SORT_KEYS).decode()
     draft_rows.store_draft(
-        session, user_id=user_id, sentence_id=sentence_id, note=new.note, evidence_form=encoded
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        note=new.note,
+        evidence_form=encoded,
+        claim=new.claim,
     )
     return new
 
@@ -104,6 +126,18 @@ def save_note(session: Session, *, user_id: int, sentence_id: int, note: str) ->
     return False
 
 
+def save_claim(session: Session, *, user_id: int, sentence_id: int, claim: str) -> bool:
+    """Save the claim as checked on the label when there is one (True), else keep it as a
+    draft (False); "" or the sentence text takes it back to the sentence as written."""
+    claim_as_checked(claim, _sentence_text(session, sentence_id))  # refuse a long one first
+    if annotate.lock_label(session, user_id=user_id, sentence_id=sentence_id) is not None:
+        labeling.set_claim(session, user_id=user_id, sentence_id=sentence_id, claim=claim)
+        keep_draft(session, user_id=user_id, sentence_id=sentence_id, claim="")
+        return True
+    keep_draft(session, user_id=user_id, sentence_id=sentence_id, claim=claim)
+    return False
+
+
 def choose_label(
     session: Session,
     *,
@@ -111,19 +145,24 @@ def choose_label(
     sentence_id: int,
     label: Label | str,
     note: str | None = None,
+    claim: str | None = None,
 ) -> labeling.LabelState:
-    """Save the verdict with the note (the draft's when none is given); the note leaves the draft.
+    """Save the verdict with the note and the claim as checked (the draft's when none is
+    given); both leave the draft.
 
     The evidence form stays in the draft until its item is added: a label never adds an item the
     reviewer has not finished.
     """
-    if note is None:
+    if note is None or claim is None:
         draft = draft_of(session, user_id=user_id, sentence_id=sentence_id)
-        note = draft.note if draft is not None and draft.note else None
+        if note is None:
+            note = draft.note if draft is not None and draft.note else None
+        if claim is None:
+            claim = draft.claim if draft is not None and draft.claim else None
     saved = labeling.set_verdict(
-        session, user_id=user_id, sentence_id=sentence_id, label=label, note=note
+        session, user_id=user_id, sentence_id=sentence_id, label=label, note=note, claim=claim
     )
-    keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="")
+    keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="", claim="")
     return saved
 
 
@@ -151,9 +190,16 @@ def add_form_evidence(
 
 
 def clear_label(session: Session, *, user_id: int, sentence_id: int) -> bool:
-    """Delete this reviewer's label (audited); its note goes back into the draft, not away."""
+    """Delete this reviewer's label (audited); its note and claim as checked go back into the
+    draft, not away."""
     state = labeling.label_state(session, user_id=user_id, sentence_id=sentence_id)
     cleared = annotate.clear_label(session, user_id=user_id, sentence_id=sentence_id)
-    if cleared and state is not None and state.note:
-        keep_draft(session, user_id=user_id, sentence_id=sentence_id, note=state.note)
+    if cleared and state is not None and (state.note or state.claim):
+        keep_draft(
+            session,
+            user_id=user_id,
+            sentence_id=sentence_id,
+            note=state.note or None,
+            claim=state.claim,
+        )
     return cleared

@@ -36,6 +36,9 @@ class LabelChange:
     to_rationale: str | None = None
     # Whether the new state meets its verdict's evidence rule (None after a deletion).
     to_complete: bool | None = None
+    # The claim as checked before and after (None: the sentence as written, or no label).
+    from_claim: str | None = None
+    to_claim: str | None = None
 
 
 def _field(snapshot: dict[str, Any] | None, key: str) -> str | None:
@@ -75,6 +78,8 @@ def _change(row: history.AuditRow) -> LabelChange:
         from_rationale=_field(row.old, "rationale"),
         to_rationale=_field(row.new, "rationale"),
         to_complete=_complete(row.new),
+        from_claim=_field(row.old, "claim"),
+        to_claim=_field(row.new, "claim"),
     )
 
 

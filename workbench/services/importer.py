@@ -27,6 +27,7 @@ from workbench.domain.labels import (
     Role,
     check_label_evidence,
     check_note,
+    claim_as_checked,
     evidence_complete,
     missing_evidence,
     parse_evidence,
@@ -38,11 +39,20 @@ from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.users import check_name, create_user
 
 REQUIRED = ("article", "sentence", "reviewer", "label")
-OPTIONAL = ("note", "evidence", "evidence_complete", "guideline_version", "sentence_text")
-# The fields of a claims.jsonl record; only the sentence, verdict, rationale and evidence are read.
+OPTIONAL = (
+    "note",
+    "evidence",
+    "evidence_complete",
+    "guideline_version",
+    "claim",
+    "sentence_text",
+)
+# The fields of a claims.jsonl record; only the sentence, verdict, rationale, evidence and claim
+# are read.
 CLAIM_REQUIRED = ("article", "sentence", "label", "label_source")
 CLAIM_OPTIONAL = (
     "id",
+    "claim",
     "context",
     "evidence",
     "evidence_complete",
@@ -74,6 +84,8 @@ class LabelLine:
     note: str
     evidence: tuple[Evidence, ...]
     guideline_version: int | None | Literal["current"] = "current"
+    # The claim as checked; None: the sentence text as written.
+    claim: str | None = None
 
 
 def _guideline_version(data: Mapping[str, Any]) -> int | None | Literal["current"]:
@@ -99,6 +111,7 @@ class GoldLine:
     label: Label
     rationale: str
     evidence: tuple[Evidence, ...]
+    claim: str | None = None
 
 
 @dataclass
@@ -223,7 +236,7 @@ class _Checker:
         article, sentence = data["article"], data["sentence"]
         if not isinstance(article, Mapping) or not isinstance(sentence, Mapping):
             raise InputError("'article' and 'sentence' must be objects as claims.jsonl writes")
-        sentence_id, _ = self._sentence(
+        sentence_id, text = self._sentence(
             article.get("id"), sentence.get("index"), sentence.get("text")
         )
         source = data["label_source"]
@@ -239,7 +252,8 @@ class _Checker:
             raise InputError("an adjudicated record needs its 'rationale' (text)")
         if self.editor is None:
             raise InputError("adjudicated records need --editor NAME (who stores the gold labels)")
-        return GoldLine(number, sentence_id, label, check_rationale(rationale), evidence)
+        claim = _claim(data, text)
+        return GoldLine(number, sentence_id, label, check_rationale(rationale), evidence, claim)
 
     def _sentence(self, article: object, index: object, expected: object) -> tuple[int, str]:
         """The id and text of sentence ``index`` of ``article``, or InputError."""
@@ -289,7 +303,7 @@ class _Checker:
         if not isinstance(reviewer, str):
             raise InputError(f"'reviewer' must be a name, got {reviewer!r}")
         where = (data["article"], data["sentence"], data.get("sentence_text"))
-        sentence_id, _ = self._sentence(*where)
+        sentence_id, text = self._sentence(*where)
         reviewer = check_name(reviewer)
         label = parse_label(data["label"])
         note = data.get("note") or ""
@@ -305,7 +319,16 @@ class _Checker:
         if not self._reviewer_ok(reviewer):
             raise InputError(f"reviewer {reviewer!r} is deactivated")
         version = _guideline_version(data)
-        return LabelLine(number, sentence_id, reviewer, label, note, evidence, version)
+        claim = _claim(data, text)
+        return LabelLine(number, sentence_id, reviewer, label, note, evidence, version, claim)
+
+
+def _claim(data: Mapping[str, Any], sentence_text: str) -> str | None:
+    """The line's claim as checked: None when absent, empty or the sentence text itself."""
+    claim = data.get("claim")
+    if claim is not None and not isinstance(claim, str):
+        raise InputError(f"'claim' must be text, got {type(claim).__name__}")
+    return claim_as_checked(claim, sentence_text)
 
 
 def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -388,11 +411,12 @@ def _editor_id(session: Session, name: str) -> int:
 def _store_gold(session: Session, *, editor_id: int, item: GoldLine) -> bool:
     """Store one imported gold label (audited); False when the same one is already stored."""
     current = gold_queries.gold_for(session, sentence_id=item.sentence_id)
-    if current is not None and (current.label, current.rationale, evidence_of(current)) == (
-        item.label.value,
-        item.rationale,
-        item.evidence,
-    ):
+    stored = (
+        (current.label, current.rationale, evidence_of(current), current.claim_text)
+        if current is not None
+        else None
+    )
+    if stored == (item.label.value, item.rationale, item.evidence, item.claim):
         return False
     adjudicate(
         session,
@@ -401,6 +425,7 @@ def _store_gold(session: Session, *, editor_id: int, item: GoldLine) -> bool:
         label=item.label,
         rationale=item.rationale,
         evidence=item.evidence,
+        claim=item.claim,
         expected_version=current.version if current is not None else None,
     )
     return True
@@ -442,6 +467,7 @@ def import_labels(
                     item.note,
                     item.evidence,
                     item.guideline_version,
+                    item.claim,
                 )
                 for item in checked.lines
             ]

@@ -1,4 +1,4 @@
-"""One reviewer's edits from the annotate view: verdict, note and evidence, each audited."""
+"""One reviewer's edits from the annotate view: verdict, note, claim and evidence, each audited."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from workbench.db import queries
 from workbench.db.evidence import evidence_of
+from workbench.db.models import Annotation
 from workbench.domain.labels import (
     NO_EVIDENCE,
     Evidence,
@@ -29,6 +30,8 @@ class LabelState:
     label: Label
     note: str
     evidence: tuple[Evidence, ...]
+    # The claim as checked; None: the sentence text as written.
+    claim: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -43,23 +46,38 @@ class LabelState:
 
 
 def label_state(session: Session, *, user_id: int, sentence_id: int) -> LabelState | None:
-    """This reviewer's label on a sentence with note and evidence, or None when unlabeled."""
+    """This reviewer's label on a sentence with note, evidence and claim, or None when unlabeled."""
     annotation = queries.annotation_for(session, sentence_id=sentence_id, user_id=user_id)
     if annotation is None:
         return None
-    return LabelState(parse_label(annotation.label), annotation.note, evidence_of(annotation))
+    return _state(annotation)
+
+
+def _state(annotation: Annotation) -> LabelState:
+    return LabelState(
+        parse_label(annotation.label),
+        annotation.note,
+        evidence_of(annotation),
+        annotation.claim_text,
+    )
 
 
 def _state_of(locked: LockedLabel) -> LabelState | None:
     if locked.created:
         return None
-    annotation = locked.annotation
-    return LabelState(parse_label(annotation.label), annotation.note, evidence_of(annotation))
+    return _state(locked.annotation)
 
 
 def _save(session: Session, *, locked: LockedLabel, state: LabelState) -> LabelState:
-    save_locked(session, locked=locked, label=state.label, note=state.note, evidence=state.evidence)
-    return state
+    annotation = save_locked(
+        session,
+        locked=locked,
+        label=state.label,
+        note=state.note,
+        evidence=state.evidence,
+        claim=state.claim,
+    )
+    return _state(annotation)
 
 
 def _edit(
@@ -85,17 +103,25 @@ def set_verdict(
     sentence_id: int,
     label: Label | str,
     note: str | None = None,
+    claim: str | None = None,
 ) -> LabelState:
-    """Save this reviewer's verdict, keeping the evidence; the note changes when given."""
+    """Save this reviewer's verdict, keeping the evidence; the note and the claim as checked
+    change when given ("" takes the restated claim back to the sentence text)."""
     verdict = parse_label(label)
     locked = lock_label(session, user_id=user_id, sentence_id=sentence_id, create_as=verdict)
     assert locked is not None  # create_as makes the row when it is missing
     old = _state_of(locked)
     kept_note = old.note if old is not None else ""
+    kept_claim = old.claim if old is not None else None
     evidence = old.evidence if old is not None else ()
     if evidence and not takes_evidence(verdict):
         raise InputError(f"{NO_EVIDENCE}: remove its {len(evidence)} evidence item(s) first")
-    new = LabelState(verdict, kept_note if note is None else note, evidence)
+    new = LabelState(
+        verdict,
+        kept_note if note is None else note,
+        evidence,
+        kept_claim if claim is None else claim,
+    )
     return _save(session, locked=locked, state=new)
 
 
@@ -106,7 +132,18 @@ def set_note(session: Session, *, user_id: int, sentence_id: int, note: str) -> 
         user_id=user_id,
         sentence_id=sentence_id,
         action="write a note",
-        change=lambda old: LabelState(old.label, note, old.evidence),
+        change=lambda old: LabelState(old.label, note, old.evidence, old.claim),
+    )
+
+
+def set_claim(session: Session, *, user_id: int, sentence_id: int, claim: str) -> LabelState:
+    """Change the claim as checked of an existing label ("" or the sentence text: none)."""
+    return _edit(
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        action="restate the claim",
+        change=lambda old: LabelState(old.label, old.note, old.evidence, claim),
     )
 
 
@@ -117,7 +154,7 @@ def add_evidence(session: Session, *, user_id: int, sentence_id: int, item: Evid
         user_id=user_id,
         sentence_id=sentence_id,
         action="add evidence",
-        change=lambda old: LabelState(old.label, old.note, (*old.evidence, item)),
+        change=lambda old: LabelState(old.label, old.note, (*old.evidence, item), old.claim),
     )
 
 
@@ -130,7 +167,7 @@ def remove_evidence(
         if not 0 <= position < len(old.evidence):
             raise NotFoundError(f"no evidence item {position + 1} on this label")
         kept: Sequence[Evidence] = old.evidence[:position] + old.evidence[position + 1 :]
-        return LabelState(old.label, old.note, tuple(kept))
+        return LabelState(old.label, old.note, tuple(kept), old.claim)
 
     return _edit(
         session,

@@ -99,8 +99,10 @@ def _state(sentence: Sentence) -> dict[str, Any]:
 
 def _label_state(owner: Annotation | GoldLabel) -> dict[str, Any]:
     if isinstance(owner, Annotation):
-        return label_snapshot(owner.label, owner.note, evidence_of(owner))
-    return gold_snapshot(owner.label, owner.rationale, owner.version, evidence_of(owner))
+        return label_snapshot(owner.label, owner.note, evidence_of(owner), owner.claim_text)
+    return gold_snapshot(
+        owner.label, owner.rationale, owner.version, evidence_of(owner), owner.claim_text
+    )
 
 
 def _entity(owner: Annotation | GoldLabel) -> Entity:

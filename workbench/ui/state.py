@@ -73,6 +73,11 @@ def note_key(sentence_id: int) -> str:
     return f"wb_note_{sentence_id}"
 
 
+def claim_key(sentence_id: int) -> str:
+    """Key of the annotate "Claim as checked" field of one sentence."""
+    return f"wb_claim_{sentence_id}"
+
+
 def evidence_key(sentence_id: int, field: str) -> str:
     """Key of one field of the annotate evidence form of one sentence."""
     return f"wb_ev_{field}_{sentence_id}"

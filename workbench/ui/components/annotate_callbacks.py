@@ -1,10 +1,11 @@
-"""Callbacks of the annotate view's widgets: select, label, note, evidence, clear, step.
+"""Callbacks of the annotate view's widgets: select, label, claim, note, evidence, clear, step.
 
 Callbacks run before the fragment re-renders, so what the reviewer sees after a click already
 includes the save. Each save is one ``db.write()`` transaction through the labeling and drafts
 services; what happened is left as a one-time notice for the panel (``state.NOTICE``). What is
-typed before it can be saved on a label (a note on an unlabeled sentence, an evidence form not
-yet added) is kept as a draft in the database, so moving away or reloading loses nothing.
+typed before it can be saved on a label (a note or a claim as checked on an unlabeled sentence,
+an evidence form not yet added) is kept as a draft in the database, so moving away or
+reloading loses nothing.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ def on_select(article_id: str) -> None:
 
 
 def on_label(article_id: str, index: int, sentence_id: int, label: str) -> None:
-    """Callback of a label button: save the verdict together with the note being typed."""
+    """Callback of a label button: save the verdict with the note and the claim being typed."""
     note = state.get(state.note_key(sentence_id))
+    claim = state.get(state.claim_key(sentence_id))
 
     def action(session: Session, user_id: int) -> labeling.LabelState:
         return drafts.choose_label(
@@ -67,6 +69,7 @@ def on_label(article_id: str, index: int, sentence_id: int, label: str) -> None:
             sentence_id=sentence_id,
             label=label,
             note=note if isinstance(note, str) else None,
+            claim=claim if isinstance(claim, str) else None,
         )
 
     if _run(action, article_id, index):
@@ -89,6 +92,28 @@ def on_note(article_id: str, index: int, sentence_id: int) -> None:
         feedback.leave(state.NOTICE, "saved", "Note saved")
     elif note:
         feedback.leave(state.NOTICE, "saved", "Note kept as a draft until you choose a label")
+
+
+def on_claim(article_id: str, index: int, sentence_id: int) -> None:
+    """Callback of "Claim as checked": save it on the label, or keep it as a draft until one."""
+    claim = str(state.get(state.claim_key(sentence_id)) or "")
+    try:
+        user_id = signed_in_id()
+        with runtime.get_db().write() as session:
+            on_label = drafts.save_claim(
+                session, user_id=user_id, sentence_id=sentence_id, claim=claim
+            )
+    except WorkbenchError as exc:
+        _error(f"Claim as checked not saved: {exc}")
+        return
+    if not claim.strip():
+        what = "the sentence as written" + ("" if on_label else " (nothing kept)")
+        feedback.leave(state.NOTICE, "saved", f"Claim as checked: {what}")
+    elif on_label:
+        feedback.leave(state.NOTICE, "saved", "Claim as checked saved")
+    else:
+        message = "Claim as checked kept as a draft until you choose a label"
+        feedback.leave(state.NOTICE, "saved", message)
 
 
 def on_use_draft_note(article_id: str, index: int, sentence_id: int) -> None:

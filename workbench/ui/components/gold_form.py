@@ -1,4 +1,5 @@
-"""The adjudicate page's gold-label form: label, rationale, evidence kept or added, saved at once.
+"""The adjudicate page's gold-label form: label, rationale, claim as checked, evidence kept or
+added, saved at once.
 
 The save runs in the submit button's callback, before the page re-renders, so the page shows
 the stored state and the form's evidence fields can be cleared after a successful save.
@@ -12,6 +13,7 @@ from workbench.db import labels
 from workbench.db.labels import GoldState
 from workbench.domain.labels import (
     LABELS,
+    MAX_CLAIM_LENGTH,
     STANCES,
     Evidence,
     evidence_complete,
@@ -64,7 +66,7 @@ def _evidence(sentence_id: int, gold: GoldState | None) -> list[Evidence]:
 
 
 def _retry_key(sentence_id: int) -> str:
-    # The editor's own (label, rationale) kept after another editor saved first.
+    # The editor's own (label, rationale, claim) kept after another editor saved first.
     return gold_key(sentence_id, "retry")
 
 
@@ -90,6 +92,7 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
         return
     label = str(chosen)
     rationale = str(st.session_state.get(gold_key(sentence_id, "rationale")) or "")
+    claim = str(st.session_state.get(gold_key(sentence_id, "claim")) or "")
     db = runtime.get_db()
     try:
         evidence = _evidence(sentence_id, gold)
@@ -102,12 +105,13 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
                 rationale=rationale,
                 evidence=evidence,
                 expected_version=seen.get(sentence_id),
+                claim=claim,
             ).version
     except ConflictError:
         with db.read() as session:
             now = labels.gold_state(session, sentence_id=sentence_id)
         seen[sentence_id] = now.version if now else None
-        state.put(_retry_key(sentence_id), (label, rationale))
+        state.put(_retry_key(sentence_id), (label, rationale, claim))
         who = f"{now.editor} set {now.label}" if now else "the gold label changed"
         message = (
             f"Someone else adjudicated this sentence meanwhile ({who}); nothing was "
@@ -145,14 +149,21 @@ def _rationale(gold: GoldState | None) -> str:
     return gold.rationale if gold else ""
 
 
-def gold_form(sentence_id: int, gold: GoldState | None) -> None:
-    """The form: gold label, rationale, the evidence to keep and one item to add."""
+def _claim(gold: GoldState | None) -> str:
+    return (gold.claim or "") if gold else ""
+
+
+def gold_form(sentence_id: int, gold: GoldState | None, sentence_text: str = "") -> None:
+    """The form: gold label, rationale, claim as checked (``sentence_text`` as its placeholder),
+    the evidence to keep and one item to add."""
     key = gold_key
     # After a conflict the form starts from this editor's own choice, not the winner's label,
     # and says what the other editor decided.
     retry = state.get(_retry_key(sentence_id))
     # A new gold label starts with no verdict chosen: a preselected one would bias the editor.
-    label, rationale = retry if retry else (gold.label if gold else None, _rationale(gold))
+    label, rationale, claim = (
+        retry if retry else (gold.label if gold else None, _rationale(gold), _claim(gold))
+    )
     if retry and gold is not None:
         st.info(
             escape_markdown(
@@ -168,6 +179,15 @@ def gold_form(sentence_id: int, gold: GoldState | None) -> None:
         start = LABELS.index(label) if label in LABELS else None
         st.radio("Gold label", LABELS, index=start, horizontal=True, key=key(sentence_id, "label"))
         st.text_area("Rationale", value=rationale, key=key(sentence_id, "rationale"))
+        st.text_area(
+            "Claim as checked",
+            value=claim,
+            key=key(sentence_id, "claim"),
+            height=68,
+            placeholder=sentence_text or None,
+            help="The claim the gold label rules on, restated with who, what and when; empty: "
+            f"the sentence as written. At most {MAX_CLAIM_LENGTH:,} characters.",
+        )
         if gold is not None and gold.evidence:
             _existing_evidence(sentence_id, gold)
         st.markdown("**Add evidence** (optional)")

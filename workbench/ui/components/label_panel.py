@@ -1,4 +1,5 @@
-"""The panel beside the text: verdict buttons with shortcuts, note, evidence, navigation."""
+"""The panel beside the text: verdict buttons with shortcuts, claim as checked, note, evidence,
+navigation."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from workbench.domain.labels import STANCES, Label, needed_evidence
+from workbench.domain.labels import MAX_CLAIM_LENGTH, STANCES, Label, needed_evidence
 from workbench.services.drafts import Draft
 from workbench.services.labeling import LabelState
 from workbench.ui import feedback, state
@@ -172,10 +173,34 @@ def _evidence_form(
         )
 
 
+def _claim_field(
+    article: ArticleText, row: SentenceRow, saved: LabelState | None, draft: Draft | None
+) -> None:
+    # Empty means the sentence as written, which the placeholder shows; only a restatement is
+    # stored. Like the note, it is kept as a draft until the sentence has a label.
+    ck = state.claim_key(row.id)
+    drafted = draft.claim if draft is not None else ""
+    state.put_default(ck, (saved.claim or "") if saved is not None else drafted)
+    st.text_area(
+        "Claim as checked",
+        key=ck,
+        height=68,
+        placeholder=row.text,
+        on_change=act.on_claim,
+        args=(article.id, row.index, row.id),
+        help="Restate the sentence as the claim you check, with who, what and when "
+        "(e.g. “Pakistan lost six fighter jets on 7-10 May 2025”). Empty: the sentence as "
+        f"written. At most {MAX_CLAIM_LENGTH:,} characters; saved with the label.",
+    )
+    if saved is None and drafted:
+        st.caption("Draft kept: this claim is saved with the label you choose.")
+
+
 def label_panel(
     article: ArticleText, row: SentenceRow, saved: LabelState | None, draft: Draft | None = None
 ) -> None:
-    """The panel for the selected sentence: verdict, note, evidence and navigation."""
+    """The panel for the selected sentence: verdict, claim as checked, note, evidence and
+    navigation."""
     heading = sentence_number(row.index, len(article.sentences))
     if row.likely_claim:
         heading += f" · likely claim ({row.checkworthiness:.2f})"
@@ -192,6 +217,7 @@ def label_panel(
             fits = "Evidence does not fit this label"
             title = f"Incomplete: needs {needs} evidence" if needs else fits
             st.warning(f"{title}: {problem}.", icon=":material/warning:")
+    _claim_field(article, row, saved, draft)
     nk = state.note_key(row.id)
     drafted = draft.note if draft is not None else ""
     state.put_default(nk, saved.note if saved is not None else drafted)

@@ -73,6 +73,8 @@ if item.sentence_id not in seen:
 for column, review in zip(st.columns(len(reviews)), reviews, strict=True):
     with column.container(border=True):
         st.markdown(f"**{escape_markdown(review.reviewer)}** · `{review.label}`")
+        if review.claim:
+            st.text(f"Claim as checked: {review.claim}")
         if review.note:
             st.text(review.note)
         for evidence in review.evidence:
@@ -86,7 +88,7 @@ if gold is not None:
             f"Gold label: {gold.label} by {gold.editor} (version {gold.version}): {gold.rationale}"
         )
     )
-gold_form(item.sentence_id, gold)
+gold_form(item.sentence_id, gold, item.text)
 feedback.show(state.ADJUDICATE_NOTICE)
 page_nav(page)
 guard_unsent_text()  # a reload with a rationale typed but not saved asks first

@@ -86,6 +86,8 @@ st.dataframe(
             "note to": [c.to_note or "" for c in changes],
             "rationale from": [c.from_rationale or "" for c in changes],
             "rationale to": [c.to_rationale or "" for c in changes],
+            "claim from": [c.from_claim or "" for c in changes],
+            "claim to": [c.to_claim or "" for c in changes],
             "evidence": [f"{c.from_evidence} -> {c.to_evidence}" for c in changes],
             "why": [c.reason for c in changes],
             "evidence complete": [_complete_text(c.to_complete) for c in changes],

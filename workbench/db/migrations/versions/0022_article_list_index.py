@@ -9,7 +9,7 @@ articles (`python -m benchmarks article_filter`). The text still goes through th
 of 0007. PostgreSQL is unchanged: it has a trigram index on each field (0014).
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-07 14:40:00.000000
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0017"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

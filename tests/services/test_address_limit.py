@@ -62,7 +62,7 @@ def test_a_success_does_not_reset_the_count_of_the_address(
     _refused(db, "ana", "wrong password", now=now)
     assert _refused(db, "ana", PASSWORD, now=now) == users.WRONG_CREDENTIALS
     with db.read() as session:
-        row = session.get(LoginFailure, ADDRESS)
+        row = session.scalar(select(LoginFailure).where(LoginFailure.address == ADDRESS))
         assert row is not None and row.failures == 3
 
 
@@ -79,7 +79,7 @@ def test_concurrent_failures_from_one_address_are_all_counted(
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(attempt, range(8)))
     with db.read() as session:
-        row = session.get(LoginFailure, ADDRESS)
+        row = session.scalar(select(LoginFailure).where(LoginFailure.address == ADDRESS))
         assert row is not None and row.failures == 8
 
 

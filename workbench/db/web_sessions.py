@@ -131,7 +131,11 @@ def count_sessions_of(session: Session, *, user_id: int) -> int:
 
 def failures_from(session: Session, *, address: str) -> LoginFailure | None:
     """The failure count of ``address`` in its current window, or None."""
-    return session.get(LoginFailure, address, populate_existing=True)
+    return session.scalar(
+        select(LoginFailure)
+        .where(LoginFailure.address == address)
+        .execution_options(populate_existing=True)
+    )
 
 
 def count_failure(session: Session, *, address: str, now: datetime, window_start: datetime) -> int:

@@ -84,7 +84,7 @@ def send_handover() -> None:
 def sign_out(db: Database | None = None) -> None:
     """End this browser's session on the server, forget it here, and clear the cookie."""
     db = db or runtime.get_db()
-    tokens = {runtime.session_token(), str(st.context.cookies.get(sessions.COOKIE_NAME) or "")}
+    tokens = {runtime.session_token(), runtime.request_cookie()}
     with db.write() as session:
         for token in tokens - {""}:
             sessions.end_session(session, token=token)
@@ -95,6 +95,16 @@ def sign_out(db: Database | None = None) -> None:
         st.logout()  # it sends the browser to the provider's sign-out; the cookie's row is gone
         return
     state.put(state.HANDOVER, server.session_end_url())
+
+
+def client_address() -> str:
+    """The address failed sign-ins are counted under: the connection's peer, "local" for this host.
+
+    It is the TCP peer of the browser's connection; behind a reverse proxy every browser shares
+    the proxy's address, so the limit then counts the whole desk's failures together.
+    """
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else LOCAL
 
 
 def _centered() -> DeltaGenerator:
@@ -170,7 +180,7 @@ def _sign_in_form(db: Database) -> users.Account | None:
             db,
             name=name,
             password=password,
-            address=st.context.ip_address or LOCAL,
+            address=client_address(),
             limits=config.SessionSettings.from_env(),
         )
     return None

@@ -54,12 +54,17 @@ def browser_connected() -> bool:
     return len(st.context.headers) > 0
 
 
+def request_cookie() -> str:
+    """The session cookie the browser sent when this tab connected ("" when none)."""
+    return str(st.context.cookies.get(sessions.COOKIE_NAME) or "")
+
+
 def session_token() -> str:
     """The session token of this browser: the one signed in from this tab, else the cookie's."""
     token = state.get(state.SESSION_TOKEN)
     if isinstance(token, str) and token:
         return token
-    return str(st.context.cookies.get(sessions.COOKIE_NAME) or "")
+    return request_cookie()
 
 
 def current_user() -> SignedIn | None:

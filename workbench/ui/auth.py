@@ -74,11 +74,19 @@ def handover_script(url: str) -> str:
     return f"<script>(window.top || window).location.replace({json.dumps(url)});</script>"
 
 
-def send_handover() -> None:
-    """Send the browser to the cookie route that sign-in or sign-out asked for (once)."""
+def send_handover() -> bool:
+    """Send the browser to the cookie route that sign-in or sign-out asked for (once).
+
+    True when it did: the page then shows only this, so nothing is clicked as the page goes.
+    """
     url = state.take(state.HANDOVER)
-    if isinstance(url, str) and url:
-        st.html(handover_script(url), unsafe_allow_javascript=True)
+    if not isinstance(url, str) or not url:
+        return False
+    going = "Signing out" if url == server.session_end_url() else "Signing in"
+    with _centered():
+        st.info(f"{going}… If nothing happens, [continue]({url}).", icon=":material/login:")
+    st.html(handover_script(url), unsafe_allow_javascript=True)
+    return True
 
 
 def sign_out(db: Database | None = None) -> None:

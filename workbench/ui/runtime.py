@@ -56,7 +56,8 @@ def browser_connected() -> bool:
 
 def request_cookie() -> str:
     """The session cookie the browser sent when this tab connected ("" when none)."""
-    return str(st.context.cookies.get(sessions.COOKIE_NAME) or "")
+    value = st.context.cookies.get(sessions.COOKIE_NAME)
+    return value if isinstance(value, str) else ""  # AppTest's stand-in runtime has no cookies
 
 
 def session_token() -> str:

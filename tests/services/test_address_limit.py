@@ -93,3 +93,12 @@ def test_without_an_address_only_the_account_limit_applies(
     assert users.sign_in(db, name="ana", password=PASSWORD, limits=LIMITS).name == "ana"
     with db.read() as session:
         assert session.scalars(select(LoginFailure)).all() == []
+
+
+def test_addresses_whose_window_passed_are_forgotten(db: Database, make_user: MakeUser) -> None:
+    make_user("ana")
+    start = utcnow()
+    _refused(db, "ana", "wrong password", address="198.51.100.9", now=start)
+    _refused(db, "ana", "wrong password", now=start + timedelta(minutes=11))
+    with db.read() as session:
+        assert [row.address for row in session.scalars(select(LoginFailure))] == [ADDRESS]

@@ -171,3 +171,14 @@ def test_key_file_lives_next_to_the_sqlite_database(
     assert config.session_key_file("postgresql+psycopg://u@h/db") == Path("db") / "session.key"
     monkeypatch.setenv(config.SESSION_KEY_FILE_ENV, str(tmp_path / "elsewhere.key"))
     assert config.session_key_file(url) == tmp_path / "elsewhere.key"
+
+
+def test_a_sign_in_deletes_sessions_that_ended_unnoticed(db: Database, make_user) -> None:  # type: ignore[no-untyped-def]
+    ana, bob = make_user("ana"), make_user("bob")
+    now = utcnow()
+    _start(db, bob, now=now - timedelta(hours=9))  # past its lifetime, never used again
+    _start(db, bob, now=now - timedelta(minutes=31))  # idle past the 30 minutes
+    live = _start(db, bob, now=now - timedelta(minutes=5))
+    _start(db, ana, now=now)
+    assert sorted(row.user_id for row in _rows(db)) == sorted([ana, bob])
+    assert _resolve(db, live.token, now=now) is not None

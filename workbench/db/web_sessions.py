@@ -156,3 +156,18 @@ def count_failure(session: Session, *, address: str, now: datetime, window_start
         },
     ).returning(LoginFailure.failures)
     return int(session.scalar(upsert) or 1)
+
+
+def delete_stale_failures(session: Session, *, window_start: datetime, limit: int) -> int:
+    """Forget at most ``limit`` addresses whose window began before ``window_start``."""
+    stale = (
+        select(LoginFailure.address).where(LoginFailure.window_start < window_start).limit(limit)
+    )
+    addresses = list(session.scalars(stale))
+    if addresses:
+        session.execute(
+            delete(LoginFailure)
+            .where(LoginFailure.address.in_(addresses))
+            .execution_options(synchronize_session=False)
+        )
+    return len(addresses)

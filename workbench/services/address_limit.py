@@ -17,6 +17,7 @@ from workbench.db import web_sessions
 from workbench.db.models import utcnow
 
 MAX_ADDRESS_LENGTH = 64
+PRUNE_LIMIT = 100  # addresses whose window passed, forgotten per counted failure
 LOCAL = "local"  # what a connection from this machine counts under
 
 
@@ -47,10 +48,11 @@ def address_blocked(
 def count_address_failure(
     session: Session, *, address: str, settings: SessionSettings, now: datetime
 ) -> int:
-    """Count one failed sign-in from ``address``; how many it made in the current window."""
-    return web_sessions.count_failure(
-        session,
-        address=address_key(address),
-        now=now,
-        window_start=_window_start(settings, now),
-    )
+    """Count one failed sign-in from ``address``; how many it made in the current window.
+
+    Up to PRUNE_LIMIT other addresses whose window has passed are forgotten on the way.
+    """
+    start = _window_start(settings, now)
+    key = address_key(address)
+    web_sessions.delete_stale_failures(session, window_start=start, limit=PRUNE_LIMIT)
+    return web_sessions.count_failure(session, address=key, now=now, window_start=start)

@@ -32,6 +32,7 @@ COOKIE_NAME = "wb_session"
 TOKEN_BYTES = 32
 CODE_LIFETIME = timedelta(seconds=60)  # the hand-over code must be used within a minute
 TOUCH_EVERY = timedelta(seconds=60)  # last use is written at most this often per session
+PRUNE_LIMIT = 100  # ended sessions deleted per sign-in: the work of one sign-in stays bounded
 MAX_TOKEN_LENGTH = 200
 
 
@@ -67,8 +68,18 @@ def start_session(
     settings: SessionSettings,
     now: datetime | None = None,
 ) -> NewSession:
-    """A new session of ``user_id``: its token and a code that is good once, for a minute."""
+    """A new session of ``user_id``: its token and a code that is good once, for a minute.
+
+    It also deletes up to PRUNE_LIMIT sessions that ended unnoticed (a browser closed and
+    never back), so the table holds about the live sessions only.
+    """
     now = now or utcnow()
+    web_sessions.delete_expired(
+        session,
+        now=now,
+        idle_since=now - timedelta(seconds=settings.idle_seconds),
+        limit=PRUNE_LIMIT,
+    )
     code = secrets.token_urlsafe(TOKEN_BYTES)
     token = token_of(secret, code)
     web_sessions.add_session(

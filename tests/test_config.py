@@ -44,7 +44,7 @@ def test_defaults(clean_env: pytest.MonkeyPatch) -> None:
     assert config.session_key_file("postgresql+psycopg://u@h/db") == Path("db") / "session.key"
     assert config.session_key_file("sqlite:///data/wb.db") == Path("data") / "session.key"
     assert config.allow_private_fetch() is False
-    assert config.SESSION_LIFETIME_SECONDS == 8 * 3600
+    assert config.SessionSettings.from_env().lifetime_seconds == 8 * 3600
 
 
 def test_variables_override_the_defaults(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:

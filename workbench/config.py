@@ -32,8 +32,14 @@ SESSION_KEY_FILE_NAME = "session.key"
 DEFAULT_PSEUDONYM_KEY_FILE = DEFAULT_KEY_DIR / "pseudonym.key"
 DEFAULT_EXPORTS_DIR = Path("exports")
 
-# Fixed: a browser session ends this long after sign-in (also the sign-in cookie's Max-Age).
-SESSION_LIFETIME_SECONDS = 8 * 60 * 60
+SESSION_IDLE_ENV = "WORKBENCH_SESSION_IDLE_MINUTES"
+SESSION_LIFETIME_ENV = "WORKBENCH_SESSION_LIFETIME_HOURS"
+LOGIN_ADDRESS_FAILURES_ENV = "WORKBENCH_LOGIN_ADDRESS_FAILURES"
+LOGIN_ADDRESS_WINDOW_ENV = "WORKBENCH_LOGIN_ADDRESS_WINDOW_MINUTES"
+DEFAULT_SESSION_IDLE_MINUTES = 120
+DEFAULT_SESSION_LIFETIME_HOURS = 8
+DEFAULT_LOGIN_ADDRESS_FAILURES = 20
+DEFAULT_LOGIN_ADDRESS_WINDOW_MINUTES = 15
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
@@ -144,3 +150,32 @@ def api_max_body_bytes(env: Mapping[str, str] | None = None) -> int:
     """The largest request body the REST API reads: $WORKBENCH_API_MAX_BODY_MB (default 32)."""
     megabytes = _number(_environment(env), API_MAX_BODY_ENV, DEFAULT_API_MAX_BODY_MB, minimum=1)
     return int(megabytes) * 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSettings:
+    """How long a browser session lasts, and how many failed sign-ins one address may make."""
+
+    idle_seconds: int = DEFAULT_SESSION_IDLE_MINUTES * 60
+    lifetime_seconds: int = DEFAULT_SESSION_LIFETIME_HOURS * 3600
+    address_failures: int = DEFAULT_LOGIN_ADDRESS_FAILURES
+    address_window_seconds: int = DEFAULT_LOGIN_ADDRESS_WINDOW_MINUTES * 60
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SessionSettings:
+        """Settings from WORKBENCH_SESSION_* and WORKBENCH_LOGIN_ADDRESS_*, or InputError."""
+        values = _environment(env)
+        idle = _number(values, SESSION_IDLE_ENV, DEFAULT_SESSION_IDLE_MINUTES, minimum=1)
+        hours = _number(values, SESSION_LIFETIME_ENV, DEFAULT_SESSION_LIFETIME_HOURS, minimum=1)
+        failures = _number(
+            values, LOGIN_ADDRESS_FAILURES_ENV, DEFAULT_LOGIN_ADDRESS_FAILURES, minimum=1
+        )
+        window = _number(
+            values, LOGIN_ADDRESS_WINDOW_ENV, DEFAULT_LOGIN_ADDRESS_WINDOW_MINUTES, minimum=1
+        )
+        return cls(
+            idle_seconds=int(idle) * 60,
+            lifetime_seconds=int(hours) * 3600,
+            address_failures=int(failures),
+            address_window_seconds=int(window) * 60,
+        )

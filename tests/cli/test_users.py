@@ -14,10 +14,12 @@ from typer.testing import CliRunner
 
 from workbench import __version__
 from workbench.cli import app
+from workbench.config import SessionSettings
 from workbench.db.audit import NO_SENTENCE
 from workbench.db.engine import Database
 from workbench.db.models import AuditEntry, User
 from workbench.errors import AuthenticationError
+from workbench.services import sessions
 from workbench.services.users import sign_in
 
 runner = CliRunner()
@@ -211,3 +213,22 @@ def test_python_dash_m_runs_the_command(module: str) -> None:
         cwd=ROOT,
     )
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, f"{__version__}\n", "")
+
+
+def test_passwd_role_and_deactivate_end_open_browser_sessions_at_once(
+    database_url: str, db: Database, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    ana = make_user("ana")
+    for command in (
+        ["users", "passwd", "ana", "--password-stdin"],
+        ["users", "role", "ana", "editor"],
+        ["users", "deactivate", "ana"],
+    ):
+        with db.write() as session:
+            new = sessions.start_session(
+                session, user_id=ana, secret=b"k" * 64, settings=SessionSettings()
+            )
+        assert sessions.resolve(db, token=new.token, settings=SessionSettings()) is not None
+        code, _, err = _run(database_url, *command, stdin="a new password\n")
+        assert code == 0, err
+        assert sessions.resolve(db, token=new.token, settings=SessionSettings()) is None

@@ -120,12 +120,15 @@ def test_sign_in_then_sign_out(db: Database, make_user, app) -> None:  # type: i
     assert [t.value for t in at.title] == ["Sign in"]
     at.text_input[0].input("ana")
     at.text_input[1].input(PASSWORD)
-    at = at.button[-1].click().run()
+    at = at.button[-1].click().run()  # "Signing in…" while the browser collects its cookie
+    assert [i.value for i in at.info][0].startswith("Signing in…")
+    at = at.run()
     assert [t.value for t in at.title] == ["Articles"]
     assert _links(at.sidebar) == ["Articles", "Access tokens"]
     at = at.sidebar.button(key="wb_sign_out").click().run()
     assert "wb_user" not in at.session_state
-    assert [t.value for t in at.title] == ["Sign in"]
+    assert [i.value for i in at.info][0].startswith("Signing out…")
+    assert [t.value for t in at.run().title] == ["Sign in"]
 
 
 def test_a_page_url_asks_for_sign_in_first(db: Database, make_user, app) -> None:  # type: ignore[no-untyped-def]

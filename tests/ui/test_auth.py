@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import streamlit as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
 from workbench.config import DATABASE_URL_ENV
 from workbench.db.engine import Database
-from workbench.db.models import User
+from workbench.db.models import User, WebSession, utcnow
+from workbench.services.sessions import hash_secret
 from workbench.services.users import create_user, set_active
 from workbench.ui.components.text import escape_markdown
 
@@ -69,7 +70,13 @@ def test_first_screen_creates_the_first_admin_and_signs_in(app: AppTest, db: Dat
         users = list(session.scalars(select(User)))
     assert [(u.name, u.role) for u in users] == [("chief", "admin")]
     assert users[0].password_hash is not None and users[0].password_hash.startswith("$argon2id$")
-    assert isinstance(at.session_state["wb_signed_in_at"], float)
+    # A server-side session: the tab keeps its token, the browser is sent off with a code only.
+    with db.read() as session:
+        row = session.scalars(select(WebSession)).one()
+    token = at.session_state["wb_session_token"]
+    assert row.user_id == users[0].id and row.token_hash == hash_secret(token)
+    handover = at.session_state["wb_handover"]
+    assert handover.startswith("/wb/session/start?code=") and token not in handover
 
 
 def test_first_admin_passwords_must_match(app: AppTest, db: Database) -> None:
@@ -137,17 +144,18 @@ def test_expired_session_returns_to_sign_in_with_a_message(app: AppTest, db: Dat
     _add(db, "ana")
     at = _sign_in(app.run(), "ana", PASSWORD)
     assert at.markdown[-1].value == "signed in as ana (reviewer)"
-    at.session_state["wb_signed_in_at"] = time.time() - 9 * 3600
+    with db.write() as session:
+        session.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     at = at.run()
     assert at.title[0].value == "Sign in"
-    assert [e.value for e in at.info] == ["Your session has expired; please sign in again."]
+    assert [e.value for e in at.info] == ["Your session has ended; please sign in again."]
     assert "wb_user" not in at.session_state
     at = _sign_in(at, "ana", PASSWORD)
     assert at.markdown[-1].value == "signed in as ana (reviewer)"
     assert not at.info
 
 
-def test_deactivation_ends_an_open_session_and_role_changes_apply(
+def test_deactivation_ends_an_open_session_and_role_changes_apply_at_once(
     app: AppTest, db: Database
 ) -> None:
     _add(db, "ana")
@@ -156,17 +164,13 @@ def test_deactivation_ends_an_open_session_and_role_changes_apply(
         set_role = session.scalar(select(User).where(User.name == "ana"))
         assert set_role is not None
         set_role.role = "editor"
-    at = at.run()  # looked up again at most once a minute: still the old role
-    assert at.markdown[-1].value == "signed in as ana (reviewer)"
-    at.session_state["wb_account_checked_at"] = time.time() - 61
-    at = at.run()
+    at = at.run()  # the session's account is read with every run: the new role at once
     assert at.markdown[-1].value == "signed in as ana (editor)"
     with db.write() as session:
         set_active(session, name="ana", active=False)
-    at.session_state["wb_account_checked_at"] = time.time() - 61
     at = at.run()
     assert at.title[0].value == "Sign in"
-    assert [e.value for e in at.info] == ["Your account has been deactivated; ask an admin."]
+    assert [e.value for e in at.info] == ["Your session has ended; please sign in again."]
     assert "wb_user" not in at.session_state
 
 

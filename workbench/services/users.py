@@ -18,7 +18,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from workbench.db import access_tokens, accounts, logins, queries
+from workbench.config import SessionSettings
+from workbench.db import access_tokens, accounts, logins, queries, web_sessions
 from workbench.db.audit import NO_SENTENCE, Change, append_audit
 from workbench.db.engine import Database
 from workbench.db.models import User, utcnow
@@ -32,6 +33,7 @@ from workbench.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from workbench.services.address_limit import address_blocked, count_address_failure
 from workbench.services.permissions import require_role
 
 MIN_PASSWORD_LENGTH = 8
@@ -174,13 +176,14 @@ def _audit_account(
 def set_password(
     session: Session, *, name: str, password: str, actor_id: int | None = None
 ) -> User:
-    """Set a new password for an account and lift any lock-out (audited, never the hash)."""
+    """Set a new password, lift any lock-out and end the account's sessions (audited)."""
     user = _user_named(session, name)
     check_password(password)
     had_password = user.password_hash is not None
     user.password_hash = _hash(password)
     user.failed_logins = 0
     user.locked_until = None
+    web_sessions.delete_sessions_of(session, user_id=user.id)
     session.flush()
     old = {"password": "set" if had_password else "none"}
     _audit_account(session, user, actor_id=actor_id, old=old, new={"password": "reset"})
@@ -190,7 +193,8 @@ def set_password(
 def set_active(session: Session, *, name: str, active: bool, actor_id: int | None = None) -> User:
     """Deactivate (or reactivate) an account; its labels stay, it cannot sign in while inactive.
 
-    Deactivating also revokes the account's access tokens: reactivating brings none back.
+    Deactivating also revokes the account's access tokens and ends its browser sessions:
+    reactivating brings none of them back.
     """
     user = _user_named(session, name)
     if user.active == active:
@@ -198,6 +202,7 @@ def set_active(session: Session, *, name: str, active: bool, actor_id: int | Non
     user.active = active
     if not active:
         access_tokens.revoke_tokens_of(session, user_id=user.id, when=utcnow())
+        web_sessions.delete_sessions_of(session, user_id=user.id)
     session.flush()
     _audit_account(
         session, user, actor_id=actor_id, old={"active": not active}, new={"active": active}
@@ -211,6 +216,7 @@ def set_role(
     """Give an account another role (audited); the account and whether anything changed.
 
     The only active admin keeps the admin role, so the workbench never loses its last admin.
+    A change ends the account's browser sessions: it signs in again under the new role.
     """
     new = _parse_role(role)
     accounts.lock_accounts(session)  # two admins demoting each other: one goes first
@@ -223,6 +229,7 @@ def set_role(
             f"account {user.name!r} is the only active admin; make another account admin first"
         )
     user.role = new.value
+    web_sessions.delete_sessions_of(session, user_id=user.id)
     session.flush()
     _audit_account(
         session, user, actor_id=actor_id, old={"role": old.value}, new={"role": new.value}
@@ -290,7 +297,15 @@ def _count_attempt(db: Database, *, name: str, now: datetime) -> _Attempt:
         return _Attempt(user.id, user.name, user.password_hash, user.active, 0, until)
 
 
-def sign_in(db: Database, *, name: str, password: str, now: datetime | None = None) -> Account:
+def sign_in(
+    db: Database,
+    *,
+    name: str,
+    password: str,
+    now: datetime | None = None,
+    address: str | None = None,
+    limits: SessionSettings | None = None,
+) -> Account:
     """The account when name and password match; failures are counted on the account.
 
     The fifth failure in a row locks the account for 15 minutes; a success resets the count.
@@ -301,8 +316,32 @@ def sign_in(db: Database, *, name: str, password: str, now: datetime | None = No
     counted before the hash is checked and the hash is checked outside any transaction and
     inside a bounded pool, so concurrent attempts neither get past the limit nor each take
     argon2's memory at once.
+
+    When the client's ``address`` is given (the app gives it), failures are also counted per
+    address (services.address_limit): past the limit of ``limits`` every attempt from it gets
+    the same message after the same work.
     """
     now = now or utcnow()
+    limits = limits or SessionSettings()
+    if address is None:
+        return _check_credentials(db, name=name, password=password, now=now)
+    with db.read() as session:
+        blocked = address_blocked(session, address=address, settings=limits, now=now)
+    if blocked:
+        _verify(None, password)
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    try:
+        return _check_credentials(db, name=name, password=password, now=now)
+    except AccountLockedError:
+        raise
+    except AuthenticationError:
+        with db.write() as session:
+            count_address_failure(session, address=address, settings=limits, now=now)
+        raise
+
+
+def _check_credentials(db: Database, *, name: str, password: str, now: datetime) -> Account:
+    """The account when name and password match (the steps of ``sign_in``)."""
     found = _count_attempt(db, name=name, now=now)
     if found.user_id is None:
         _verify(None, password)

@@ -118,9 +118,9 @@ def _route() -> None:
     db = runtime.get_db()
     pages = {spec: _page(spec, default=i == 0) for i, spec in enumerate(checked(PAGES))}
     navigation = st.navigation(list(pages.values()), position="hidden")
-    auth.restore_session(db)  # a reload keeps the reviewer signed in (signed cookie)
-    auth.write_cookie()
-    user = runtime.current_user()
+    if auth.send_handover():  # sign-in or sign-out: the server sets or clears the cookie
+        return
+    user = runtime.current_user()  # the session cookie keeps the reviewer signed in on reload
     if user is None:
         with db.read() as session:
             has_accounts = queries.count_users(session) > 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -13,7 +13,8 @@ from workbench.db.engine import Database
 from workbench.errors import AuthenticationError
 from workbench.keyfile import read_or_create
 from workbench.services import sessions, users
-from workbench.ui import feedback, runtime, state
+from workbench.services.address_limit import LOCAL
+from workbench.ui import feedback, runtime, server, state
 from workbench.ui.components.text import escape_markdown
 
 
@@ -31,7 +32,7 @@ def _file_secret(url: str) -> bytes:
 
 
 def session_secret(db: Database) -> bytes:
-    """The key that signs session cookies: ``session_secret`` in secrets.toml, else a key file."""
+    """The key that turns sign-in codes into session tokens (secrets.toml, else a key file)."""
     try:
         configured = st.secrets.get("session_secret")
     except FileNotFoundError:  # no secrets file at all
@@ -42,80 +43,76 @@ def session_secret(db: Database) -> bytes:
 
 
 def _start_session(account: users.Account, db: Database) -> None:
-    """Keep the account (plain data) and the sign-in time in this browser session, then rerun."""
-    now = time.time()
-    with db.read() as session:
-        token = sessions.issue_token(
-            session, secret=session_secret(db), user_id=account.id, now=now
+    """Make the server-side session, then send the browser to collect its HttpOnly cookie.
+
+    This tab keeps the token in session state (server memory) so it stays signed in at once;
+    the browser gets only a one-time code, which ``/wb/session/start`` turns into the cookie.
+    """
+    with db.write() as session:
+        new = sessions.start_session(
+            session,
+            user_id=account.id,
+            secret=session_secret(db),
+            settings=config.SessionSettings.from_env(),
         )
     state.put(state.USER, runtime.SignedIn(account.id, account.name, account.role))
-    state.put(state.SIGNED_IN_AT, now)
-    state.put(state.ACCOUNT_CHECKED_AT, now)
-    state.put(state.COOKIE_PENDING, token)
+    state.put(state.SESSION_TOKEN, new.token)
+    state.put(state.HANDOVER, server.session_start_url(new.code, _here()))
     state.drop(state.SIGN_IN_NOTICE)
     st.rerun()
 
 
-def _request_cookie() -> str:
-    """The session cookie the browser sent when this session connected ("" when none)."""
-    return str(st.context.cookies.get(sessions.COOKIE_NAME) or "")
+def _here() -> str:
+    """The path and query of the page the browser shows now (where it comes back to)."""
+    path = urlsplit(st.context.url or "").path or f"{server.base_path()}/"
+    query = urlencode(st.query_params.to_dict())
+    return f"{path}?{query}" if query else path
 
 
-def restore_session(db: Database) -> bool:
-    """Sign in again from a valid session cookie (after a reload); True when it did."""
-    if state.get(state.USER) is not None:
+def handover_script(url: str) -> str:
+    """The script that sends the browser to ``url`` (a route that sets or clears the cookie)."""
+    return f"<script>(window.top || window).location.replace({json.dumps(url)});</script>"
+
+
+def send_handover() -> bool:
+    """Send the browser to the cookie route that sign-in or sign-out asked for (once).
+
+    True when it did: the page then shows only this, so nothing is clicked as the page goes.
+    """
+    url = state.take(state.HANDOVER)
+    if not isinstance(url, str) or not url:
         return False
-    token = _request_cookie()
-    if not token or token == state.get(state.COOKIE_REFUSED):
-        return False
-    now = time.time()
-    with db.read() as session:
-        restored = sessions.restore(
-            session,
-            secret=session_secret(db),
-            token=token,
-            now=now,
-            max_age=config.SESSION_LIFETIME_SECONDS,
-        )
-    if restored is None:  # forged, expired, password reset or account deactivated
-        state.put(state.COOKIE_REFUSED, token)
-        state.put(state.COOKIE_PENDING, "")
-        return False
-    account, issued_at = restored
-    state.put(state.USER, runtime.SignedIn(account.id, account.name, account.role))
-    state.put(state.SIGNED_IN_AT, float(issued_at))
-    state.put(state.ACCOUNT_CHECKED_AT, now)
+    going = "Signing out" if url == server.session_end_url() else "Signing in"
+    with _centered():
+        st.info(f"{going}… If nothing happens, [continue]({url}).", icon=":material/login:")
+    st.html(handover_script(url), unsafe_allow_javascript=True)
     return True
 
 
-def cookie_script(token: str) -> str:
-    """The script that stores ``token`` as the session cookie ("" deletes the cookie)."""
-    age = config.SESSION_LIFETIME_SECONDS if token else 0
-    cookie = f"{sessions.COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict"
-    return (
-        f"<script>document.cookie = {json.dumps(cookie)}"
-        " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
-    )
-
-
-def write_cookie() -> None:
-    """Write (or delete) the session cookie in the browser when sign-in or sign-out asked to."""
-    pending = state.get(state.COOKIE_PENDING)
-    if not isinstance(pending, str):
-        return
-    state.drop(state.COOKIE_PENDING)
-    st.html(cookie_script(pending), unsafe_allow_javascript=True)
-
-
-def sign_out() -> None:
-    """Forget the signed-in account and its cookie (and end single sign-on when there is one)."""
+def sign_out(db: Database | None = None) -> None:
+    """End this browser's session on the server, forget it here, and clear the cookie."""
+    db = db or runtime.get_db()
+    tokens = {runtime.session_token(), runtime.request_cookie()}
+    with db.write() as session:
+        for token in tokens - {""}:
+            sessions.end_session(session, token=token)
     state.drop(state.USER)
-    state.drop(state.SIGNED_IN_AT)
+    state.drop(state.SESSION_TOKEN)
     state.drop(state.ACCOUNT_CHECKED_AT)
-    state.put(state.COOKIE_REFUSED, _request_cookie())
-    state.put(state.COOKIE_PENDING, "")
     if sso_configured() and st.user.is_logged_in:
-        st.logout()
+        st.logout()  # it sends the browser to the provider's sign-out; the cookie's row is gone
+        return
+    state.put(state.HANDOVER, server.session_end_url())
+
+
+def client_address() -> str:
+    """The address failed sign-ins are counted under: the connection's peer, "local" for this host.
+
+    It is the TCP peer of the browser's connection; behind a reverse proxy every browser shares
+    the proxy's address, so the limit then counts the whole desk's failures together.
+    """
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else LOCAL
 
 
 def _centered() -> DeltaGenerator:
@@ -187,5 +184,11 @@ def _sign_in_form(db: Database) -> users.Account | None:
     if not submitted:
         return None
     with feedback.show_errors():
-        return users.sign_in(db, name=name, password=password)
+        return users.sign_in(
+            db,
+            name=name,
+            password=password,
+            address=client_address(),
+            limits=config.SessionSettings.from_env(),
+        )
     return None

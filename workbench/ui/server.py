@@ -1,25 +1,27 @@
-"""What the served app adds to Streamlit's own routes: the article text route, the text
-component's script, the REST API (workbench.api, mounted at ``/api/v1``), and headers that
-forbid framing the app.
+"""What the served app adds to Streamlit's own routes: the session cookie routes, the article
+text route, the text component's script, the REST API (workbench.api, mounted at ``/api/v1``),
+and headers that forbid framing the app.
+
+``/wb/session/start?code=...`` turns the one-time code of a sign-in into the session cookie
+(``HttpOnly; SameSite=Lax; Path=/``, ``Secure`` over HTTPS) and sends the browser back to the
+app; ``/wb/session/end`` deletes the session and clears the cookie. No script sees the token.
 
 The text route is how an article's text reaches the browser once per article instead of with
-every click: it checks the signed session cookie exactly as the sign-in does (a valid token of an
-active account whose password has not changed, under 8 hours old), returns the sentences and
-never a label, and carries an ETag so a re-open is a ``304 Not Modified``.
+every click: it checks the session cookie exactly as a page run does (services.sessions),
+returns the sentences and never a label, and carries an ETag so a re-open is a ``304``.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
@@ -31,6 +33,12 @@ MAX_ARTICLE_ID = 300
 FRAME_HEADERS = {"X-Frame-Options": "DENY"}
 FRAME_ANCESTORS = "frame-ancestors 'none'"
 NO_STORE = {"Cache-Control": "no-store"}
+SESSION_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+MAX_NEXT = 2000
+USED_CODE = (
+    "<!doctype html><title>Sign in again</title><p>This sign-in link has been used or has "
+    'expired. <a href="{home}">Sign in again</a>.</p>'
+)
 
 
 @functools.cache
@@ -69,24 +77,95 @@ def _matches(request: Request, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
-def signed_in(request: Request) -> bool:
-    """True when the request carries a valid session cookie of an active account."""
+def session_start_url(code: str, next_path: str) -> str:
+    """Where the browser collects its session cookie with the one-time ``code``."""
+    query = urlencode({"code": code, "next": next_path})
+    return f"{base_path()}{ROUTE_PREFIX}/session/start?{query}"
+
+
+def session_end_url() -> str:
+    """Where the browser goes to have its session cookie cleared."""
+    return f"{base_path()}{ROUTE_PREFIX}/session/end"
+
+
+def _home() -> str:
+    return f"{base_path()}/"
+
+
+def _next(request: Request) -> str:
+    """The ``next`` parameter when it is a path of this app, else the app's home."""
+    wanted = request.query_params.get("next", "")
+    home = _home()
+    if not wanted.startswith(home) or wanted.startswith("//") or len(wanted) > MAX_NEXT:
+        return home
+    if "\\" in wanted or any(ord(char) < 32 for char in wanted):
+        return home
+    return wanted
+
+
+def _https(request: Request) -> bool:
+    """True when the browser reached the app over HTTPS (directly or through a proxy)."""
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def _set_cookie(response: Response, request: Request, token: str, max_age: int) -> None:
+    from workbench.services.sessions import COOKIE_NAME
+
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=max_age,
+        path="/",
+        secure=_https(request),
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def session_start(request: Request) -> Response:
+    """``GET /wb/session/start?code=...&next=...``: the sign-in's cookie, then back to the app."""
+    from workbench.config import SessionSettings
     from workbench.services import sessions
     from workbench.ui import auth, runtime
+
+    db = runtime.get_db()
+    code = request.query_params.get("code", "")
+    with db.write() as session:
+        token = sessions.redeem_code(session, secret=auth.session_secret(db), code=code)
+    if token is None:
+        page = USED_CODE.format(home=_home())
+        return HTMLResponse(page, status_code=400, headers=SESSION_HEADERS)
+    response = RedirectResponse(_next(request), status_code=303, headers=SESSION_HEADERS)
+    _set_cookie(response, request, token, SessionSettings.from_env().lifetime_seconds)
+    return response
+
+
+def session_end(request: Request) -> Response:
+    """``GET|POST /wb/session/end``: delete this browser's session, clear its cookie, go home."""
+    from workbench.services import sessions
+    from workbench.ui import runtime
+
+    token = request.cookies.get(sessions.COOKIE_NAME, "")
+    if token:
+        with runtime.get_db().write() as session:
+            sessions.end_session(session, token=token)
+    response = RedirectResponse(_home(), status_code=303, headers=SESSION_HEADERS)
+    _set_cookie(response, request, "", 0)
+    return response
+
+
+def signed_in(request: Request) -> bool:
+    """True when the request carries the cookie of a live session of an active account."""
+    from workbench.config import SessionSettings
+    from workbench.services import sessions
+    from workbench.ui import runtime
 
     token = request.cookies.get(sessions.COOKIE_NAME, "")
     if not token:
         return False
-    db = runtime.get_db()
-    with db.read() as session:
-        restored = sessions.restore(
-            session,
-            secret=auth.session_secret(db),
-            token=token,
-            now=time.time(),
-            max_age=runtime.SESSION_LIFETIME_SECONDS,
-        )
-    return restored is not None
+    settings = SessionSettings.from_env()
+    return sessions.resolve(runtime.get_db(), token=token, settings=settings) is not None
 
 
 def article_text(request: Request) -> Response:
@@ -151,6 +230,8 @@ def routes() -> list[BaseRoute]:
 
     prefix = f"{base_path()}{ROUTE_PREFIX}"
     return [
+        Route(f"{prefix}/session/start", session_start, methods=["GET"]),
+        Route(f"{prefix}/session/end", session_end, methods=["GET", "POST"]),
         Route(f"{prefix}/articles/{{article_id}}/text.json", article_text, methods=["GET"]),
         Route(f"{prefix}/static/sentence_text.js", component_script, methods=["GET"]),
         Mount(f"{base_path()}{API_PREFIX}", app=create_app(runtime.get_db)),

@@ -12,11 +12,10 @@ import streamlit as st
 
 USER = "wb_user"
 SENTENCE = "wb_sentence"
-SIGNED_IN_AT = "wb_signed_in_at"
 SIGN_IN_NOTICE = "wb_sign_in_notice"  # why the last session ended; shown until the next sign-in
 ACCOUNT_CHECKED_AT = "wb_account_checked_at"
-COOKIE_PENDING = "wb_cookie_pending"  # session token to write into the browser ("" clears it)
-COOKIE_REFUSED = "wb_cookie_refused"  # a request cookie not to restore (signed out or invalid)
+SESSION_TOKEN = "wb_session_token"  # token of a sign-in made in this tab (server memory only)
+HANDOVER = "wb_handover"  # URL the browser is sent to once: cookie set or cleared by the server
 CLAIMS_FIRST = "wb_claims_first"  # annotate: unlabeled navigation in check-worthiness order
 ADMIN_NOTICE = "wb_admin_notice"  # feedback.Notice of an admin action, shown after its rerun
 LABELS = "wb_labels"  # (article id, user id, {sentence index: label}) of the open article

@@ -19,6 +19,8 @@ from workbench.ui.components.sentence_tools import sentence_tools
 @st.fragment
 def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
     """Text highlights and the selected sentence's panel; a click reruns only this."""
+    if runtime.current_user() is None:  # signed out elsewhere: the whole app shows sign-in
+        st.rerun(scope="app")
     labels = annotate_state.labels_of(article.id, user.id)
     index = annotate_state.selected_of(article)
     row = article.sentences[index]

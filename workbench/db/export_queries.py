@@ -85,8 +85,8 @@ SentenceRow = tuple[
     str | None,
     str | None,
 ]
-# An evidence item of a gold label: (url, quote, stance, note, sentence_ref).
-EvidenceTuple = tuple[str, str, str, str, str | None]
+# An evidence item of a gold label: (url, quote, stance, note, sentence_ref, question).
+EvidenceTuple = tuple[str, str, str, str, str | None, str | None]
 # An adjudicated label: (label, its evidence items in order, guideline version, rationale).
 GoldRow = tuple[str, list[EvidenceTuple], int | None, str]
 
@@ -270,6 +270,7 @@ def _gold(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
             EvidenceItem.stance,
             EvidenceItem.note,
             EvidenceItem.sentence_ref,
+            EvidenceItem.question,
         )
         .select_from(GoldLabel)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)

@@ -87,8 +87,9 @@ SentenceRow = tuple[
 ]
 # An evidence item of a gold label: (url, quote, stance, note, sentence_ref, question).
 EvidenceTuple = tuple[str, str, str, str, str | None, str | None]
-# An adjudicated label: (label, its evidence items in order, guideline version, rationale).
-GoldRow = tuple[str, list[EvidenceTuple], int | None, str]
+# An adjudicated label: (label, its evidence items in order, guideline version, rationale,
+# the stored time of its last save, made ISO 8601 UTC text by ``label_time``).
+GoldRow = tuple[str, list[EvidenceTuple], int | None, str, Any]
 
 
 class ArticleRows(NamedTuple):
@@ -97,7 +98,7 @@ class ArticleRows(NamedTuple):
     article: ArticleRow
     sentences: list[SentenceRow]
     # Sentence index -> (adjudicated label, its evidence items in order, guideline version,
-    # rationale).
+    # rationale, stored time of its last save).
     gold: dict[int, GoldRow]
     # Sentence index -> the (article id, index) of each linked sentence, in that order.
     related: dict[int, list[tuple[str, int]]]
@@ -255,7 +256,14 @@ def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple
     return _of_articles(stmt, Sentence.article_id, article_filter)
 
 
-def _gold(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
+def _stored_time(session: Session, column: QueryableAttribute[datetime]) -> ColumnElement[Any]:
+    """A time column as ``label_time`` expects it: as stored (SQLite) or formatted (PostgreSQL)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column  # type: ignore[return-value]
+    return _utc_iso_seconds(column)
+
+
+def _gold(session: Session, article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
     """Adjudicated labels, each row one evidence item (None columns for none), in order."""
     stmt = (
         select(
@@ -264,6 +272,7 @@ def _gold(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
             GoldLabel.label,
             GoldLabel.guideline_version,
             GoldLabel.rationale,
+            _stored_time(session, GoldLabel.updated_at),
             EvidenceItem.id,
             EvidenceItem.url,
             EvidenceItem.quote,
@@ -328,13 +337,13 @@ def export_rows(session: Session, *, article_filter: ArticleFilter) -> Iterator[
     """
     articles = _stream(session, _articles(article_filter))
     sentences = _Rows(_stream(session, _sentences(session, article_filter)))
-    gold = _Rows(_stream(session, _gold(article_filter)))
+    gold = _Rows(_stream(session, _gold(session, article_filter)))
     links = _Rows(_stream(session, _links(article_filter)))
     for row in articles:
         article = ArticleRow._make(row)
         adjudicated: dict[int, GoldRow] = {}
-        for _, index, label, version, rationale, item, *evidence in gold.take(article.id):
-            items = adjudicated.setdefault(index, (label, [], version, rationale))[1]
+        for _, index, label, version, rationale, saved, item, *evidence in gold.take(article.id):
+            items = adjudicated.setdefault(index, (label, [], version, rationale, saved))[1]
             if item is not None:
                 items.append(cast(EvidenceTuple, tuple(evidence)))
         related: dict[int, list[tuple[str, int]]] = {}

@@ -161,6 +161,22 @@ class ExportOptions:
         )
 
 
+def publisher_problem(options: ExportOptions) -> str | None:
+    """Why a ClaimReview export with these options would not run (its publisher), or None."""
+    if options.format != ClaimReviewWriter.name:
+        return None
+    try:
+        options.publisher()
+    except InputError as exc:
+        return exc.detail
+    return None
+
+
+def claimreview_settings() -> config.ClaimReviewSettings:
+    """The ClaimReview publisher the settings give (what empty options fall back to)."""
+    return config.ClaimReviewSettings.from_env()
+
+
 @dataclass(frozen=True, slots=True)
 class ExportResult:
     """A finished export: its folder and its manifest."""

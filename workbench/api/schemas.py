@@ -87,6 +87,13 @@ class ExportIn(Strict):
     until: str | None = Field(None, max_length=10)
     raw_csv: bool = False
     require_evidence: bool = False
+    # ClaimReview's publisher, as --org-name, --org-url, --review-url and --rating.
+    org_name: str = Field("", max_length=200)
+    org_url: str = Field("", max_length=2048)
+    review_url: str = Field("", max_length=2048)
+    ratings: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=10
+    )
 
 
 class UserIn(Strict):

@@ -220,14 +220,17 @@ def _articles(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
     return filtered(stmt, article_filter).order_by(Article.id)
 
 
+def _stored_time(session: Session, column: QueryableAttribute[datetime]) -> ColumnElement[Any]:
+    """A time column as ``label_time`` expects it: as stored (SQLite) or formatted (PostgreSQL)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column  # type: ignore[return-value]
+    return _utc_iso_seconds(column)
+
+
 def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
     """Every sentence with its labels joined (see ``SentenceRow``), by article and index."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    stored: ColumnElement[Any] = (
-        Annotation.updated_at  # type: ignore[assignment]
-        if sqlite
-        else _utc_iso_seconds(Annotation.updated_at)
-    )
+    stored = _stored_time(session, Annotation.updated_at)
     # SQLite groups along its (article, index) index, in the output order, without sorting;
     # PostgreSQL wants the primary key to name the other sentence columns.
     groups = (Sentence.article_id, Sentence.index) if sqlite else (Sentence.id,)
@@ -254,13 +257,6 @@ def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple
         .order_by(Sentence.article_id, Sentence.index)
     )
     return _of_articles(stmt, Sentence.article_id, article_filter)
-
-
-def _stored_time(session: Session, column: QueryableAttribute[datetime]) -> ColumnElement[Any]:
-    """A time column as ``label_time`` expects it: as stored (SQLite) or formatted (PostgreSQL)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return column  # type: ignore[return-value]
-    return _utc_iso_seconds(column)
 
 
 def _gold(session: Session, article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:

@@ -39,7 +39,10 @@ DATA_FILES = {
     "averitec": ["averitec.json"],
 }
 # Who publishes a ClaimReview export (it refuses to run without a name and a review URL).
-PUBLISHER = {"org_name": "Desk", "review_url": "https://factcheck.example/reviews/{article}-{index}"}
+PUBLISHER = {
+    "org_name": "Desk",
+    "review_url": "https://factcheck.example/reviews/{article}-{index}",
+}
 
 
 @pytest.fixture(autouse=True)

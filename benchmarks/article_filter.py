@@ -1,11 +1,11 @@
-"""The Articles filter's two statements at 10,000 articles on SQLite, with and without 0022's index.
+"""The Articles filter's two statements at 10,000 articles on SQLite, with and without 0021's index.
 
 A migrated SQLite file gets 10,000 article rows of about 3 KB each, written straight into the
 table (the statements read the articles table and its FTS5 index only, so no sentences are
 needed; the full desk is built by ``benchmarks/scale.py``). Each round runs what one filtered
 page of the Articles list runs, the count and the page of 50, for a needle found in the outlet,
 one found nowhere, and no needle; the median over the rounds is reported, first with the
-covering index of migration 0022, then with it dropped (the table scan it replaced).
+covering index of migration 0021, then with it dropped (the table scan it replaced).
 """
 
 from __future__ import annotations

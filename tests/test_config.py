@@ -25,6 +25,10 @@ SETTINGS = (
     config.PSEUDONYM_KEY_FILE_ENV,
     config.EXPORTS_DIR_ENV,
     config.ALLOW_PRIVATE_FETCH_ENV,
+    config.CLAIMREVIEW_ORG_NAME_ENV,
+    config.CLAIMREVIEW_ORG_URL_ENV,
+    config.CLAIMREVIEW_REVIEW_URL_ENV,
+    config.CLAIMREVIEW_RATINGS_ENV,
 )
 
 
@@ -112,3 +116,27 @@ def test_only_the_settings_module_reads_the_environment() -> None:
         and re.search(r"\bos\.(environ|getenv)\b", path.read_text(encoding="utf-8"))
     )
     assert readers == []
+
+
+def test_claimreview_publisher_settings() -> None:
+    assert config.ClaimReviewSettings.from_env({}) == config.ClaimReviewSettings("", "", "", ())
+    settings = config.ClaimReviewSettings.from_env(
+        {
+            config.CLAIMREVIEW_ORG_NAME_ENV: " Desk Check ",
+            config.CLAIMREVIEW_ORG_URL_ENV: "https://desk.example",
+            config.CLAIMREVIEW_REVIEW_URL_ENV: "https://desk.example/r/{article}-{index}",
+            config.CLAIMREVIEW_RATINGS_ENV: "verified=True, ,disputed=Wrong ",
+        }
+    )
+    assert settings == config.ClaimReviewSettings(
+        org_name="Desk Check",
+        org_url="https://desk.example",
+        review_url="https://desk.example/r/{article}-{index}",
+        ratings=("verified=True", "disputed=Wrong"),
+    )
+
+
+def test_every_setting_is_in_the_readme_settings_table() -> None:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    for name in SETTINGS:
+        assert f"`{name}`" in readme, name

@@ -412,7 +412,11 @@ def import_labels(
 def export(
     out: Annotated[str, typer.Option("--out", help="Folder to write (replaced atomically).")],
     format_: Annotated[
-        str, typer.Option("--format", help="jsonl, fever, claimreview, csv, parquet or pairs.")
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl, fever, claimreview, csv, parquet, pairs, checkthat or averitec.",
+        ),
     ] = "jsonl",
     policy: Annotated[
         str, typer.Option("--policy", help="unanimous, majority or adjudicated.")
@@ -453,6 +457,38 @@ def export(
             "(incomplete: verified without a supports item, disputed without a refutes item).",
         ),
     ] = False,
+    org_name: Annotated[
+        str,
+        typer.Option(
+            "--org-name",
+            help="ClaimReview: the fact-checking organisation publishing the reviews "
+            "(else $WORKBENCH_CLAIMREVIEW_ORG_NAME; required).",
+        ),
+    ] = "",
+    org_url: Annotated[
+        str,
+        typer.Option(
+            "--org-url",
+            help="ClaimReview: the organisation's web site (else $WORKBENCH_CLAIMREVIEW_ORG_URL).",
+        ),
+    ] = "",
+    review_url: Annotated[
+        str,
+        typer.Option(
+            "--review-url",
+            help="ClaimReview: each review's URL with {article} and {index}, e.g. "
+            "https://factcheck.example/reviews/{article}-{index} "
+            "(else $WORKBENCH_CLAIMREVIEW_REVIEW_URL; required).",
+        ),
+    ] = "",
+    rating: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rating",
+            help="ClaimReview: VERDICT=TEXT, the rating shown for a verdict (repeatable; "
+            "defaults verified=True, disputed=False, unsourced=Unproven).",
+        ),
+    ] = None,
 ) -> None:
     """Write a gold-standard dataset folder (data files, manifest.json, README.md)."""
     from pathlib import Path
@@ -473,6 +509,10 @@ def export(
         until=until,
         raw_csv=raw_csv,
         require_evidence=require_evidence,
+        org_name=org_name,
+        org_url=org_url,
+        review_url=review_url,
+        ratings=tuple(rating or ()),
     )
     with tqdm(unit=" labels", file=sys.stderr, disable=None, mininterval=0.5) as bar:
 

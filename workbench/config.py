@@ -25,6 +25,10 @@ PSEUDONYM_KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
 PSEUDONYM_KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
 EXPORTS_DIR_ENV = "WORKBENCH_EXPORTS_DIR"
 ALLOW_PRIVATE_FETCH_ENV = "WORKBENCH_ALLOW_PRIVATE_FETCH"
+CLAIMREVIEW_ORG_NAME_ENV = "WORKBENCH_CLAIMREVIEW_ORG_NAME"
+CLAIMREVIEW_ORG_URL_ENV = "WORKBENCH_CLAIMREVIEW_ORG_URL"
+CLAIMREVIEW_REVIEW_URL_ENV = "WORKBENCH_CLAIMREVIEW_REVIEW_URL"
+CLAIMREVIEW_RATINGS_ENV = "WORKBENCH_CLAIMREVIEW_RATINGS"
 
 DEFAULT_DATABASE_URL = "sqlite:///db/workbench.db"
 DEFAULT_KEY_DIR = Path("db")  # key files when the database is not a SQLite file
@@ -178,4 +182,26 @@ class SessionSettings:
             lifetime_seconds=int(hours) * 3600,
             address_failures=int(failures),
             address_window_seconds=int(window) * 60,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReviewSettings:
+    """The publisher of ClaimReview exports as the settings give it ("" or () when unset)."""
+
+    org_name: str = ""
+    org_url: str = ""
+    review_url: str = ""
+    # ``VERDICT=TEXT`` items, checked where they are used (``exporters.publisher``).
+    ratings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ClaimReviewSettings:
+        """$WORKBENCH_CLAIMREVIEW_ORG_NAME / _ORG_URL / _REVIEW_URL / _RATINGS (comma-separated)."""
+        ratings = _text(CLAIMREVIEW_RATINGS_ENV, env)
+        return cls(
+            org_name=_text(CLAIMREVIEW_ORG_NAME_ENV, env),
+            org_url=_text(CLAIMREVIEW_ORG_URL_ENV, env),
+            review_url=_text(CLAIMREVIEW_REVIEW_URL_ENV, env),
+            ratings=tuple(item.strip() for item in ratings.split(",") if item.strip()),
         )

@@ -446,11 +446,33 @@ def test_exports_start_list_download(api: Api) -> None:
         ({"since": "June"}, "--since"),
         ({"min_reviewers": 0}, "min_reviewers: "),
         ({"out": "/tmp"}, "out: "),
+        ({"format": "claimreview"}, "set WORKBENCH_CLAIMREVIEW_ORG_NAME or pass --org-name"),
+        (
+            {"format": "claimreview", "org_name": "Desk", "review_url": "https://d.example/{x}"},
+            "--review-url: review URL template has unknown placeholder(s) {x}",
+        ),
     ],
 )
 def test_bad_export_options_are_422(api: Api, body: dict[str, object], field: str) -> None:
     assert field in _json_error(api.call("POST", "eve", "/exports", json=body), 422)
     assert api.get("eve", "/exports").json()["total"] == 0
+
+
+def test_claimreview_export_takes_its_publisher(api: Api) -> None:
+    _import(api, "root", [_line("ana", 1, "disputed"), _line("bob", 1, "disputed")])
+    body = {
+        "format": "claimreview",
+        "org_name": "Desk Check",
+        "review_url": "https://desk.example/reviews/{article}-{index}",
+        "ratings": ["disputed=Wrong"],
+    }
+    started = api.call("POST", "eve", "/exports", json=body)
+    assert started.status_code == 201, started.text
+    assert started.json()["manifest"]["publisher"]["name"] == "Desk Check"
+    name = started.json()["name"]
+    review = orjson.loads(api.get("eve", f"/exports/{name}/files/claimreview.jsonl").content)
+    assert review["reviewRating"]["alternateName"] == "Wrong"
+    assert review["author"] == {"@type": "Organization", "name": "Desk Check"}
 
 
 # Admins: users and assignments

@@ -124,7 +124,7 @@ def test_every_field_of_the_filter_has_an_index_on_postgresql(db: Database) -> N
 def test_on_sqlite_the_filter_reads_the_covering_index_not_the_bodies(
     seeded_db: Database,
 ) -> None:
-    """The short fields are matched in 0022's index; PostgreSQL uses its trigram indexes."""
+    """The short fields are matched in 0021's index; PostgreSQL uses its trigram indexes."""
     if not seeded_db.is_sqlite:
         with seeded_db.read() as session:
             found = session.connection().exec_driver_sql(

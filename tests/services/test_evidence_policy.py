@@ -163,7 +163,12 @@ def test_require_evidence_leaves_incomplete_gold_labels_out(
 def test_claimreview_carries_the_rationale_as_review_body(
     unfinished: Database, tmp_path: Path
 ) -> None:
-    export_dataset(unfinished, out=tmp_path / "cr", options=ExportOptions(format="claimreview"))
+    options = ExportOptions(
+        format="claimreview",
+        org_name="Desk",
+        review_url="https://factcheck.example/reviews/{article}-{index}",
+    )
+    export_dataset(unfinished, out=tmp_path / "cr", options=options)
     reviews = {r["identifier"]: r for r in _jsonl(tmp_path / "cr" / "claimreview.jsonl")}
     assert reviews[f"{A}:2"]["reviewBody"] == "ben's source holds"
     assert reviews[f"{B}:3"]["reviewBody"] == "wire copy, <i>source</i> to be linked"

@@ -35,6 +35,13 @@ DATA_FILES = {
     "claimreview": ["claimreview.jsonl"],
     "csv": ["claims.csv"],
     "parquet": ["claims.parquet"],
+    "checkthat": ["checkthat.tsv"],
+    "averitec": ["averitec.json"],
+}
+# Who publishes a ClaimReview export (it refuses to run without a name and a review URL).
+PUBLISHER = {
+    "org_name": "Desk",
+    "review_url": "https://factcheck.example/reviews/{article}-{index}",
 }
 
 
@@ -134,8 +141,9 @@ def test_every_format_validates_and_reexport_is_byte_identical(
 ) -> None:
     for fmt, files in DATA_FILES.items():
         first, second = tmp_path / f"{fmt}1", tmp_path / f"{fmt}2"
-        run(corpus, first, format=fmt, policy="majority", anonymize=True)
-        run(corpus, second, format=fmt, policy="majority", anonymize=True)
+        publisher = PUBLISHER if fmt == "claimreview" else {}
+        run(corpus, first, format=fmt, policy="majority", anonymize=True, **publisher)
+        run(corpus, second, format=fmt, policy="majority", anonymize=True, **publisher)
         for name in [*files, "manifest.json", "README.md"]:
             assert (first / name).read_bytes() == (second / name).read_bytes(), (fmt, name)
         validate([json.loads((first / "manifest.json").read_text())], "manifest")
@@ -172,8 +180,9 @@ def check_claimreview(reviews: list[dict[str, Any]]) -> None:
         assert review["itemReviewed"]["@type"] == "Claim"
         assert review["author"]["name"] and review["url"] and review["datePublished"]
     names = [r["reviewRating"]["alternateName"] for r in reviews]
-    assert names == ["Verified", "Unsourced", "Disputed", "Disputed"]
-    assert reviews[0]["itemReviewed"]["appearance"]["datePublished"] == "2025-06-04"
+    assert names == ["True", "Unproven", "False", "False"]
+    assert reviews[0]["itemReviewed"]["datePublished"] == "2025-06-04"
+    assert reviews[0]["url"] == f"https://factcheck.example/reviews/{A}-0"
 
 
 def check_csv(path: Path, claims: list[dict[str, Any]]) -> None:

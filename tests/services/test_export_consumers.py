@@ -68,3 +68,37 @@ def test_load_dataset_reads_jsonl_and_parquet(
     assert parquet["id"] == claims["id"]
     assert parquet[2]["label_source"] == "adjudicated"
     assert parquet[0]["agreement"] == {"reviewers": 3, "observed_agreement": 1.0}
+
+
+def test_load_dataset_reads_checkthat_and_averitec_as_their_cards_say(
+    corpus: Database,
+    tmp_path: Path,
+    offline: Path,
+) -> None:
+    from datasets import load_dataset
+
+    for fmt in ("checkthat", "averitec"):
+        export_dataset(
+            corpus, out=tmp_path / fmt, options=ExportOptions(format=fmt, policy="majority")
+        )
+    card = (tmp_path / "checkthat" / "README.md").read_text(encoding="utf-8")
+    assert 'load_dataset("csv", data_files="checkthat.tsv", delimiter="\\t")' in card
+    rows = load_dataset(
+        "csv",
+        data_files=str(tmp_path / "checkthat" / "checkthat.tsv"),
+        delimiter="\t",
+        split="train",
+        cache_dir=str(offline),
+    )
+    assert rows.column_names == ["Sentence_id", "Text", "class_label"]
+    assert rows["class_label"] == ["Yes", "Yes", "Yes", "Yes", "No"]
+    assert 'load_dataset("json", data_files="averitec.json")' in (
+        (tmp_path / "averitec" / "README.md").read_text(encoding="utf-8")
+    )
+    claims = load_dataset(
+        "json",
+        data_files=str(tmp_path / "averitec" / "averitec.json"),
+        split="train",
+        cache_dir=str(offline),
+    )
+    assert claims["label"] == ["Supported", "Not Enough Evidence", "Refuted", "Refuted"]

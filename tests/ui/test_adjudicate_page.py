@@ -131,7 +131,7 @@ def _gold_evidence(db: Database) -> list[tuple[str, str, str, str]]:
 def _fill_gold(at: AppTest, sid: int, label: str, rationale: str, **evidence: str) -> AppTest:
     at.radio(key=f"wb_gold_label_{sid}").set_value(label)
     at.text_area(key=f"wb_gold_rationale_{sid}").input(rationale)
-    for field in ("url", "note"):
+    for field in ("url", "note", "question"):
         at.text_input(key=f"wb_gold_{field}_{sid}").input(evidence.get(field, ""))
     at.text_area(key=f"wb_gold_quote_{sid}").input(evidence.get("quote", ""))
     at.selectbox(key=f"wb_gold_stance_{sid}").select(evidence.get("stance", "context"))
@@ -266,3 +266,30 @@ def test_queue_pages_filters_and_bulk_message(
         "1 unanimous sentence(s) accepted as gold. 1 more remain: click again to accept the "
         "next ones."
     ]
+
+
+def test_gold_evidence_takes_the_question_it_answers(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page,  # type: ignore[no-untyped-def]
+) -> None:
+    _, _, s1, _ = _setup(seeded_db, make_user)
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = _fill_gold(
+        open_page(eve),
+        s1,
+        "disputed",
+        "ministry figure",
+        url="https://example.org/ministry",
+        quote="no aircraft lost",
+        stance="refutes",
+        question=" Did the ministry confirm the losses? ",
+    )
+    assert not at.exception and not at.error
+    with seeded_db.read() as session:
+        questions = session.scalars(
+            select(EvidenceItem.question).where(EvidenceItem.gold_label_id.is_not(None))
+        ).all()
+    assert questions == ["Did the ministry confirm the losses?"]
+    assert at.text_input(key=f"wb_gold_question_{s1}").value == ""  # cleared after the save
+    assert "Answers: Did the ministry confirm the losses?" in [t.value for t in at.text]

@@ -132,3 +132,25 @@ def test_a_draft_note_next_to_a_label_made_elsewhere_is_shown_and_can_be_added(
     assert at.text_area(key=f"wb_note_{sid}").value == "imported\n\ntyped in another tab"
     assert not [w for w in at.warning if "kept as a draft" in w.value]
     assert _count(seeded_db, LabelDraft) == 0
+
+
+def test_the_question_an_evidence_item_answers_is_kept_added_and_shown(
+    seeded_db: Database, make_user, open_article
+) -> None:  # type: ignore[no-untyped-def]
+    ana, sid = make_user("ana"), _sid(seeded_db, 0)
+    at = open_article(ana)
+    at = at.text_input(key=f"wb_ev_question_{sid}").input("How many jets were lost?").run()
+    reloaded = open_article(ana, sentence=0)  # an unsaved question is kept as a draft
+    assert reloaded.text_input(key=f"wb_ev_question_{sid}").value == "How many jets were lost?"
+    at = reloaded.button(key="wb_label_verified").click().run()
+    at.text_input(key=f"wb_ev_url_{sid}").input("https://example.org/count")
+    at.text_area(key=f"wb_ev_quote_{sid}").input("six aircraft")
+    at = at.button(key=f"wb_ev_add_{sid}").click().run()
+    assert not at.error
+    with seeded_db.read() as session:
+        items = session.scalars(select(EvidenceItem)).all()
+        assert [(i.url, i.question) for i in items] == [
+            ("https://example.org/count", "How many jets were lost?")
+        ]
+    assert at.text_input(key=f"wb_ev_question_{sid}").value == ""
+    assert "Answers: How many jets were lost?" in [t.value for t in at.text]

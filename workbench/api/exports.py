@@ -78,6 +78,10 @@ def start_export(body: ExportIn, user: Caller, db: Db) -> JSONResponse:
         until=body.until,
         raw_csv=body.raw_csv,
         require_evidence=body.require_evidence,
+        org_name=body.org_name,
+        org_url=body.org_url,
+        review_url=body.review_url,
+        ratings=tuple(body.ratings),
     )
     options.settings()  # a bad option is a 422 before any folder is touched
     target = service.exports_dir() / service.folder_name(options)

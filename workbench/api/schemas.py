@@ -33,13 +33,14 @@ class Strict(BaseModel):
 
 
 class EvidenceIn(Strict):
-    """One evidence item: an http(s) URL, the exact quote, a stance, a note, a cited sentence."""
+    """One evidence item: http(s) URL, exact quote, stance, note, cited sentence, question."""
 
     url: str = Field("", max_length=2048)
     quote: str = Field("", max_length=MAX_TEXT)
     stance: str = Field("context", max_length=20)
     note: str = Field("", max_length=MAX_TEXT)
     sentence_ref: str | None = Field(None, max_length=250)
+    question: str | None = Field(None, max_length=1000)
 
 
 def parsed_evidence(items: list[EvidenceIn]) -> tuple[Evidence, ...]:
@@ -93,6 +94,13 @@ class ExportIn(Strict):
     until: str | None = Field(None, max_length=10)
     raw_csv: bool = False
     require_evidence: bool = False
+    # ClaimReview's publisher, as --org-name, --org-url, --review-url and --rating.
+    org_name: str = Field("", max_length=200)
+    org_url: str = Field("", max_length=2048)
+    review_url: str = Field("", max_length=2048)
+    ratings: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=10
+    )
 
 
 class UserIn(Strict):

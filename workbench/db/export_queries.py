@@ -88,11 +88,12 @@ SentenceRow = tuple[
     str | None,
     str | None,
 ]
-# An evidence item of a gold label: (url, quote, stance, note, sentence_ref).
-EvidenceTuple = tuple[str, str, str, str, str | None]
+# An evidence item of a gold label: (url, quote, stance, note, sentence_ref, question).
+EvidenceTuple = tuple[str, str, str, str, str | None, str | None]
 # An adjudicated label: (label, its evidence items in order, guideline version, rationale,
-# claim as checked or None for the sentence text).
-GoldRow = tuple[str, list[EvidenceTuple], int | None, str, str | None]
+# claim as checked or None for the sentence text, the stored time of its last save, made
+# ISO 8601 UTC text by ``label_time``).
+GoldRow = tuple[str, list[EvidenceTuple], int | None, str, str | None, Any]
 
 
 class ArticleRows(NamedTuple):
@@ -101,7 +102,7 @@ class ArticleRows(NamedTuple):
     article: ArticleRow
     sentences: list[SentenceRow]
     # Sentence index -> (adjudicated label, its evidence items in order, guideline version,
-    # rationale, claim as checked).
+    # rationale, claim as checked, stored time of its last save).
     gold: dict[int, GoldRow]
     # Sentence index -> the (article id, index) of each linked sentence, in that order.
     related: dict[int, list[tuple[str, int]]]
@@ -223,14 +224,17 @@ def _articles(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
     return filtered(stmt, article_filter).order_by(Article.id)
 
 
+def _stored_time(session: Session, column: QueryableAttribute[datetime]) -> ColumnElement[Any]:
+    """A time column as ``label_time`` expects it: as stored (SQLite) or formatted (PostgreSQL)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column  # type: ignore[return-value]
+    return _utc_iso_seconds(column)
+
+
 def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
     """Every sentence with its labels joined (see ``SentenceRow``), by article and index."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    stored: ColumnElement[Any] = (
-        Annotation.updated_at  # type: ignore[assignment]
-        if sqlite
-        else _utc_iso_seconds(Annotation.updated_at)
-    )
+    stored = _stored_time(session, Annotation.updated_at)
     # SQLite groups along its (article, index) index, in the output order, without sorting;
     # PostgreSQL wants the primary key to name the other sentence columns.
     groups = (Sentence.article_id, Sentence.index) if sqlite else (Sentence.id,)
@@ -260,7 +264,7 @@ def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple
     return _of_articles(stmt, Sentence.article_id, article_filter)
 
 
-def _gold(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
+def _gold(session: Session, article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
     """Adjudicated labels, each row one evidence item (None columns for none), in order."""
     stmt = (
         select(
@@ -270,12 +274,14 @@ def _gold(article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
             GoldLabel.guideline_version,
             GoldLabel.rationale,
             GoldLabel.claim_text,
+            _stored_time(session, GoldLabel.updated_at),
             EvidenceItem.id,
             EvidenceItem.url,
             EvidenceItem.quote,
             EvidenceItem.stance,
             EvidenceItem.note,
             EvidenceItem.sentence_ref,
+            EvidenceItem.question,
         )
         .select_from(GoldLabel)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
@@ -333,13 +339,15 @@ def export_rows(session: Session, *, article_filter: ArticleFilter) -> Iterator[
     """
     articles = _stream(session, _articles(article_filter))
     sentences = _Rows(_stream(session, _sentences(session, article_filter)))
-    gold = _Rows(_stream(session, _gold(article_filter)))
+    gold = _Rows(_stream(session, _gold(session, article_filter)))
     links = _Rows(_stream(session, _links(article_filter)))
     for row in articles:
         article = ArticleRow._make(row)
         adjudicated: dict[int, GoldRow] = {}
-        for _, index, label, version, rationale, claim, item, *evidence in gold.take(article.id):
-            items = adjudicated.setdefault(index, (label, [], version, rationale, claim))[1]
+        for _, index, label, version, rationale, claim, saved, item, *evidence in gold.take(
+            article.id
+        ):
+            items = adjudicated.setdefault(index, (label, [], version, rationale, claim, saved))[1]
             if item is not None:
                 items.append(cast(EvidenceTuple, tuple(evidence)))
         related: dict[int, list[tuple[str, int]]] = {}

@@ -139,6 +139,8 @@ class EvidenceItem(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # Indexed so a merge or split finds the items citing one article's sentences by range.
     sentence_ref: Mapped[str | None] = mapped_column(String(250), index=True)
+    # The question the item answers (AVeriTeC-style question-answer evidence), when given.
+    question: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class GoldLabel(Base):

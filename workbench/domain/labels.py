@@ -62,6 +62,7 @@ MAX_QUOTE_LENGTH = 10_000
 MAX_NOTE_LENGTH = 10_000
 # The claim as checked is one restated sentence, not an essay.
 MAX_CLAIM_LENGTH = 1_000
+MAX_QUESTION_LENGTH = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +74,16 @@ class Evidence:
     stance: str = Stance.CONTEXT.value
     note: str = ""
     sentence_ref: str | None = None
+    # The question this item answers (AVeriTeC's question-answer evidence); optional.
+    question: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict in the file formats' field order, without empty optional fields."""
         data = asdict(self)
         if not data["sentence_ref"]:
             del data["sentence_ref"]
+        if not data["question"]:
+            del data["question"]
         return data
 
 
@@ -102,6 +107,7 @@ def decode_evidence(encoded: str | bytes) -> tuple[Evidence, ...]:
             stance=item.get("stance") or Stance.CONTEXT.value,
             note=item.get("note") or "",
             sentence_ref=item.get("sentence_ref") or None,
+            question=item.get("question") or None,
         )
         for item in items
     )
@@ -151,8 +157,17 @@ def parse_evidence(item: Mapping[str, Any]) -> Evidence:
         raise InputError(f"bad evidence stance {stance!r}; expected one of {', '.join(STANCES)}")
     quote = item.get("quote") or ""
     note = item.get("note") or ""
+    question = item.get("question") or ""
     if not isinstance(quote, str) or not isinstance(note, str):
         raise InputError("evidence quote and note must be text")
+    if not isinstance(question, str):
+        raise InputError(f"evidence question must be text, got {type(question).__name__}")
+    question = question.strip()
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise InputError(
+            f"evidence question is {len(question):,} characters long; "
+            f"at most {MAX_QUESTION_LENGTH:,} are allowed"
+        )
     if len(quote) > MAX_QUOTE_LENGTH or len(note) > MAX_NOTE_LENGTH:
         raise InputError("evidence quote or note is too long (10,000 characters at most)")
     ref = item.get("sentence_ref")
@@ -162,7 +177,14 @@ def parse_evidence(item: Mapping[str, Any]) -> Evidence:
         url = ""
     else:
         url = validate_url(raw_url)
-    return Evidence(url=url, quote=quote, stance=stance, note=note, sentence_ref=sentence_ref)
+    return Evidence(
+        url=url,
+        quote=quote,
+        stance=stance,
+        note=note,
+        sentence_ref=sentence_ref,
+        question=question or None,
+    )
 
 
 def check_note(note: str, *, what: str = "note") -> str:
@@ -198,12 +220,20 @@ def claim_as_checked(claim: object, sentence_text: str) -> str | None:
     return restated
 
 
+def _audited(item: Evidence) -> dict[str, Any]:
+    """Every field of an evidence item; an unset question is left out, as in the files."""
+    data = asdict(item)
+    if not data["question"]:
+        del data["question"]
+    return data
+
+
 def label_snapshot(
     label: str, note: str, evidence: Iterable[Evidence], claim: str | None = None
 ) -> dict[str, Any]:
     """The audited state of a reviewer's label: verdict, note, every evidence field, and the
     restated claim when there is one (absent otherwise, so older rows read the same)."""
-    snapshot = {"label": label, "note": note, "evidence": [asdict(item) for item in evidence]}
+    snapshot = {"label": label, "note": note, "evidence": [_audited(item) for item in evidence]}
     if claim:
         snapshot["claim"] = claim
     return snapshot
@@ -222,7 +252,7 @@ def gold_snapshot(
         "label": label,
         "rationale": rationale,
         "version": version,
-        "evidence": [asdict(item) for item in evidence],
+        "evidence": [_audited(item) for item in evidence],
     }
     if claim:
         snapshot["claim"] = claim

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from workbench.exporters.averitec import AveritecWriter
 from workbench.exporters.base import DatasetWriter
+from workbench.exporters.checkthat import CheckThatWriter
 from workbench.exporters.claimreview import ClaimReviewWriter
 from workbench.exporters.csv_table import CsvWriter
 from workbench.exporters.fever import FeverWriter
@@ -19,6 +21,8 @@ WRITERS: dict[str, type[DatasetWriter]] = {
         CsvWriter,
         ParquetWriter,
         PairsWriter,
+        CheckThatWriter,
+        AveritecWriter,
     )
 }
 FORMATS: tuple[str, ...] = tuple(WRITERS)

@@ -50,6 +50,34 @@ class JsonLinesFile:
         return self._sha256.hexdigest()
 
 
+class JsonArrayFile(JsonLinesFile):
+    """A JSON file holding one array, written element by element: ``[``, one element per
+    line with a comma between, ``]``; hashed as written and fsynced on close."""
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self._emit(b"[")
+
+    def _emit(self, data: bytes) -> None:
+        self._sha256.update(data)
+        self._handle.write(data)
+
+    def write(self, record: Record) -> None:
+        """Append one element."""
+        self._emit(b"\n" if self.records == 0 else b",\n")
+        self._emit(orjson.dumps(record))
+        self.records += 1
+
+    def write_lines(self, lines: bytes, count: int) -> None:
+        """Not for an array file: its elements are separated by commas, not line ends."""
+        raise TypeError("a JSON array file takes whole records (write), not encoded lines")
+
+    def close(self) -> str:
+        """Close the array, flush, fsync and close; return the file's SHA-256 (hex)."""
+        self._emit(b"\n]\n" if self.records else b"]\n")
+        return super().close()
+
+
 class DatasetWriter:
     """Base of the format writers; a format overrides the record kinds it writes."""
 
@@ -62,6 +90,9 @@ class DatasetWriter:
     parsed_evidence: ClassVar[bool] = False
     # Whether the writer receives reviewers' decisions on claim links (``write_pair``).
     takes_pairs: ClassVar[bool] = False
+    # Whether claim records carry ``label_date``: the day the gold label was reached (an
+    # adjudicated label's last save, else the newest agreeing reviewer label), ``YYYY-MM-DD``.
+    takes_label_dates: ClassVar[bool] = False
 
     def __init__(self, folder: Path):
         self.folder = folder

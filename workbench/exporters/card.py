@@ -8,6 +8,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.exporters.folder import TOOL_NAME, sha256_of
+from workbench.exporters.publisher import BEST_RATING, RATING_VALUES, WORST_RATING, Publisher
 from workbench.exporters.records import SCHEMA_VERSION, ExportStats, Record
 
 _POLICY_TEXT = {
@@ -31,12 +32,16 @@ class ExportSettings:
     raw_csv: bool = False
     # Gold labels still lacking the evidence their verdict asks for are left out.
     require_evidence: bool = False
+    # Who publishes a ClaimReview export (None for every other format).
+    publisher: Publisher | None = None
 
     def as_record(self) -> Record:
         """The manifest's view of the options."""
-        csv_cells: Record = {}
+        extra: Record = {}
         if self.format == "csv":
-            csv_cells["csv_formula_cells"] = "raw" if self.raw_csv else "prefixed with '"
+            extra["csv_formula_cells"] = "raw" if self.raw_csv else "prefixed with '"
+        if self.publisher is not None:
+            extra["publisher"] = self.publisher.as_record()
         return {
             "format": self.format,
             "policy": self.policy,
@@ -44,7 +49,7 @@ class ExportSettings:
             "anonymized": self.anonymized,
             "require_evidence": self.require_evidence,
             "filters": {"articles": list(self.articles), "since": self.since, "until": self.until},
-            **csv_cells,
+            **extra,
         }
 
 
@@ -98,6 +103,37 @@ def _csv_cells_note(settings: ExportSettings) -> list[str]:
     ]
 
 
+def _format_note(settings: ExportSettings) -> list[str]:
+    """What a format's consumer needs to know beyond the file names."""
+    publisher = settings.publisher
+    if publisher is not None:
+        ratings = ", ".join(
+            f"`{verdict}` {RATING_VALUES[verdict]} = {publisher.ratings[verdict]!r}"
+            for verdict in sorted(RATING_VALUES, key=RATING_VALUES.__getitem__)
+        )
+        return [
+            "",
+            "## Publisher",
+            "",
+            f"Reviews by {publisher.name}"
+            + (f" ({publisher.url})" if publisher.url else "")
+            + f", each at `{publisher.review_url}` filled in.",
+            f"Ratings (worst {WORST_RATING}, best {BEST_RATING}): {ratings}.",
+            "`datePublished` is the day the gold label was reached; `reviewBody` the rationale.",
+        ]
+    if settings.format == "averitec":
+        return [
+            "",
+            "## Labels",
+            "",
+            "`verified` is Supported and `disputed` Refuted, each Conflicting",
+            "Evidence/Cherrypicking when its evidence also holds an item of the other stance;",
+            "`unsourced` is Not Enough Evidence; `not_a_claim` is left out. One question per",
+            "evidence item with a question. Dates are DD-MM-YYYY; `speaker` is not recorded.",
+        ]
+    return []
+
+
 def _evidence_note(settings: ExportSettings, counts: Record) -> list[str]:
     lines = [
         "",
@@ -146,8 +182,12 @@ def dataset_card(
     distribution = stats.label_distribution()
     data_file = files[0]
     loader = "parquet" if data_file.endswith(".parquet") else data_file.rsplit(".", 1)[-1]
+    options = ""
     if loader == "jsonl":
         loader = "json"
+    elif loader == "tsv":
+        loader, options = "csv", ', delimiter="\\t"'
+
     filters = settings.as_record()["filters"]
     lines = [
         "# Fact-check gold-standard dataset",
@@ -169,6 +209,7 @@ def dataset_card(
         *_claim_note(settings),
         f"Reviewer names are {'replaced by stable pseudonyms' if settings.anonymized else 'kept'}.",
         *_csv_cells_note(settings),
+        *_format_note(settings),
         *_evidence_note(settings, counts),
         f"Filters: articles {filters['articles'] or 'all'}, published from "
         f"{settings.since or 'any date'} to {settings.until or 'any date'}.",
@@ -185,7 +226,7 @@ def dataset_card(
         "",
         "```python",
         "from datasets import load_dataset",
-        f'dataset = load_dataset("{loader}", data_files="{data_file}")',
+        f'dataset = load_dataset("{loader}", data_files="{data_file}"{options})',
         "```",
         "",
         "Sentence ids are `<article id>:<index>` (0-based, reading order); `start`/`end` are",

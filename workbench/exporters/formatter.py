@@ -75,6 +75,7 @@ class Formatter:
         """Send one article's records to the writer; return how many reviewer labels it had."""
         writer, records, decisions, stats = self.writer, self.records, self.decisions, self.stats
         require_evidence = self.require_evidence
+        label_dates = writer.takes_label_dates
         label_sets, users_seen = self._label_sets, self._users
         sentences, gold, related = rows.sentences, rows.gold, rows.related
         meta = records.article_meta(rows.article)
@@ -113,21 +114,22 @@ class Formatter:
                 stats.left_out_incomplete += 1
                 continue
             stats.add_claim(label, source, complete=complete)
-            writer.write_claim(
-                records.claim(
-                    meta=meta,
-                    sentences=sentences,
-                    position=position,
-                    label=label,
-                    source=source,
-                    labels=given,
-                    evidence=evidence,
-                    complete=complete,
-                    adjudicated=adjudicated,
-                    agreement=agreement,
-                    related=related.get(sentence[1], ()),
-                )
+            record = records.claim(
+                meta=meta,
+                sentences=sentences,
+                position=position,
+                label=label,
+                source=source,
+                labels=given,
+                evidence=evidence,
+                complete=complete,
+                adjudicated=adjudicated,
+                agreement=agreement,
+                related=related.get(sentence[1], ()),
             )
+            if label_dates:
+                record["label_date"] = records.label_date(label, given, adjudicated)
+            writer.write_claim(record)
         stats.incomplete_annotations += incomplete
         stats.articles += 1
         stats.sentences += len(sentences)

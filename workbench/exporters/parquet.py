@@ -20,6 +20,7 @@ _EVIDENCE = pa.list_(
             ("stance", pa.string()),
             ("note", pa.string()),
             ("sentence_ref", pa.string()),
+            ("question", pa.string()),
         ]
     )
 )

@@ -270,6 +270,22 @@ class RecordBuilder:
             )
         ]
 
+    def label_date(
+        self, gold: str, labels: SentenceLabels | None, adjudicated: GoldRow | None
+    ) -> str | None:
+        """The day (``YYYY-MM-DD``, UTC) the gold label ``gold`` was reached: an adjudicated
+        label's last save, else the newest label of the reviewers who gave it."""
+        if adjudicated is not None:
+            return self.time(adjudicated[5])[:10]
+        if labels is None:
+            return None
+        times = [
+            self.time(stored)
+            for label, stored in zip(labels.labels, labels.times, strict=True)
+            if label == gold
+        ]
+        return max(times)[:10] if times else None
+
     @staticmethod
     def claim_evidence(
         label: str, labels: SentenceLabels | None, adjudicated_evidence: list[EvidenceTuple] | None

@@ -32,10 +32,17 @@ from workbench.domain.labels import LABELS, evidence_complete
 from workbench.errors import InputError
 from workbench.exporters import FORMATS, WRITERS, DatasetWriter
 from workbench.exporters.card import ExportSettings, build_manifest, dataset_card
+from workbench.exporters.claimreview import ClaimReviewWriter
 from workbench.exporters.csv_table import CsvWriter
 from workbench.exporters.folder import MANIFEST, staged_folder
 from workbench.exporters.formatter import Formatter
 from workbench.exporters.pairs import pair_record
+from workbench.exporters.publisher import (
+    Publisher,
+    check_org_url,
+    check_review_url,
+    parse_ratings,
+)
 from workbench.exporters.records import ExportStats, Pseudonyms, Record, Reviewers
 
 Progress = Callable[[int, int], None]
@@ -54,6 +61,21 @@ def _iso_date(option: str, value: str | None) -> str | None:
         raise InputError(f"{option} must be a date like 2025-06-04, got {value!r}") from exc
 
 
+def _given(
+    check: Callable[[str], str], option_value: str, option: str, setting_value: str, setting: str
+) -> str:
+    """The option's value, else the setting's, checked; InputError naming where it came from."""
+    value, source = (
+        (option_value.strip(), option) if option_value.strip() else (setting_value, setting)
+    )
+    if not value:
+        return ""
+    try:
+        return check(value)
+    except InputError as exc:
+        raise InputError(f"{source}: {exc.detail}") from exc
+
+
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
     """What to export and how gold labels are chosen (the CLI's and the page's options)."""
@@ -69,9 +91,51 @@ class ExportOptions:
     raw_csv: bool = False
     # Leave out gold labels still lacking the evidence their verdict asks for (incomplete).
     require_evidence: bool = False
+    # ClaimReview's publisher; each empty one falls back to its WORKBENCH_CLAIMREVIEW_* setting.
+    org_name: str = ""
+    org_url: str = ""
+    review_url: str = ""
+    # ``VERDICT=TEXT`` items over the setting's (and over the defaults).
+    ratings: tuple[str, ...] = ()
 
-    def settings(self) -> ExportSettings:
-        """Validated options, or InputError naming the bad one."""
+    def publisher(self) -> Publisher:
+        """The ClaimReview publisher from these options over the settings, or InputError
+        naming the setting and option that are missing or wrong."""
+        env = config.ClaimReviewSettings.from_env()
+        missing = []
+        if not (self.org_name.strip() or env.org_name):
+            missing.append(
+                f"the organisation's name (set {config.CLAIMREVIEW_ORG_NAME_ENV} or pass "
+                "--org-name; on the Export page, Organisation name)"
+            )
+        if not (self.review_url.strip() or env.review_url):
+            missing.append(
+                "the review URL template, e.g. https://factcheck.example/reviews/"
+                f"{{article}}-{{index}} (set {config.CLAIMREVIEW_REVIEW_URL_ENV} or pass "
+                "--review-url; on the Export page, Review URL template)"
+            )
+        if missing:
+            raise InputError(
+                "a ClaimReview export is published by a fact-checking organisation and needs "
+                + " and ".join(missing)
+            )
+        ratings = {
+            **parse_ratings(env.ratings, source=config.CLAIMREVIEW_RATINGS_ENV),
+            **parse_ratings(self.ratings, source="--rating"),
+        }
+        review_url = _given(
+            check_review_url, self.review_url, "--review-url", env.review_url,
+            config.CLAIMREVIEW_REVIEW_URL_ENV,
+        )  # fmt: skip
+        org_url = _given(
+            check_org_url, self.org_url, "--org-url", env.org_url, config.CLAIMREVIEW_ORG_URL_ENV
+        )
+        name = self.org_name.strip() or env.org_name
+        return Publisher.build(name=name, review_url=review_url, url=org_url, ratings=ratings)
+
+    def settings(self, *, publisher: bool = True) -> ExportSettings:
+        """Validated options, or InputError naming the bad one; a ClaimReview export's
+        publisher too unless ``publisher`` is false (a preview needs none)."""
         if self.format not in WRITERS:
             raise InputError(
                 f"unknown format {self.format!r}; expected one of {', '.join(FORMATS)}"
@@ -94,7 +158,26 @@ class ExportOptions:
             until=until,
             raw_csv=self.raw_csv,
             require_evidence=self.require_evidence,
+            publisher=self.publisher()
+            if publisher and self.format == ClaimReviewWriter.name
+            else None,
         )
+
+
+def publisher_problem(options: ExportOptions) -> str | None:
+    """Why a ClaimReview export with these options would not run (its publisher), or None."""
+    if options.format != ClaimReviewWriter.name:
+        return None
+    try:
+        options.publisher()
+    except InputError as exc:
+        return exc.detail
+    return None
+
+
+def claimreview_settings() -> config.ClaimReviewSettings:
+    """The ClaimReview publisher the settings give (what empty options fall back to)."""
+    return config.ClaimReviewSettings.from_env()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +237,9 @@ def _open_writer(
 ) -> DatasetWriter:
     if issubclass(writer_class, CsvWriter):
         return writer_class(staged, raw_cells=settings.raw_csv)
+    if issubclass(writer_class, ClaimReviewWriter):
+        assert settings.publisher is not None  # settings() requires one for this format
+        return writer_class(staged, settings.publisher)
     return writer_class(staged)
 
 
@@ -201,7 +287,7 @@ def preview_export(db: Database, *, options: ExportOptions, evidence: bool = Tru
     when the options leave incomplete gold labels out) the incomplete counts are not computed
     and stay 0: that part reads every label's evidence (see ``preview_figures``).
     """
-    settings = options.settings()
+    settings = options.settings(publisher=False)
     evidence = evidence or settings.require_evidence
     article_filter = _article_filter(settings)
     with db.read() as session:

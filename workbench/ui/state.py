@@ -50,6 +50,10 @@ ASSIGN_REVIEWERS = "wb_assign_reviewers"
 EXPORT_ARTICLES = "wb_export_article_ids"  # export page: article ids typed, comma-separated
 EXPORT_COUNT_INCOMPLETE = "wb_export_count_incomplete"  # export page: count incomplete labels
 EXPORT_LAST = "wb_export_last"  # (options, folder) of the export this session made last
+EXPORT_ORG_NAME = "wb_export_org_name"  # export page, ClaimReview: the publishing organisation
+EXPORT_ORG_URL = "wb_export_org_url"
+EXPORT_REVIEW_URL = "wb_export_review_url"  # the review URL template
+EXPORT_RATINGS = "wb_export_ratings"  # VERDICT=TEXT items, comma-separated
 GUIDELINE_DEFINITIONS = "wb_guideline_definitions"  # {label: one-line definition} in force
 GUIDELINES_TEXT = "wb_guidelines_text"  # the admin's guidelines editor
 OLDER_KIND = "wb_older_kind"  # older labels page: reviewer or gold labels

@@ -149,6 +149,7 @@ def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
     values = _form_values(sentence_id)
     raw = {k: values[k] for k in ("url", "quote", "stance", "note")}
     raw["sentence_ref"] = values["ref"].strip()
+    raw["question"] = values["question"]
     try:
         item = parse_evidence(raw)
     except WorkbenchError as exc:
@@ -161,7 +162,7 @@ def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
         )
 
     if _run(action, article_id, index):
-        for field in ("url", "quote", "note", "ref"):
+        for field in ("url", "quote", "note", "ref", "question"):
             state.put(state.evidence_key(sentence_id, field), "")
         feedback.leave(state.NOTICE, "saved", "Evidence added")
 

@@ -26,7 +26,7 @@ from workbench.ui import feedback, runtime, state
 from workbench.ui.components.numbering import evidence_source
 from workbench.ui.components.text import escape_markdown
 
-NEW_FIELDS = ("url", "quote", "stance", "note")
+NEW_FIELDS = ("url", "quote", "stance", "note", "question")
 CHOOSE_LABEL = "Choose a gold label before saving; nothing was stored."
 
 
@@ -71,7 +71,7 @@ def _retry_key(sentence_id: int) -> str:
 
 
 def _clear(sentence_id: int, gold: GoldState | None) -> None:
-    for field in ("url", "quote", "note"):
+    for field in ("url", "quote", "note", "question"):
         st.session_state[gold_key(sentence_id, field)] = ""
     for position in range(len(gold.evidence) if gold else 0):
         st.session_state.pop(_keep_key(sentence_id, position), None)
@@ -143,6 +143,8 @@ def _existing_evidence(sentence_id: int, gold: GoldState) -> None:
             st.text(f"“{item.quote}”")
         if item.note:
             st.text(item.note)
+        if item.question:
+            st.text(f"Answers: {item.question}")
 
 
 def _rationale(gold: GoldState | None) -> str:
@@ -198,6 +200,11 @@ def gold_form(sentence_id: int, gold: GoldState | None, sentence_text: str = "")
         stance_col, note_col = st.columns(2)
         stance_col.selectbox("Stance", STANCES, key=key(sentence_id, "stance"))
         note_col.text_input("Evidence note", key=key(sentence_id, "note"))
+        st.text_input(
+            "Question this evidence answers (optional)",
+            key=key(sentence_id, "question"),
+            help="Exported as AVeriTeC's question-answer evidence, the quote as its answer.",
+        )
         st.form_submit_button(
             "Save gold label", type="primary", on_click=on_save, args=(sentence_id, gold)
         )

@@ -118,6 +118,8 @@ def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) ->
                 st.text(f"“{item.quote}”")
             if item.note:
                 st.text(item.note)
+            if item.question:
+                st.text(f"Answers: {item.question}")
 
 
 def _evidence_form(
@@ -128,7 +130,7 @@ def _evidence_form(
     key = state.evidence_key
     typed = draft.form if draft is not None else {}
     for field, default in (("url", ""), ("quote", ""), ("stance", STANCES[0]), ("note", ""),
-                           ("ref", "")):  # fmt: skip
+                           ("ref", ""), ("question", "")):  # fmt: skip
         state.put_default(key(row.id, field), typed.get(field, default))
     keep, where = act.on_evidence_field, (article.id, row.index, row.id)
     with st.container(border=True, key=f"wb_evidence_{row.id}"):
@@ -160,6 +162,14 @@ def _evidence_form(
             args=where,
         )
         st.text_input("Evidence note", key=key(row.id, "note"), on_change=keep, args=where)
+        st.text_input(
+            "Question this evidence answers (optional)",
+            key=key(row.id, "question"),
+            placeholder="e.g. How many jets did Pakistan lose?",
+            help="Exported as AVeriTeC's question-answer evidence, the quote as its answer.",
+            on_change=keep,
+            args=where,
+        )
         st.button(
             "Add evidence",
             key=f"wb_ev_add_{row.id}",

@@ -13,6 +13,7 @@ from workbench.domain.labels import Role
 from workbench.exporters import FORMATS
 from workbench.services import export as service
 from workbench.ui import feedback, runtime, state
+from workbench.ui.components.publisher_fields import publisher_fields
 from workbench.ui.components.text import escape_markdown
 
 runtime.require_role(Role.EDITOR)
@@ -56,6 +57,7 @@ count_incomplete = st.checkbox(
     key=state.EXPORT_COUNT_INCOMPLETE,
     help="Reads every label's evidence: a few seconds on a large desk.",
 )
+publisher: dict[str, Any] = publisher_fields() if fmt == "claimreview" else {}
 options = service.ExportOptions(
     format=str(fmt),
     policy=str(policy),
@@ -63,7 +65,11 @@ options = service.ExportOptions(
     anonymize=anonymize,
     article_ids=tuple(articles),
     require_evidence=require_evidence,
+    **publisher,
 )
+problem = service.publisher_problem(options)
+if problem is not None:
+    st.warning(escape_markdown(problem), icon=":material/warning:")
 
 key = db.engine.url.render_as_string(hide_password=True)
 with feedback.show_errors(stop=True):
@@ -99,7 +105,13 @@ if agreement["mean_observed_agreement"] is not None:
         f"{agreement['unanimous_sentences']:,} unanimous."
     )
 
-if st.button("Export", type="primary", icon=":material/download:", key="wb_export_run"):
+if st.button(
+    "Export",
+    type="primary",
+    icon=":material/download:",
+    key="wb_export_run",
+    disabled=problem is not None,
+):
     target = service.exports_dir() / service.folder_name(options)
     with feedback.show_errors(stop=True, also=(OSError,)), st.spinner("Exporting…"):
         result = service.export_dataset(db, out=target, options=options)

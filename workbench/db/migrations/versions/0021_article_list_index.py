@@ -8,7 +8,7 @@ statements of one filtered page took a median 45-52 ms without it and 15 ms with
 articles (`python -m benchmarks article_filter`). The text still goes through the FTS5 index
 of 0007. PostgreSQL is unchanged: it has a trigram index on each field (0014).
 
-Revision ID: 0022
+Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-07 14:40:00.000000
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0022"
+revision: str = "0021"
 down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

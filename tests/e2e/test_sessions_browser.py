@@ -29,7 +29,11 @@ def test_a_cookie_copied_before_sign_out_is_refused_after_it(
     sign_in(page, app.url, "ana", PASSWORD)
     assert "wb_session" not in page.evaluate("document.cookie")
     copied = [c for c in page.context.cookies() if c["name"] == "wb_session"]
-    assert len(copied) == 1 and copied[0]["httpOnly"]
+    assert len(copied) == 1 and copied[0]["httpOnly"] and copied[0]["sameSite"] == "Lax"
+    page.reload()  # the server-set cookie keeps the session across a reload
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
+    assert "wb_session" not in page.evaluate("document.cookie")
 
     thief = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:

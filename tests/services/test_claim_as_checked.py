@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.conftest import SEEDS
 from tests.exporters.labeled import REFUTE, A, B
-from tests.services.test_export import empty_db, key_file, read_jsonl, run, validate
+from tests.services.test_export import PUBLISHER, empty_db, key_file, read_jsonl, run, validate
 from workbench.db import labels as gold_queries
 from workbench.db import queries
 from workbench.db.engine import Database
@@ -202,8 +202,9 @@ def test_every_format_carries_the_claim_beside_the_sentence(
     corpus: Database, tmp_path: Path
 ) -> None:
     texts = _restate(corpus)
-    for fmt in ("jsonl", "fever", "claimreview", "csv", "parquet"):
-        run(corpus, tmp_path / fmt, format=fmt, policy="majority")
+    for fmt in ("jsonl", "fever", "claimreview", "csv", "parquet", "averitec"):
+        publisher = PUBLISHER if fmt == "claimreview" else {}
+        run(corpus, tmp_path / fmt, format=fmt, policy="majority", **publisher)
     claims = {c["id"]: c for c in read_jsonl(tmp_path / "jsonl" / "claims.jsonl")}
     validate(list(claims.values()), "claim")
     assert claims[f"{A}:2"]["claim"] == GOLD_CLAIM
@@ -236,6 +237,9 @@ def test_every_format_carries_the_claim_beside_the_sentence(
         rows = {row["id"]: row for row in csv.DictReader(handle)}
     assert rows[f"{A}:2"]["claim"] == GOLD_CLAIM
     assert rows[f"{A}:2"]["text"] == texts[f"{A}:2"]
+
+    averitec = orjson.loads((tmp_path / "averitec" / "averitec.json").read_bytes())
+    assert GOLD_CLAIM in [record["claim"] for record in averitec]
 
     table = pq.read_table(tmp_path / "parquet" / "claims.parquet").to_pylist()
     validate(table, "claim")

@@ -1,5 +1,6 @@
-"""The claim as checked in the app: the annotate panel's field (drafted, saved, blind) and the
-gold form's, both with the sentence text as placeholder."""
+"""The claim as checked in the app: the annotate panel's field (drafted, saved, blind; its
+placeholder says an empty field means the sentence above, so a click does not send the sentence
+twice) and the gold form's, with the sentence text as placeholder."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ def test_the_panel_keeps_a_claim_as_a_draft_then_saves_it_with_the_label(
     at = open_article(ana)
     field = at.text_area(key=f"wb_claim_{sid}")
     assert field.label == "Claim as checked" and field.value == ""
-    assert field.proto.placeholder == text
+    assert field.proto.placeholder == "Empty: the sentence above, as written"
+    assert text in [t.value for t in at.text]  # the sentence itself, right above the field
     at = field.input(CLAIM).run()
     assert not at.error
     assert "Draft kept: this claim is saved with the label you choose." in [

@@ -195,7 +195,7 @@ def _claim_field(
         "Claim as checked",
         key=ck,
         height=68,
-        placeholder=row.text,
+        placeholder="Empty: the sentence above, as written",  # not its text again per click
         on_change=act.on_claim,
         args=(article.id, row.index, row.id),
         help="Restate the sentence as the claim you check, with who, what and when "

@@ -157,15 +157,15 @@ def _evidence_note(settings: ExportSettings, counts: Record) -> list[str]:
     flagged = counts.get("evidence_after_article", 0)
     if flagged:
         lines.append(
-            f"Evidence items of the gold labels published after their article: {flagged:,}; "
+            f"Evidence items (reviewers' and editors') published after their article: {flagged:,}; "
             'each carries `"after_article": true` (it may report a later fact-check).'
         )
     if settings.evidence_before_claim:
         lines.append(
             "Exported with `--evidence-before-claim`: "
-            f"{counts.get('evidence_after_article_left_out', 0):,} evidence item(s) of the gold "
-            "labels published after their article were left out (reviewers' evidence likewise); "
-            "items without a date were kept."
+            f"{counts.get('evidence_after_article_left_out', 0):,} evidence item(s) (reviewers' "
+            "and editors') published after their article were left out; items without a date, "
+            "or of an article without one, were kept."
         )
     return lines
 

@@ -118,7 +118,7 @@ class Formatter:
             given = records.sentence_labels(sentence) if labels else None
             evidence = records.claim_evidence(label, given, adjudicated[1] if adjudicated else None)
             counted = dates.flagged, dates.left_out
-            evidence = dates.items(evidence, count=True)
+            evidence = dates.items(evidence, count=adjudicated is not None)
             complete = evidence_complete(label, evidence)
             if not complete and require_evidence:
                 dates.flagged, dates.left_out = counted  # the claim is not exported

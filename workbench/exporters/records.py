@@ -113,7 +113,9 @@ class EvidenceDates:
     with ``leave_out`` (``--evidence-before-claim``), leaves them out instead.
 
     Items without a date, or of an article without one, are kept as they are. ``flagged`` and
-    ``left_out`` count the items of the claims' evidence (``items`` with ``count``).
+    ``left_out`` count the items of the reviewers' labels (``sentence``) and of the editors'
+    gold labels (``items`` with ``count``); a claim's evidence merged from its reviewers'
+    adds no count of its own.
     """
 
     def __init__(self, *, leave_out: bool = False) -> None:
@@ -150,7 +152,7 @@ class EvidenceDates:
         if '"published"' not in text:
             return text
         items = orjson.loads(text)
-        changed = self.items(items)
+        changed = self.items(items, count=True)
         return text if changed is items else orjson.dumps(changed).decode("utf-8")
 
 
@@ -457,8 +459,8 @@ class ExportStats:
     incomplete_annotations: int = 0
     incomplete_claims: int = 0
     left_out_incomplete: int = 0
-    # Items of the claims' evidence published after their article: kept and flagged, and left
-    # out by ``--evidence-before-claim`` (None: the option was off, the count not reported).
+    # Evidence items (of reviewer labels and gold labels) published after their article: kept
+    # and flagged, and left out by ``--evidence-before-claim`` (None: the option was off).
     evidence_after_article: int = 0
     evidence_after_article_left_out: int | None = None
 

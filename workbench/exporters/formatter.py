@@ -84,13 +84,12 @@ class Formatter:
         sentences, gold, related = rows.sentences, rows.gold, rows.related
         meta = records.article_meta(rows.article)
         dates = self.dates
-        dates.article_published = rows.article.published
+        # Only a dated article can have evidence published after it.
+        dated = dates.article_published = rows.article.published
         head = records.annotation_lines_head(rows.article.id) if writer.takes_annotations else None
         lines: list[str] = []
         seen = 0
         incomplete = 0
-        if rows.article.published:
-            sentences = [dates.sentence(sentence) for sentence in sentences]
         for position, sentence in enumerate(sentences):
             labels: str | None = sentence[8]
             boilerplate = sentence[6]
@@ -100,6 +99,8 @@ class Formatter:
                     continue  # nobody labeled it (or boilerplate): in articles.jsonl only
                 labels = ""
             else:
+                if dated and '"published"' in sentence[11]:  # type: ignore[operator]
+                    sentence = dates.sentence(sentence)  # reviewers' items flagged or left out
                 users: str = sentence[7]  # type: ignore[assignment]
                 users_seen.add(users)
                 seen += users.count(" ") + 1

@@ -11,13 +11,18 @@ import jsonschema
 import orjson
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import SEEDS
 from tests.exporters.labeled import B
 from tests.services.test_evidence_policy import empty_db  # noqa: F401 (a fixture)
+from workbench.db import queries
 from workbench.db.engine import Database
-from workbench.db.models import Article
+from workbench.db.evidence import evidence_of
+from workbench.db.models import Article, GoldLabel
+from workbench.domain.labels import Evidence
 from workbench.exporters.schemas import load_schema
+from workbench.services.adjudicate import adjudicate
 from workbench.services.export import ExportOptions, export_dataset
 from workbench.services.importer import import_labels
 from workbench.services.ingest import ingest_paths
@@ -225,3 +230,41 @@ def test_csv_and_parquet_carry_the_date_and_the_flag(
     assert [i["after_article"] for i in parquet_items] == [
         i.get("after_article") for i in csv_items
     ]
+
+
+def test_an_adjudicated_label_keeps_its_dated_evidence_through_claims_jsonl(
+    corpus: Database, tmp_path: Path
+) -> None:
+    _import(corpus, tmp_path)
+    later = Evidence(
+        url=LATER["url"], quote=LATER["quote"], stance="supports", published="2025-06-09"
+    )
+    with corpus.write() as session:
+        sentence = queries.sentence_at(session, article_id=B, index=2)
+        editor = queries.user_by_name(session, name="ed")
+        assert sentence is not None and editor is not None
+        adjudicate(
+            session,
+            editor_id=editor.id,
+            sentence_id=sentence.id,
+            label="verified",
+            rationale="dated",
+            evidence=[later],
+        )
+    out = tmp_path / "out"
+    manifest = export_dataset(corpus, out=out, options=ExportOptions()).manifest
+    claims = {c["id"]: c for c in _jsonl(out / "claims.jsonl")}
+    record = claims[f"{B}:2"]
+    assert record["label_source"] == "adjudicated"
+    assert record["evidence"] == [{**later.to_dict(), "after_article": True}]
+    # The editor's item and one in each of the two reviewers' labels.
+    assert manifest["counts"]["evidence_after_article"] == 3
+    with corpus.write() as session:
+        gold = session.scalars(select(GoldLabel).where(GoldLabel.rationale == "dated")).one()
+        gold.evidence_json, gold.evidence = "[]", []
+    report = import_labels(corpus, out / "claims.jsonl", editor="ed")
+    assert report.gold == 2  # A:2 of the corpus and B:2
+    with corpus.read() as session:
+        gold = session.scalars(select(GoldLabel).where(GoldLabel.rationale == "dated")).one()
+        assert evidence_of(gold) == (later,)
+        assert [item.published for item in gold.evidence] == ["2025-06-09"]

@@ -457,6 +457,15 @@ def export(
             "(incomplete: verified without a supports item, disputed without a refutes item).",
         ),
     ] = False,
+    evidence_before_claim: Annotated[
+        bool,
+        typer.Option(
+            "--evidence-before-claim",
+            help="Leave out evidence items published after their article (they may report a "
+            "later fact-check); items or articles without a date are kept. Without it such "
+            'items are exported with "after_article": true.',
+        ),
+    ] = False,
     org_name: Annotated[
         str,
         typer.Option(
@@ -509,6 +518,7 @@ def export(
         until=until,
         raw_csv=raw_csv,
         require_evidence=require_evidence,
+        evidence_before_claim=evidence_before_claim,
         org_name=org_name,
         org_url=org_url,
         review_url=review_url,

@@ -585,3 +585,33 @@ def test_openapi_and_docs(api: Api) -> None:
     assert len(assets) == 3 and all(url.startswith("/docs-static/") for url in assets), assets
     for url in assets:  # served by the process itself: the docs need no internet access
         assert api.client.get(url).status_code == 200, url
+
+
+def test_evidence_dates_through_labels_and_exports(api: Api) -> None:
+    with api.db.write() as session:
+        article = session.get(Article, ARTICLE)
+        assert article is not None
+        article.published = "2025-06-04"
+    later = {**GOOD_EVIDENCE, "published": "2025-06-09"}
+    earlier = {**GOOD_EVIDENCE, "url": "https://example.org/earlier", "published": "2025-06-01"}
+    bad = _put(api, "ana", 1, {"label": "disputed", "evidence": [{**later, "published": "June"}]})
+    assert _json_error(bad, 422) == (
+        "evidence[0]: evidence published must be a date as YYYY-MM-DD, e.g. 2024-03-01; got 'June'"
+    )
+    for who in ("ana", "bob"):
+        saved = _put(api, who, 1, {"label": "disputed", "evidence": [earlier, later]})
+        assert saved.status_code == 200, saved.text
+    mine = api.get("ana", "/labels", params={"article": ARTICLE}).json()["items"][0]
+    assert [item.get("published") for item in mine["evidence"]] == ["2025-06-01", "2025-06-09"]
+    flagged = api.call("POST", "eve", "/exports", json={})
+    assert flagged.status_code == 201, flagged.text
+    assert flagged.json()["manifest"]["counts"]["evidence_after_article"] == 2
+    started = api.call("POST", "eve", "/exports", json={"evidence_before_claim": True})
+    assert started.status_code == 201, started.text
+    name = started.json()["name"]
+    assert name == "jsonl-unanimous-min2-before-claim"
+    manifest = started.json()["manifest"]
+    assert manifest["evidence_before_claim"] is True
+    assert manifest["counts"]["evidence_after_article_left_out"] == 2
+    claim = orjson.loads(api.get("eve", f"/exports/{name}/files/claims.jsonl").content)
+    assert [item["url"] for item in claim["evidence"]] == ["https://example.org/earlier"]

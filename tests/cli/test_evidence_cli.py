@@ -78,3 +78,48 @@ def test_import_of_claims_needs_an_editor_and_brings_the_rationale_back(
         "second reading: ministry figure",
         2,
     )
+
+
+def test_export_evidence_before_claim_leaves_later_sources_out(
+    corpus: Database, database_url: str, tmp_path: Path
+) -> None:
+    # Article A is dated 2025-06-04 (tests/exporters/labeled.py).
+    earlier = {"url": "https://example.org/a", "stance": "supports", "published": "2025-06-01"}
+    later = {"url": "https://example.org/b", "stance": "supports", "published": "2025-06-09"}
+    undated = {"url": "https://example.org/c", "stance": "context"}
+    path = tmp_path / "labels.jsonl"
+    path.write_bytes(
+        b"".join(
+            orjson.dumps(
+                {
+                    "article": A,
+                    "sentence": 5,
+                    "reviewer": who,
+                    "label": "verified",
+                    "evidence": [earlier, later, undated],
+                }
+            )
+            + b"\n"
+            for who in ("ana", "ben")
+        )
+    )
+    result = runner.invoke(app, ["--db", database_url, "import-labels", str(path)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "before"
+    result = runner.invoke(
+        app, ["--db", database_url, "export", "--out", str(out), "--evidence-before-claim"]
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["evidence_before_claim"] is True
+    assert manifest["counts"]["evidence_after_article_left_out"] == 2
+    claims = [orjson.loads(line) for line in (out / "claims.jsonl").read_bytes().splitlines()]
+    claim = next(c for c in claims if c["id"] == f"{A}:5")
+    assert [item["url"] for item in claim["evidence"]] == [earlier["url"], undated["url"]]
+
+
+def test_export_help_names_the_evidence_date_option() -> None:
+    result = runner.invoke(app, ["export", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "--evidence-before-claim" in result.stdout
+    assert "items or articles without a date are kept" in " ".join(result.stdout.split())

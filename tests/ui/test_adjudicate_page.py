@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from workbench.db import queries
 from workbench.db.engine import Database
-from workbench.db.models import AuditEntry, EvidenceItem, GoldLabel
+from workbench.db.models import Article, AuditEntry, EvidenceItem, GoldLabel
 from workbench.domain.labels import Evidence, Role
 from workbench.services.adjudicate import adjudicate
 from workbench.services.annotate import record_label
@@ -131,7 +131,7 @@ def _gold_evidence(db: Database) -> list[tuple[str, str, str, str]]:
 def _fill_gold(at: AppTest, sid: int, label: str, rationale: str, **evidence: str) -> AppTest:
     at.radio(key=f"wb_gold_label_{sid}").set_value(label)
     at.text_area(key=f"wb_gold_rationale_{sid}").input(rationale)
-    for field in ("url", "note", "question"):
+    for field in ("url", "note", "question", "published"):
         at.text_input(key=f"wb_gold_{field}_{sid}").input(evidence.get(field, ""))
     at.text_area(key=f"wb_gold_quote_{sid}").input(evidence.get("quote", ""))
     at.selectbox(key=f"wb_gold_stance_{sid}").select(evidence.get("stance", "context"))
@@ -293,3 +293,51 @@ def test_gold_evidence_takes_the_question_it_answers(
     assert questions == ["Did the ministry confirm the losses?"]
     assert at.text_input(key=f"wb_gold_question_{s1}").value == ""  # cleared after the save
     assert "Answers: Did the ministry confirm the losses?" in [t.value for t in at.text]
+
+
+def test_gold_evidence_takes_its_date_and_flags_one_published_after_the_article(
+    seeded_db: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page,  # type: ignore[no-untyped-def]
+) -> None:
+    _, ben, s1, _ = _setup(seeded_db, make_user)
+    with seeded_db.write() as session:
+        article = session.get(Article, ARTICLE)
+        assert article is not None
+        article.published = "2025-06-04"
+        later = Evidence(url="https://example.org/later", stance="refutes", published="2025-06-09")
+        record_label(session, user_id=ben, sentence_id=s1, label="disputed", evidence=[later])
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = open_page(eve)
+    # The reviewer's dated item, beside the article's date, with a warning in words.
+    assert "Source published 2025-06-09 · article 2025-06-04" in [t.value for t in at.text]
+    assert [w for w in at.warning if "Published after the article (2025-06-04)" in w.value]
+    at = _fill_gold(
+        at, s1, "disputed", "r", url="https://example.org/m", stance="refutes", published="2025/06"
+    )
+    assert [e.value for e in at.error] == [
+        escape_markdown(
+            "Gold label not saved: evidence published must be a date as YYYY-MM-DD, e.g. "
+            "2024-03-01; got '2025/06'"
+        )
+    ]
+    at = _fill_gold(
+        at,
+        s1,
+        "disputed",
+        "r",
+        url="https://example.org/m",
+        stance="refutes",
+        published="2025-06-01",
+    )
+    assert not at.exception and not at.error
+    with seeded_db.read() as session:
+        dates = session.scalars(
+            select(EvidenceItem.published).where(EvidenceItem.gold_label_id.is_not(None))
+        ).all()
+    assert dates == ["2025-06-01"]
+    assert at.text_input(key=f"wb_gold_published_{s1}").value == ""  # cleared after the save
+    texts = [t.value for t in at.text]
+    assert "Source published 2025-06-01 · article 2025-06-04" in texts  # in the gold evidence
+    warnings = [w.value for w in at.warning if "Published after the article" in w.value]
+    assert len(warnings) == 1  # the reviewer's later item only, not the editor's earlier one

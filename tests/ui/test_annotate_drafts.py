@@ -8,9 +8,11 @@ from streamlit.testing.v1 import AppTest
 from tests.ui.conftest import ARTICLE
 from workbench.db import queries
 from workbench.db.engine import Database
-from workbench.db.models import Annotation, EvidenceItem, LabelDraft
+from workbench.db.models import Annotation, Article, EvidenceItem, LabelDraft
+from workbench.domain.labels import Evidence
 from workbench.services import drafts
 from workbench.services.annotate import record_label
+from workbench.ui.components.text import escape_markdown
 
 
 def _sid(db: Database, index: int) -> int:
@@ -154,3 +156,59 @@ def test_the_question_an_evidence_item_answers_is_kept_added_and_shown(
         ]
     assert at.text_input(key=f"wb_ev_question_{sid}").value == ""
     assert "Answers: How many jets were lost?" in [t.value for t in at.text]
+
+
+def test_an_evidence_date_is_kept_checked_added_and_flagged_after_the_article(
+    seeded_db: Database, make_user, open_article
+) -> None:  # type: ignore[no-untyped-def]
+    with seeded_db.write() as session:
+        article = session.get(Article, ARTICLE)
+        assert article is not None
+        article.published = "2025-06-04"
+    ana, sid = make_user("ana"), _sid(seeded_db, 0)
+    at = open_article(ana)
+    at = at.text_input(key=f"wb_ev_published_{sid}").input("2025-06-09").run()
+    reloaded = open_article(ana, sentence=0)  # an unsaved date is kept as a draft
+    assert reloaded.text_input(key=f"wb_ev_published_{sid}").value == "2025-06-09"
+    at = reloaded.button(key="wb_label_verified").click().run()
+    at.text_input(key=f"wb_ev_url_{sid}").input("https://example.org/fact-check")
+    at.text_input(key=f"wb_ev_published_{sid}").input("9 June 2025")
+    at = at.button(key=f"wb_ev_add_{sid}").click().run()
+    assert [e.value for e in at.error] == [
+        escape_markdown(
+            "Evidence not added: evidence published must be a date as YYYY-MM-DD, e.g. "
+            "2024-03-01; got '9 June 2025'"
+        )
+    ]
+    assert _count(seeded_db, EvidenceItem) == 0
+    at.text_input(key=f"wb_ev_published_{sid}").input("2025-06-09")
+    at = at.button(key=f"wb_ev_add_{sid}").click().run()
+    assert not at.error
+    with seeded_db.read() as session:
+        items = session.scalars(select(EvidenceItem)).all()
+        assert [(i.url, i.published) for i in items] == [
+            ("https://example.org/fact-check", "2025-06-09")
+        ]
+    assert at.text_input(key=f"wb_ev_published_{sid}").value == ""
+    assert "Source published 2025-06-09 · article 2025-06-04" in [t.value for t in at.text]
+    flagged = [w.value for w in at.warning if "Published after the article" in w.value]
+    assert flagged == [
+        "⚠ Published after the article (2025-06-04): it may report a later fact-check. "
+        "`export --evidence-before-claim` leaves it out."
+    ]
+
+
+def test_an_evidence_item_from_before_the_article_is_dated_but_not_flagged(
+    seeded_db: Database, make_user, open_article
+) -> None:  # type: ignore[no-untyped-def]
+    with seeded_db.write() as session:
+        article = session.get(Article, ARTICLE)
+        assert article is not None
+        article.published = "2025-06-04"
+    ana, sid = make_user("ana"), _sid(seeded_db, 0)
+    with seeded_db.write() as session:
+        earlier = Evidence(url="https://example.org/a", stance="supports", published="2025-06-04")
+        record_label(session, user_id=ana, sentence_id=sid, label="verified", evidence=[earlier])
+    at = open_article(ana, sentence=0)
+    assert "Source published 2025-06-04 · article 2025-06-04" in [t.value for t in at.text]
+    assert not [w for w in at.warning if "Published after the article" in w.value]

@@ -16,7 +16,8 @@ from tests.exporters.labeled import A, B
 from workbench.config import EXPORTS_DIR_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
-from workbench.domain.labels import Role
+from workbench.db.evidence import evidence_of
+from workbench.domain.labels import Evidence, Role
 from workbench.services import export
 from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions
@@ -159,3 +160,37 @@ def test_incomplete_labels_are_counted_and_can_be_left_out(
     folder = tmp_path / "exports" / "jsonl-unanimous-min2-complete"
     ids = [orjson.loads(line)["id"] for line in (folder / "claims.jsonl").read_bytes().splitlines()]
     assert f"{A}:5" not in ids and len(ids) == 3
+
+
+def test_the_page_can_leave_out_evidence_published_after_the_article(
+    corpus: Database,
+    make_user,  # type: ignore[no-untyped-def]
+    open_page: Callable[[SignedIn], AppTest],
+    tmp_path: Path,
+) -> None:
+    later = Evidence(url="https://example.org/later", stance="refutes", published="2025-06-09")
+    with corpus.write() as session:  # B:0 is unanimous disputed; B is dated 2025-06-05
+        sentence = queries.sentence_at(session, article_id=B, index=0)
+        assert sentence is not None
+        for name in ("ana", "ben"):
+            user = queries.user_by_name(session, name=name)
+            assert user is not None
+            label = queries.annotation_for(session, sentence_id=sentence.id, user_id=user.id)
+            assert label is not None
+            evidence = [*evidence_of(label), later]
+            record_label(
+                session, user_id=user.id, sentence_id=sentence.id, label="disputed",
+                evidence=evidence,
+            )  # fmt: skip
+    eve = SignedIn(make_user("eve", role="editor", password=None), "eve", Role.EDITOR)
+    at = open_page(eve)
+    at = at.checkbox(key="wb_export_evidence_before_claim").check().run()
+    at.button(key="wb_export_run").click().run()
+    assert not at.exception and not at.error
+    folder = tmp_path / "exports" / "jsonl-unanimous-min2-before-claim"
+    manifest = orjson.loads((folder / "manifest.json").read_bytes())
+    assert manifest["evidence_before_claim"] is True
+    assert manifest["counts"]["evidence_after_article_left_out"] == 2
+    claims = [orjson.loads(line) for line in (folder / "claims.jsonl").read_bytes().splitlines()]
+    claim = next(c for c in claims if c["id"] == f"{B}:0")
+    assert later.url not in [item["url"] for item in claim["evidence"]]

@@ -78,6 +78,7 @@ def start_export(body: ExportIn, user: Caller, db: Db) -> JSONResponse:
         until=body.until,
         raw_csv=body.raw_csv,
         require_evidence=body.require_evidence,
+        evidence_before_claim=body.evidence_before_claim,
         org_name=body.org_name,
         org_url=body.org_url,
         review_url=body.review_url,

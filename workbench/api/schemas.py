@@ -33,7 +33,8 @@ class Strict(BaseModel):
 
 
 class EvidenceIn(Strict):
-    """One evidence item: http(s) URL, exact quote, stance, note, cited sentence, question."""
+    """One evidence item: http(s) URL, exact quote, stance, note, cited sentence, question,
+    the source's publication date (YYYY-MM-DD, empty when unknown)."""
 
     url: str = Field("", max_length=2048)
     quote: str = Field("", max_length=MAX_TEXT)
@@ -41,6 +42,7 @@ class EvidenceIn(Strict):
     note: str = Field("", max_length=MAX_TEXT)
     sentence_ref: str | None = Field(None, max_length=250)
     question: str | None = Field(None, max_length=1000)
+    published: str | None = Field(None, max_length=40, examples=["2024-03-01"])
 
 
 def parsed_evidence(items: list[EvidenceIn]) -> tuple[Evidence, ...]:
@@ -94,6 +96,8 @@ class ExportIn(Strict):
     until: str | None = Field(None, max_length=10)
     raw_csv: bool = False
     require_evidence: bool = False
+    # As --evidence-before-claim: evidence published after its article is left out.
+    evidence_before_claim: bool = False
     # ClaimReview's publisher, as --org-name, --org-url, --review-url and --rating.
     org_name: str = Field("", max_length=200)
     org_url: str = Field("", max_length=2048)

@@ -88,8 +88,9 @@ SentenceRow = tuple[
     str | None,
     str | None,
 ]
-# An evidence item of a gold label: (url, quote, stance, note, sentence_ref, question).
-EvidenceTuple = tuple[str, str, str, str, str | None, str | None]
+# An evidence item of a gold label: (url, quote, stance, note, sentence_ref, question,
+# published).
+EvidenceTuple = tuple[str, str, str, str, str | None, str | None, str | None]
 # An adjudicated label: (label, its evidence items in order, guideline version, rationale,
 # claim as checked or None for the sentence text, the stored time of its last save, made
 # ISO 8601 UTC text by ``label_time``).
@@ -282,6 +283,7 @@ def _gold(session: Session, article_filter: ArticleFilter) -> Select[*tuple[Any,
             EvidenceItem.note,
             EvidenceItem.sentence_ref,
             EvidenceItem.question,
+            EvidenceItem.published,
         )
         .select_from(GoldLabel)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)

@@ -141,6 +141,8 @@ class EvidenceItem(Base):
     sentence_ref: Mapped[str | None] = mapped_column(String(250), index=True)
     # The question the item answers (AVeriTeC-style question-answer evidence), when given.
     question: Mapped[str | None] = mapped_column(Text, default=None)
+    # The day the source was published (YYYY-MM-DD), when known.
+    published: Mapped[str | None] = mapped_column(String(10), default=None)
 
 
 class GoldLabel(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -76,6 +77,8 @@ class Evidence:
     sentence_ref: str | None = None
     # The question this item answers (AVeriTeC's question-answer evidence); optional.
     question: str | None = None
+    # The day the source was published, ``YYYY-MM-DD``; None when unknown.
+    published: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict in the file formats' field order, without empty optional fields."""
@@ -84,6 +87,8 @@ class Evidence:
             del data["sentence_ref"]
         if not data["question"]:
             del data["question"]
+        if not data["published"]:
+            del data["published"]
         return data
 
 
@@ -108,6 +113,7 @@ def decode_evidence(encoded: str | bytes) -> tuple[Evidence, ...]:
             note=item.get("note") or "",
             sentence_ref=item.get("sentence_ref") or None,
             question=item.get("question") or None,
+            published=item.get("published") or None,
         )
         for item in items
     )
@@ -148,6 +154,40 @@ def parse_sentence_ref(value: object) -> str:
     return f"{article}:{int(index)}"
 
 
+def parse_published(value: object) -> str | None:
+    """A source's publication date as ``YYYY-MM-DD``, None when empty (unknown), or InputError.
+
+    Takes a ``date`` too (what a date picker gives).
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    if not isinstance(value, str):
+        raise InputError(
+            f"evidence published must be a date as YYYY-MM-DD, got {type(value).__name__}"
+        )
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError(
+            f"evidence published must be a date as YYYY-MM-DD, e.g. 2024-03-01; got {text[:40]!r}"
+        ) from None
+
+
+def published_after(evidence_published: str | None, article_published: str | None) -> bool:
+    """True when a source was published after the article: both dates known, the source's
+    later (dates as ``YYYY-MM-DD``; an article date with a time counts by its day)."""
+    if not evidence_published or not article_published:
+        return False
+    return evidence_published[:10] > article_published[:10]
+
+
 def parse_evidence(item: Mapping[str, Any]) -> Evidence:
     """Build an Evidence from a mapping, validating URL, stance and text lengths."""
     if not isinstance(item, Mapping):
@@ -172,6 +212,7 @@ def parse_evidence(item: Mapping[str, Any]) -> Evidence:
         raise InputError("evidence quote or note is too long (10,000 characters at most)")
     ref = item.get("sentence_ref")
     sentence_ref = parse_sentence_ref(ref) if ref else None
+    published = parse_published(item.get("published"))
     raw_url = item.get("url")
     if sentence_ref and not raw_url:
         url = ""
@@ -184,6 +225,7 @@ def parse_evidence(item: Mapping[str, Any]) -> Evidence:
         note=note,
         sentence_ref=sentence_ref,
         question=question or None,
+        published=published,
     )
 
 
@@ -221,10 +263,11 @@ def claim_as_checked(claim: object, sentence_text: str) -> str | None:
 
 
 def _audited(item: Evidence) -> dict[str, Any]:
-    """Every field of an evidence item; an unset question is left out, as in the files."""
+    """Every field of an evidence item; an unset question or date is left out, as in the files."""
     data = asdict(item)
-    if not data["question"]:
-        del data["question"]
+    for optional in ("question", "published"):
+        if not data[optional]:
+            del data[optional]
     return data
 
 

@@ -56,12 +56,17 @@ def _answer(item: Record) -> Record:
         text, kind = note, "Abstractive"
     else:
         text, kind = NO_ANSWER, "No answer"
-    return {
+    answer: Record = {
         "answer": text,
         "answer_type": kind,
         "source_url": item.get("url") or None,
         "source_medium": "Web text",
     }
+    if item.get("published"):
+        answer["source_date"] = averitec_date(item["published"])
+    if item.get("after_article"):
+        answer["after_claim"] = True
+    return answer
 
 
 def averitec_record(claim: Record) -> Record | None:

@@ -32,6 +32,8 @@ class ExportSettings:
     raw_csv: bool = False
     # Gold labels still lacking the evidence their verdict asks for are left out.
     require_evidence: bool = False
+    # Evidence items published after their article are left out.
+    evidence_before_claim: bool = False
     # Who publishes a ClaimReview export (None for every other format).
     publisher: Publisher | None = None
 
@@ -42,6 +44,8 @@ class ExportSettings:
             extra["csv_formula_cells"] = "raw" if self.raw_csv else "prefixed with '"
         if self.publisher is not None:
             extra["publisher"] = self.publisher.as_record()
+        if self.evidence_before_claim:
+            extra["evidence_before_claim"] = True
         return {
             "format": self.format,
             "policy": self.policy,
@@ -149,6 +153,19 @@ def _evidence_note(settings: ExportSettings, counts: Record) -> list[str]:
         lines.append(
             f"Exported with `--require-evidence`: {counts['incomplete_claims_left_out']:,} "
             "incomplete gold label(s) were left out."
+        )
+    flagged = counts.get("evidence_after_article", 0)
+    if flagged:
+        lines.append(
+            f"Evidence items (reviewers' and editors') published after their article: {flagged:,}; "
+            'each carries `"after_article": true` (it may report a later fact-check).'
+        )
+    if settings.evidence_before_claim:
+        lines.append(
+            "Exported with `--evidence-before-claim`: "
+            f"{counts.get('evidence_after_article_left_out', 0):,} evidence item(s) (reviewers' "
+            "and editors') published after their article were left out; items without a date, "
+            "or of an article without one, were kept."
         )
     return lines
 

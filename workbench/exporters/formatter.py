@@ -15,6 +15,7 @@ from workbench.domain.gold import Gold, Policy, gold_label
 from workbench.domain.labels import evidence_complete
 from workbench.exporters.base import DatasetWriter
 from workbench.exporters.records import (
+    EvidenceDates,
     ExportStats,
     RecordBuilder,
     Reviewers,
@@ -60,12 +61,15 @@ class Formatter:
         policy: Policy,
         min_reviewers: int,
         require_evidence: bool = False,
+        evidence_before_claim: bool = False,
     ):
         self.writer, self.stats, self.reviewers = writer, stats, reviewers
         self.records = RecordBuilder(reviewers, time, parse_evidence=writer.parsed_evidence)
         self.decisions = _Decisions(policy, min_reviewers)
         # Gold labels still lacking the evidence their verdict asks for are left out.
         self.require_evidence = require_evidence
+        # Evidence published after its article is flagged, or left out (evidence_before_claim).
+        self.dates = EvidenceDates(leave_out=evidence_before_claim)
         # Sentences by their labels as joined (in the database's order) and the user ids seen:
         # turned into the manifest's figures once, at the end.
         self._label_sets: dict[str, int] = {}
@@ -79,6 +83,9 @@ class Formatter:
         label_sets, users_seen = self._label_sets, self._users
         sentences, gold, related = rows.sentences, rows.gold, rows.related
         meta = records.article_meta(rows.article)
+        dates = self.dates
+        # Only a dated article can have evidence published after it.
+        dated = dates.article_published = rows.article.published
         head = records.annotation_lines_head(rows.article.id) if writer.takes_annotations else None
         lines: list[str] = []
         seen = 0
@@ -92,6 +99,8 @@ class Formatter:
                     continue  # nobody labeled it (or boilerplate): in articles.jsonl only
                 labels = ""
             else:
+                if dated and '"published"' in sentence[11]:  # type: ignore[operator]
+                    sentence = dates.sentence(sentence)  # reviewers' items flagged or left out
                 users: str = sentence[7]  # type: ignore[assignment]
                 users_seen.add(users)
                 seen += users.count(" ") + 1
@@ -109,8 +118,11 @@ class Formatter:
             label, source, agreement = decision
             given = records.sentence_labels(sentence) if labels else None
             evidence = records.claim_evidence(label, given, adjudicated[1] if adjudicated else None)
+            counted = dates.flagged, dates.left_out
+            evidence = dates.items(evidence, count=adjudicated is not None)
             complete = evidence_complete(label, evidence)
             if not complete and require_evidence:
+                dates.flagged, dates.left_out = counted  # the claim is not exported
                 stats.left_out_incomplete += 1
                 continue
             stats.add_claim(label, source, complete=complete)
@@ -148,3 +160,9 @@ class Formatter:
             self.stats.reviewers.update(names[user] for user in users)
         self._label_sets.clear()
         self._users.clear()
+        self.stats.evidence_after_article += self.dates.flagged
+        if self.dates.leave_out:
+            self.stats.evidence_after_article_left_out = (
+                self.stats.evidence_after_article_left_out or 0
+            ) + self.dates.left_out
+        self.dates.flagged = self.dates.left_out = 0

@@ -21,6 +21,8 @@ _EVIDENCE = pa.list_(
             ("note", pa.string()),
             ("sentence_ref", pa.string()),
             ("question", pa.string()),
+            ("published", pa.string()),
+            ("after_article", pa.bool_()),
         ]
     )
 )

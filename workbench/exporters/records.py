@@ -26,7 +26,7 @@ from workbench.db.export_queries import (
     GoldRow,
     SentenceRow,
 )
-from workbench.domain.labels import LABELS, Evidence, evidence_complete
+from workbench.domain.labels import LABELS, Evidence, evidence_complete, published_after
 
 Record = dict[str, Any]
 SCHEMA_VERSION = "1.0"
@@ -106,6 +106,54 @@ class _Orders(dict[str, _Order]):
     def __missing__(self, users: str) -> _Order:
         order = self[users] = _Order(users, self.reviewers)
         return order
+
+
+class EvidenceDates:
+    """Flags the evidence items published after their article (``"after_article": true``) and,
+    with ``leave_out`` (``--evidence-before-claim``), leaves them out instead.
+
+    Items without a date, or of an article without one, are kept as they are. ``flagged`` and
+    ``left_out`` count the items of the reviewers' labels (``sentence``) and of the editors'
+    gold labels (``items`` with ``count``); a claim's evidence merged from its reviewers'
+    adds no count of its own.
+    """
+
+    def __init__(self, *, leave_out: bool = False) -> None:
+        self.leave_out = leave_out
+        self.article_published: str | None = None
+        self.flagged = 0
+        self.left_out = 0
+
+    def items(self, items: list[Record], *, count: bool = False) -> list[Record]:
+        """``items`` with each one published after the article flagged, or left out."""
+        published = self.article_published
+        if not published or not any(item.get("published") for item in items):
+            return items
+        kept: list[Record] = []
+        for item in items:
+            if published_after(item.get("published"), published):
+                if self.leave_out:
+                    self.left_out += count
+                    continue
+                self.flagged += count
+                item = {**item, "after_article": True}
+            kept.append(item)
+        return kept
+
+    def sentence(self, sentence: SentenceRow) -> SentenceRow:
+        """``sentence`` with its reviewers' evidence (JSON text) flagged or filtered likewise."""
+        evidence = sentence[11]
+        if not self.article_published or not evidence or '"published"' not in evidence:
+            return sentence
+        texts = [self._text(text) for text in evidence.split(SEPARATOR)]
+        return (*sentence[:11], SEPARATOR.join(texts), *sentence[12:])
+
+    def _text(self, text: str) -> str:
+        if '"published"' not in text:
+            return text
+        items = orjson.loads(text)
+        changed = self.items(items, count=True)
+        return text if changed is items else orjson.dumps(changed).decode("utf-8")
 
 
 class Completeness:
@@ -411,6 +459,10 @@ class ExportStats:
     incomplete_annotations: int = 0
     incomplete_claims: int = 0
     left_out_incomplete: int = 0
+    # Evidence items (of reviewer labels and gold labels) published after their article: kept
+    # and flagged, and left out by ``--evidence-before-claim`` (None: the option was off).
+    evidence_after_article: int = 0
+    evidence_after_article_left_out: int | None = None
 
     def add_claim(self, label: str, source: str, *, complete: bool = True, times: int = 1) -> None:
         """Count ``times`` gold-labeled sentences with this label, source and completeness."""
@@ -431,6 +483,13 @@ class ExportStats:
             "incomplete_annotations": self.incomplete_annotations,
             "incomplete_claims": self.incomplete_claims,
             "incomplete_claims_left_out": self.left_out_incomplete,
+            # Only when there is something to say, so the counts of older exports read the same.
+            **({"evidence_after_article": n} if (n := self.evidence_after_article) else {}),
+            **(
+                {"evidence_after_article_left_out": left}
+                if (left := self.evidence_after_article_left_out) is not None
+                else {}
+            ),
         }
 
     @property

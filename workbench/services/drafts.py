@@ -21,9 +21,9 @@ from workbench.domain.labels import Evidence, Label, check_note, claim_as_checke
 from workbench.errors import InputError, NotFoundError
 from workbench.services import annotate, labeling
 
-FORM_FIELDS = ("url", "quote", "stance", "note", "ref", "question")
+FORM_FIELDS = ("url", "quote", "stance", "note", "ref", "question", "published")
 # Fields whose text makes a form worth keeping (a stance alone is the form's default).
-TYPED_FIELDS = ("url", "quote", "note", "ref", "question")
+TYPED_FIELDS = ("url", "quote", "note", "ref", "question", "published")
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,6 +91,8 @@ class ExportOptions:
     raw_csv: bool = False
     # Leave out gold labels still lacking the evidence their verdict asks for (incomplete).
     require_evidence: bool = False
+    # Leave out evidence items published after their article (unknown dates are kept).
+    evidence_before_claim: bool = False
     # ClaimReview's publisher; each empty one falls back to its WORKBENCH_CLAIMREVIEW_* setting.
     org_name: str = ""
     org_url: str = ""
@@ -158,6 +160,7 @@ class ExportOptions:
             until=until,
             raw_csv=self.raw_csv,
             require_evidence=self.require_evidence,
+            evidence_before_claim=self.evidence_before_claim,
             publisher=self.publisher()
             if publisher and self.format == ClaimReviewWriter.name
             else None,
@@ -202,6 +205,8 @@ def folder_name(options: ExportOptions) -> str:
         parts.append("filtered")
     if options.require_evidence:
         parts.append("complete")
+    if options.evidence_before_claim:
+        parts.append("before-claim")
     return "-".join(parts)
 
 
@@ -266,6 +271,7 @@ def _export_rows(
         policy=Policy(settings.policy),
         min_reviewers=settings.min_reviewers,
         require_evidence=settings.require_evidence,
+        evidence_before_claim=settings.evidence_before_claim,
     )
     done = 0
     for rows in eq.export_rows(session, article_filter=article_filter):

@@ -150,6 +150,7 @@ def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
     raw = {k: values[k] for k in ("url", "quote", "stance", "note")}
     raw["sentence_ref"] = values["ref"].strip()
     raw["question"] = values["question"]
+    raw["published"] = values["published"]
     try:
         item = parse_evidence(raw)
     except WorkbenchError as exc:
@@ -162,7 +163,7 @@ def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
         )
 
     if _run(action, article_id, index):
-        for field in ("url", "quote", "note", "ref", "question"):
+        for field in ("url", "quote", "note", "ref", "question", "published"):
             state.put(state.evidence_key(sentence_id, field), "")
         feedback.leave(state.NOTICE, "saved", "Evidence added")
 

@@ -23,10 +23,11 @@ from workbench.domain.labels import (
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.adjudicate import adjudicate
 from workbench.ui import feedback, runtime, state
+from workbench.ui.components.evidence_dates import PUBLISHED_HELP, show_evidence_dates
 from workbench.ui.components.numbering import evidence_source
 from workbench.ui.components.text import escape_markdown
 
-NEW_FIELDS = ("url", "quote", "stance", "note", "question")
+NEW_FIELDS = ("url", "quote", "stance", "note", "question", "published")
 CHOOSE_LABEL = "Choose a gold label before saving; nothing was stored."
 
 
@@ -71,7 +72,7 @@ def _retry_key(sentence_id: int) -> str:
 
 
 def _clear(sentence_id: int, gold: GoldState | None) -> None:
-    for field in ("url", "quote", "note", "question"):
+    for field in ("url", "quote", "note", "question", "published"):
         st.session_state[gold_key(sentence_id, field)] = ""
     for position in range(len(gold.evidence) if gold else 0):
         st.session_state.pop(_keep_key(sentence_id, position), None)
@@ -130,7 +131,7 @@ def on_save(sentence_id: int, gold: GoldState | None) -> None:
         feedback.leave(state.ADJUDICATE_NOTICE, "success", message, escape=False)
 
 
-def _existing_evidence(sentence_id: int, gold: GoldState) -> None:
+def _existing_evidence(sentence_id: int, gold: GoldState, article_published: str | None) -> None:
     st.markdown(f"**Evidence of the gold label** ({len(gold.evidence)})")
     for position, item in enumerate(gold.evidence):
         source = evidence_source(item.url, item.sentence_ref)
@@ -145,6 +146,7 @@ def _existing_evidence(sentence_id: int, gold: GoldState) -> None:
             st.text(item.note)
         if item.question:
             st.text(f"Answers: {item.question}")
+        show_evidence_dates(item.published, article_published)
 
 
 def _rationale(gold: GoldState | None) -> str:
@@ -155,9 +157,15 @@ def _claim(gold: GoldState | None) -> str:
     return (gold.claim or "") if gold else ""
 
 
-def gold_form(sentence_id: int, gold: GoldState | None, sentence_text: str = "") -> None:
+def gold_form(
+    sentence_id: int,
+    gold: GoldState | None,
+    sentence_text: str = "",
+    article_published: str | None = None,
+) -> None:
     """The form: gold label, rationale, claim as checked (``sentence_text`` as its placeholder),
-    the evidence to keep and one item to add."""
+    the evidence to keep (each dated item beside ``article_published``, the article's date)
+    and one item to add."""
     key = gold_key
     # After a conflict the form starts from this editor's own choice, not the winner's label,
     # and says what the other editor decided.
@@ -191,7 +199,7 @@ def gold_form(sentence_id: int, gold: GoldState | None, sentence_text: str = "")
             f"the sentence as written. At most {MAX_CLAIM_LENGTH:,} characters.",
         )
         if gold is not None and gold.evidence:
-            _existing_evidence(sentence_id, gold)
+            _existing_evidence(sentence_id, gold, article_published)
         st.markdown("**Add evidence** (optional)")
         st.text_input(
             "Source URL (http or https)", key=key(sentence_id, "url"), placeholder="https://"
@@ -204,6 +212,12 @@ def gold_form(sentence_id: int, gold: GoldState | None, sentence_text: str = "")
             "Question this evidence answers (optional)",
             key=key(sentence_id, "question"),
             help="Exported as AVeriTeC's question-answer evidence, the quote as its answer.",
+        )
+        st.text_input(
+            "Source published (YYYY-MM-DD)",
+            key=key(sentence_id, "published"),
+            placeholder=f"article: {article_published}" if article_published else "YYYY-MM-DD",
+            help=PUBLISHED_HELP,
         )
         st.form_submit_button(
             "Save gold label", type="primary", on_click=on_save, args=(sentence_id, gold)

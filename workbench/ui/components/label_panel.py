@@ -14,6 +14,7 @@ from workbench.services.labeling import LabelState
 from workbench.ui import feedback, state
 from workbench.ui.components import annotate_callbacks as act
 from workbench.ui.components.article_text import ArticleText, SentenceRow
+from workbench.ui.components.evidence_dates import PUBLISHED_HELP, show_evidence_dates
 from workbench.ui.components.guidelines_view import label_help
 from workbench.ui.components.numbering import sentence_id, sentence_id_text, sentence_number
 from workbench.ui.components.text import escape_markdown
@@ -120,6 +121,7 @@ def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) ->
                 st.text(item.note)
             if item.question:
                 st.text(f"Answers: {item.question}")
+            show_evidence_dates(item.published, article.published)
 
 
 def _evidence_form(
@@ -130,7 +132,7 @@ def _evidence_form(
     key = state.evidence_key
     typed = draft.form if draft is not None else {}
     for field, default in (("url", ""), ("quote", ""), ("stance", STANCES[0]), ("note", ""),
-                           ("ref", ""), ("question", "")):  # fmt: skip
+                           ("ref", ""), ("question", ""), ("published", "")):  # fmt: skip
         state.put_default(key(row.id, field), typed.get(field, default))
     keep, where = act.on_evidence_field, (article.id, row.index, row.id)
     with st.container(border=True, key=f"wb_evidence_{row.id}"):
@@ -167,6 +169,14 @@ def _evidence_form(
             key=key(row.id, "question"),
             placeholder="e.g. How many jets did Pakistan lose?",
             help="Exported as AVeriTeC's question-answer evidence, the quote as its answer.",
+            on_change=keep,
+            args=where,
+        )
+        st.text_input(
+            "Source published (YYYY-MM-DD)",
+            key=key(row.id, "published"),
+            placeholder=f"article: {article.published}" if article.published else "YYYY-MM-DD",
+            help=PUBLISHED_HELP,
             on_change=keep,
             args=where,
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.db import labels
+from workbench.db import labels, queries
 from workbench.domain.labels import Role
 from workbench.services.adjudicate import PAGE_SIZE, queue_entry, queue_page
 from workbench.ui import feedback, runtime, state
+from workbench.ui.components.evidence_dates import show_evidence_dates
 from workbench.ui.components.gold_form import gold_form, seen_versions
 from workbench.ui.components.numbering import evidence_source, sentence_number
 from workbench.ui.components.queue_controls import (
@@ -66,6 +67,8 @@ st.text(item.text)
 with db.read() as session:
     reviews = labels.reviews(session, sentence_id=item.sentence_id)
     gold = labels.gold_state(session, sentence_id=item.sentence_id)
+    article = queries.get_article(session, article_id=item.article_id)
+    article_published = article.published if article is not None else None
 seen = seen_versions()
 if item.sentence_id not in seen:
     seen[item.sentence_id] = gold.version if gold else None
@@ -81,6 +84,7 @@ for column, review in zip(st.columns(len(reviews)), reviews, strict=True):
             st.text(f"{evidence.stance}: {evidence_source(evidence.url, evidence.sentence_ref)}")
             if evidence.quote:
                 st.caption(escape_markdown(f"“{evidence.quote}”"))
+            show_evidence_dates(evidence.published, article_published)
 
 if gold is not None:
     st.caption(
@@ -88,7 +92,7 @@ if gold is not None:
             f"Gold label: {gold.label} by {gold.editor} (version {gold.version}): {gold.rationale}"
         )
     )
-gold_form(item.sentence_id, gold, item.text)
+gold_form(item.sentence_id, gold, item.text, article_published)
 feedback.show(state.ADJUDICATE_NOTICE)
 page_nav(page)
 guard_unsent_text()  # a reload with a rationale typed but not saved asks first

@@ -52,6 +52,13 @@ require_evidence = st.checkbox(
     help="A verified gold label without a supporting evidence item, or a disputed one without "
     "a refuting item, was saved before its evidence; checked, it is not exported as gold.",
 )
+evidence_before_claim = st.checkbox(
+    "Leave out evidence published after the article",
+    key="wb_export_evidence_before_claim",
+    help="An evidence item whose source is dated after its article may report a later "
+    "fact-check (AVeriTeC's rules exclude such evidence). Checked, it is left out; items "
+    "without a date are kept. Unchecked, it is exported flagged as after_article.",
+)
 count_incomplete = st.checkbox(
     "Count labels saved before their evidence",
     key=state.EXPORT_COUNT_INCOMPLETE,
@@ -65,6 +72,7 @@ options = service.ExportOptions(
     anonymize=anonymize,
     article_ids=tuple(articles),
     require_evidence=require_evidence,
+    evidence_before_claim=evidence_before_claim,
     **publisher,
 )
 problem = service.publisher_problem(options)

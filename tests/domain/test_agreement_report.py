@@ -8,6 +8,7 @@ import orjson
 import pandas as pd
 import pytest
 
+from workbench.domain import agreement_text
 from workbench.domain.agreement import agreement_report, matrix_from_frame, per_reviewer
 from workbench.domain.agreement_frames import (
     article_frame,
@@ -180,3 +181,15 @@ def test_readable_table_names_missing_values() -> None:
     assert "Gwet's AC1 ana|cy         n/a  (no sentence labeled by both ana and cy)" in text
     assert "a2                               1      n/a    1.000  n/a" in text
     assert "kappa paradox" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(None, "n/a"), (-0.0001, "0.000"), (-0.0, "0.000"), (-0.0006, "-0.001"), (0.1667, "0.167")],
+)
+def test_figures_read_to_three_decimals_and_never_as_minus_zero(
+    value: float | None, shown: str
+) -> None:
+    assert agreement_text.figure(value) == shown
+    assert agreement_text.interval((-0.0002, 0.5), joined=" to ") == "0.000 to 0.500"
+    assert agreement_text.interval(None) == "n/a"

@@ -13,7 +13,7 @@ import streamlit as st
 
 from workbench.db import labels
 from workbench.domain import agreement_frames as frames
-from workbench.domain.agreement_text import AC1_NOTE
+from workbench.domain.agreement_text import AC1_NOTE, figure, interval
 from workbench.domain.labels import Role
 from workbench.services.agreement import (
     PageAgreement,
@@ -48,10 +48,6 @@ def _reviewers(database: str, last_change: int, article: str | None) -> list[str
         return agreement_reviewers(session, article_id=article)
 
 
-def _show(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
 find = st.text_input("Find an article", placeholder="title or id", key=state.AGREEMENT_SEARCH)
 with db.read() as session:
     matches = find_articles(session, text=find)
@@ -82,20 +78,20 @@ report = result.report
 reasons = report["reasons"]
 ci = report["krippendorff_alpha_ci95"]
 cols = st.columns(5)
-cols[0].metric("Krippendorff's alpha", _show(report["krippendorff_alpha"]))
-cols[0].caption("95% interval: " + (f"{ci[0]:.3f} to {ci[1]:.3f}" if ci else "n/a"))
-cols[1].metric("Gwet's AC1", _show(report["gwet_ac1"]))
+cols[0].metric("Krippendorff's alpha", figure(report["krippendorff_alpha"]))
+cols[0].caption("95% interval: " + interval(ci, joined=" to "))
+cols[1].metric("Gwet's AC1", figure(report["gwet_ac1"]))
 cols[1].caption("chance-corrected, robust to one label dominating")
-cols[2].metric("Fleiss' kappa", _show(report["fleiss_kappa"]))
+cols[2].metric("Fleiss' kappa", figure(report["fleiss_kappa"]))
 cols[2].caption(f"over {report['fleiss_units']} sentence(s) labeled by every reviewer")
-cols[3].metric("Percent agreement", _show(report["percent_agreement"]))
+cols[3].metric("Percent agreement", figure(report["percent_agreement"]))
 cols[4].metric("Sentences with 2+ labels", report["units"])
 st.caption(AC1_NOTE)
 for name, split in (("Claim detection", "claim_detection"), ("Verdict", "verdict")):
     part = report[split]
     st.caption(
-        f"{name}: alpha {_show(part['krippendorff_alpha'])}, AC1 {_show(part['gwet_ac1'])}, "
-        f"percent agreement {_show(part['percent_agreement'])} over {part['units']} sentence(s)"
+        f"{name}: alpha {figure(part['krippendorff_alpha'])}, AC1 {figure(part['gwet_ac1'])}, "
+        f"percent agreement {figure(part['percent_agreement'])} over {part['units']} sentence(s)"
     )
 for field, reason in reasons.items():
     st.caption(escape_markdown(f"{field} is undefined: {reason}"))

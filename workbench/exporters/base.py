@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import IO, Any, BinaryIO, ClassVar
 
 import orjson
 
@@ -14,7 +14,7 @@ from workbench.exporters.records import Record
 BUFFER_BYTES = 1 << 20
 
 
-def fsync_close(handle: BinaryIO) -> None:
+def fsync_close(handle: IO[Any]) -> None:
     """Flush, fsync and close a file so a later rename publishes complete bytes."""
     handle.flush()
     os.fsync(handle.fileno())

@@ -9,11 +9,10 @@ The column spec is ``schemas/checkthat.json``.
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 from workbench.domain.labels import Label
-from workbench.exporters.base import BUFFER_BYTES, DatasetWriter
+from workbench.exporters.base import BUFFER_BYTES, DatasetWriter, fsync_close
 from workbench.exporters.records import Record
 
 COLUMNS = ("Sentence_id", "Text", "class_label")
@@ -52,7 +51,5 @@ class CheckThatWriter(DatasetWriter):
 
     def close(self) -> dict[str, int]:
         """Flush, fsync and close checkthat.tsv."""
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
+        fsync_close(self._handle)
         return {self._path.name: self._rows}

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import orjson
 
 from workbench.domain.text_safety import spreadsheet_cell
-from workbench.exporters.base import BUFFER_BYTES, DatasetWriter
+from workbench.exporters.base import BUFFER_BYTES, DatasetWriter, fsync_close
 from workbench.exporters.records import Record
 
 COLUMNS = (
@@ -102,7 +101,5 @@ class CsvWriter(DatasetWriter):
 
     def close(self) -> dict[str, int]:
         """Flush, fsync and close claims.csv."""
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
+        fsync_close(self._handle)
         return {self._path.name: self._rows}

@@ -50,6 +50,18 @@ def _run(
     return True
 
 
+def _save_typed(save: Callable[[Session, int], bool], *, refused: str = "") -> bool | None:
+    """Save a typed field (note, claim) in one write transaction: True when it went on the
+    label, False when it was kept as a draft, None once the refusal is shown."""
+    try:
+        user_id = signed_in_id()
+        with runtime.get_db().write() as session:
+            return save(session, user_id)
+    except WorkbenchError as exc:
+        _error(f"{refused}{exc}")
+        return None
+
+
 def on_select(article_id: str) -> None:
     """Callback of the text component: select the clicked sentence."""
     index = selected_index(state.text_key(article_id))
@@ -79,14 +91,12 @@ def on_label(article_id: str, index: int, sentence_id: int, label: str) -> None:
 def on_note(article_id: str, index: int, sentence_id: int) -> None:
     """Callback of the note field: save it on the label, or keep it as a draft until one."""
     note = str(state.get(state.note_key(sentence_id)) or "")
-    try:
-        user_id = signed_in_id()
-        with runtime.get_db().write() as session:
-            on_label = drafts.save_note(
-                session, user_id=user_id, sentence_id=sentence_id, note=note
-            )
-    except WorkbenchError as exc:
-        _error(str(exc))
+    on_label = _save_typed(
+        lambda session, user_id: drafts.save_note(
+            session, user_id=user_id, sentence_id=sentence_id, note=note
+        )
+    )
+    if on_label is None:
         return
     if on_label:
         feedback.leave(state.NOTICE, "saved", "Note saved")
@@ -97,14 +107,13 @@ def on_note(article_id: str, index: int, sentence_id: int) -> None:
 def on_claim(article_id: str, index: int, sentence_id: int) -> None:
     """Callback of "Claim as checked": save it on the label, or keep it as a draft until one."""
     claim = str(state.get(state.claim_key(sentence_id)) or "")
-    try:
-        user_id = signed_in_id()
-        with runtime.get_db().write() as session:
-            on_label = drafts.save_claim(
-                session, user_id=user_id, sentence_id=sentence_id, claim=claim
-            )
-    except WorkbenchError as exc:
-        _error(f"Claim as checked not saved: {exc}")
+    on_label = _save_typed(
+        lambda session, user_id: drafts.save_claim(
+            session, user_id=user_id, sentence_id=sentence_id, claim=claim
+        ),
+        refused="Claim as checked not saved: ",
+    )
+    if on_label is None:
         return
     if not claim.strip():
         what = "the sentence as written" + ("" if on_label else " (nothing kept)")

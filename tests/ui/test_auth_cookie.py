@@ -28,7 +28,9 @@ from workbench.ui import runtime, server
 APP = Path(__file__).resolve().parents[2] / "workbench" / "streamlit_app.py"
 ARTICLE = "000_b5ddb462525d61c6"
 PASSWORD = "correct horse battery"
-HANDOVER = re.compile(r'location\.replace\("(/wb/session/(?:start\?code=[^"]+|end))"\)')
+HANDOVER = re.compile(
+    r'location\.replace\("(/wb/session/start\?code=[^"]+)"\)|form\.action = "(/wb/session/end)"'
+)
 
 
 @pytest.fixture
@@ -63,7 +65,11 @@ def routes(new_session: Callable[[], AppTest]) -> Iterator[TestClient]:
 
 def _handover(at: AppTest) -> str:
     """The URL the page sends the browser to ("" when none)."""
-    found = [m.group(1) for e in at.get("html") if (m := HANDOVER.search(str(e.proto.body)))]
+    found = [
+        m.group(1) or m.group(2)
+        for e in at.get("html")
+        if (m := HANDOVER.search(str(e.proto.body)))
+    ]
     assert len(found) <= 1
     return found[0] if found else ""
 

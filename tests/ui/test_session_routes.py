@@ -106,4 +106,52 @@ def test_end_deletes_the_session_and_clears_the_cookie(
     thief = _client(routes)
     thief.cookies.set("wb_session", copied)
     assert thief.get(text).status_code == 401  # a cookie copied before sign-out is refused
-    assert _client(routes).get("/wb/session/end").status_code == 303  # no cookie: still fine
+    assert _client(routes).post("/wb/session/end").status_code == 303  # no cookie: still fine
+
+
+def test_a_link_cannot_sign_anyone_out(seeded_db: Database, make_user, routes: Starlette) -> None:  # type: ignore[no-untyped-def]
+    client = _client(routes)
+    client.get("/wb/session/start", params={"code": _code(make_user("ana"))})
+    text = f"/wb/articles/{ARTICLE}/text.json"
+    assert client.get("/wb/session/end").status_code == 405  # a link or an image: GET
+    other_site = client.post("/wb/session/end", headers={"Sec-Fetch-Site": "cross-site"})
+    assert other_site.status_code == 403 and "set-cookie" not in other_site.headers
+    assert "another site" in other_site.text
+    old_browser = client.post("/wb/session/end", headers={"Origin": "https://evil.example"})
+    assert old_browser.status_code == 403
+    assert client.get(text).status_code == 200  # still signed in
+    own = client.post("/wb/session/end", headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 303
+    assert client.get(text).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Sec-Fetch-Site": "none"},  # typed or pasted into the address bar
+        {"Referer": "https://evil.example/mail"},
+    ],
+)
+def test_a_code_sent_from_another_site_signs_no_one_in(
+    db: Database, make_user, routes: Starlette, headers: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    code = _code(make_user("mallory"))  # collected by its owner, sent to a victim as a link
+    victim = _client(routes)
+    refused = victim.get("/wb/session/start", params={"code": code}, headers=headers)
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    assert "another site" in refused.text
+    own = _client(routes).get(
+        "/wb/session/start",
+        params={"code": code},
+        headers={"Sec-Fetch-Site": "same-origin", "Referer": "http://testserver/"},
+    )
+    assert own.status_code == 303 and "wb_session=" in own.headers["set-cookie"]  # still unused
+
+
+def test_the_hand_over_posts_the_sign_out() -> None:
+    script = auth.handover_script("/wb/session/end", post=True)
+    assert 'form.method = "post"' in script and 'form.action = "/wb/session/end"' in script
+    assert "location.replace" not in script
+    assert "location.replace" in auth.handover_script("/wb/session/start?code=x")

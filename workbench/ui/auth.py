@@ -69,9 +69,19 @@ def _here() -> str:
     return f"{path}?{query}" if query else path
 
 
-def handover_script(url: str) -> str:
-    """The script that sends the browser to ``url`` (a route that sets or clears the cookie)."""
-    return f"<script>(window.top || window).location.replace({json.dumps(url)});</script>"
+def handover_script(url: str, *, post: bool = False) -> str:
+    """The script that sends the browser to ``url`` (a route that sets or clears the cookie).
+
+    ``post`` submits a form instead: sign-out takes POST only, so a link cannot sign anyone out.
+    """
+    target = json.dumps(url)
+    if not post:
+        return f"<script>(window.top || window).location.replace({target});</script>"
+    return (
+        "<script>(() => { const doc = (window.top || window).document;"
+        ' const form = doc.createElement("form"); form.method = "post";'
+        f" form.action = {target}; doc.body.appendChild(form); form.submit(); }})();</script>"
+    )
 
 
 def send_handover() -> bool:
@@ -82,10 +92,13 @@ def send_handover() -> bool:
     url = state.take(state.HANDOVER)
     if not isinstance(url, str) or not url:
         return False
-    going = "Signing out" if url == server.session_end_url() else "Signing in"
+    leaving = url == server.session_end_url()
     with _centered():
-        st.info(f"{going}… If nothing happens, [continue]({url}).", icon=":material/login:")
-    st.html(handover_script(url), unsafe_allow_javascript=True)
+        if leaving:  # the session is already gone on the server; the form clears the cookie
+            st.info("Signed out.", icon=":material/logout:")
+        else:
+            st.info(f"Signing in… If nothing happens, [continue]({url}).", icon=":material/login:")
+    st.html(handover_script(url, post=leaving), unsafe_allow_javascript=True)
     return True
 
 

@@ -4,7 +4,10 @@ and headers that forbid framing the app.
 
 ``/wb/session/start?code=...`` turns the one-time code of a sign-in into the session cookie
 (``HttpOnly; SameSite=Lax; Path=/``, ``Secure`` over HTTPS) and sends the browser back to the
-app; ``/wb/session/end`` deletes the session and clears the cookie. No script sees the token.
+app; ``POST /wb/session/end`` deletes the session and clears the cookie. No script sees the token.
+Both refuse a request another site started (``Sec-Fetch-Site``, or the ``Origin`` / ``Referer``
+host where a browser sends no fetch metadata): a link elsewhere can neither sign a browser in to
+the sender's account with a code the sender collected (login CSRF) nor sign a reviewer out.
 
 The text route is how an article's text reaches the browser once per article instead of with
 every click: it checks the session cookie exactly as a page run does (services.sessions),
@@ -16,7 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
@@ -38,6 +41,10 @@ MAX_NEXT = 2000
 USED_CODE = (
     "<!doctype html><title>Sign in again</title><p>This sign-in link has been used or has "
     'expired. <a href="{home}">Sign in again</a>.</p>'
+)
+OTHER_SITE = (
+    "<!doctype html><title>Sign in here</title><p>This request came from another site, so it "
+    'was refused. <a href="{home}">Open the workbench</a> and sign in there.</p>'
 )
 
 
@@ -103,6 +110,28 @@ def _next(request: Request) -> str:
     return wanted
 
 
+def from_this_site(request: Request) -> bool:
+    """False when the browser says another site started the request.
+
+    Browsers send ``Sec-Fetch-Site``; the app's own hand-over is ``same-origin``. A browser
+    without fetch metadata is judged by the host of its ``Origin`` or ``Referer``, and one that
+    sends neither is let through (there is nothing to judge by).
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source:
+        return True
+    hosts = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")}
+    return urlsplit(source).netloc in {host.split(",")[0].strip() for host in hosts if host}
+
+
+def _refused() -> Response:
+    page = OTHER_SITE.format(home=_home())
+    return HTMLResponse(page, status_code=403, headers=SESSION_HEADERS)
+
+
 def _https(request: Request) -> bool:
     """True when the browser reached the app over HTTPS (directly or through a proxy)."""
     forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
@@ -129,6 +158,8 @@ def session_start(request: Request) -> Response:
     from workbench.services import sessions
     from workbench.ui import auth, runtime
 
+    if not from_this_site(request):
+        return _refused()  # the code stays unused: it is its owner's, not this browser's
     db = runtime.get_db()
     code = request.query_params.get("code", "")
     with db.write() as session:
@@ -142,10 +173,12 @@ def session_start(request: Request) -> Response:
 
 
 def session_end(request: Request) -> Response:
-    """``GET|POST /wb/session/end``: delete this browser's session, clear its cookie, go home."""
+    """``POST /wb/session/end``: delete this browser's session, clear its cookie, go home."""
     from workbench.services import sessions
     from workbench.ui import runtime
 
+    if not from_this_site(request):
+        return _refused()
     token = request.cookies.get(sessions.COOKIE_NAME, "")
     if token:
         with runtime.get_db().write() as session:
@@ -231,7 +264,7 @@ def routes() -> list[BaseRoute]:
     prefix = f"{base_path()}{ROUTE_PREFIX}"
     return [
         Route(f"{prefix}/session/start", session_start, methods=["GET"]),
-        Route(f"{prefix}/session/end", session_end, methods=["GET", "POST"]),
+        Route(f"{prefix}/session/end", session_end, methods=["POST"]),
         Route(f"{prefix}/articles/{{article_id}}/text.json", article_text, methods=["GET"]),
         Route(f"{prefix}/static/sentence_text.js", component_script, methods=["GET"]),
         Mount(f"{base_path()}{API_PREFIX}", app=create_app(runtime.get_db)),

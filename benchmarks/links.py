@@ -129,12 +129,17 @@ def _relinked_links() -> Pairs:
     return {(str(link["a"]), str(link["b"])) for link in listing}
 
 
-def _with_link_model(tuning: Sequence[dict[str, Any]]) -> tuple[Pairs, Pairs, dict[str, Any]]:
+def _with_link_model(
+    tuning: Sequence[dict[str, Any]],
+) -> tuple[Pairs, Pairs, dict[str, Any], list[dict[str, object]], list[dict[str, object]]]:
     """Links after a link model is trained on one reviewer's decisions on tuning-half links.
 
     The seeds are ingested as shipped; the reviewer decides every stored link that a
-    tuning-half pair settles; ``retrain_links`` trains on those decisions; the links are then
-    recomputed (``relink``) with the model filtering them.
+    tuning-half pair settles; ``retrain_links`` trains on those decisions and re-scores the
+    stored links (dropping those it rejects that the reviewer did not confirm); the links are
+    then recomputed (``relink``) with the model filtering and scoring them, the cap ranking by
+    its score. Returns the relinked links and conflicts, the model's report, and both listings
+    (after the retrain's re-scoring, after the relink).
     """
     from sqlalchemy import delete, update
 
@@ -168,6 +173,8 @@ def _with_link_model(tuning: Sequence[dict[str, Any]]) -> tuple[Pairs, Pairs, di
                         same_claim=truth[pair],
                     )
         report = retrain_links(db, actor_id=None)
+        with db.read() as session:
+            rescored = links_listing(session)
         with db.write() as session:
             session.execute(delete(ClaimLink))
             session.execute(update(Article).values(linked_at=None))
@@ -177,7 +184,14 @@ def _with_link_model(tuning: Sequence[dict[str, Any]]) -> tuple[Pairs, Pairs, di
         db.dispose()
     linked = {(str(link["a"]), str(link["b"])) for link in listing}
     flagged = {(str(link["a"]), str(link["b"])) for link in listing if link["conflict"]}
-    return linked, flagged, {"trained_on": report.trained_on, **report.metrics}
+    model_report = {
+        "trained_on": report.trained_on,
+        **report.metrics,
+        "rescored_by_retrain": report.rescore.rescored,
+        "dropped_by_retrain": report.rescore.dropped,
+        "rejected_but_confirmed": report.rescore.kept_confirmed,
+    }
+    return linked, flagged, model_report, rescored, listing
 
 
 def _seed_sentences() -> dict[str, str]:
@@ -332,12 +346,25 @@ def main() -> bool:
     reversed_listing, _ = _seed_links(reverse=True)
     reversed_links = {(str(link["a"]), str(link["b"])) for link in reversed_listing}
     baseline = _baseline(texts, tuning, held_out)
-    modelled, modelled_flags, model_report = _with_link_model(tuning)
+    modelled, modelled_flags, model_report, rescored_listing, model_listing = _with_link_model(
+        tuning
+    )
     with_model = {
         "links": scores(modelled, same, pool),
         "conflicts": scores(modelled_flags, conflicts, pool),
         "links_in_corpus": len(modelled),
+        "links_per_sentence": per_sentence(model_listing, len(texts)),
         "link_model": model_report,
+    }
+    rescored = {(str(link["a"]), str(link["b"])) for link in rescored_listing}
+    rescored_flags = {
+        (str(link["a"]), str(link["b"])) for link in rescored_listing if link["conflict"]
+    }
+    after_retrain = {
+        "links": scores(rescored, same, pool),
+        "conflicts": scores(rescored_flags, conflicts, pool),
+        "links_in_corpus": len(rescored),
+        "links_per_sentence": per_sentence(rescored_listing, len(texts)),
     }
     plain_relink = scores(relinked, same, pool)
     density = per_sentence(listing, len(texts))
@@ -380,6 +407,7 @@ def main() -> bool:
             "workbench_links_ingested_in_reverse_order": scores(reversed_links, same, pool),
             "workbench_links_backfilled_by_relink": plain_relink,
             "workbench_relinked_with_link_model_from_tuning_half_decisions": with_model,
+            "workbench_stored_links_rescored_by_retrain_links": after_retrain,
         },
         "links_in_corpus": len(listing),
         "links_per_sentence": density,
@@ -412,7 +440,16 @@ def main() -> bool:
         f"with a link model trained on tuning-half decisions ({model_report['trained_on']} "
         f"pairs), relinked: links P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} "
         f"(relink without it P={plain_relink['precision']:.3f} R={plain_relink['recall']:.3f}); "
-        f"{with_model['links_in_corpus']} links"
+        f"{with_model['links_in_corpus']} links, at most "
+        f"{with_model['links_per_sentence']['most_for_one_sentence']} per sentence"
+    )
+    r = after_retrain["links"]
+    print(
+        f"stored links re-scored by retrain-links ({model_report['rescored_by_retrain']} kept, "
+        f"{model_report['dropped_by_retrain']} dropped, "
+        f"{model_report['rejected_but_confirmed']} rejected but confirmed): links "
+        f"P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}; conflicts "
+        f"P={after_retrain['conflicts']['precision']:.3f}"
     )
     print(
         f"baseline threshold {baseline['threshold_chosen_on_tuning_half']} (tuning half); "

@@ -629,7 +629,8 @@ def links(
     for link in listing:
         flag = f"  CONFLICT: {field(link['reason'])}" if link["conflict"] else ""
         ids = f"{field(link['a'])} <-> {field(link['b'])}"
-        echo(f"{ids}  similarity {link['similarity']:.2f}{flag}")
+        score = "" if link.get("score") is None else f"  score {link['score']:.2f}"
+        echo(f"{ids}  similarity {link['similarity']:.2f}{score}{flag}")
         echo(f"    {field(link['a_text'])}\n    {field(link['b_text'])}")
     echo(f"{len(listing)} link(s)")
 
@@ -663,18 +664,22 @@ def retrain() -> None:
 
 @app.command("retrain-links")
 def retrain_links() -> None:
-    """Train the link model on reviewers' link decisions; it then filters new links."""
+    """Train the link model on reviewers' link decisions; it re-scores, filters and ranks links."""
     from workbench.services.link_model import retrain_links as train
 
     report = train(_database(), actor_id=None)
-    metrics = report.metrics
+    metrics, rescore = report.metrics, report.rescore
     echo(
         f"trained on {report.trained_on} decided pair(s) ({metrics['same_claim']} same claim, "
         f"{metrics['not_same_claim']} not the same claim) from {report.decisions} "
         f"decision(s); cross-validated F1 {metrics['cv_f1']}, precision "
-        f"{metrics['cv_precision']}, recall {metrics['cv_recall']}; links computed from now on "
-        f"are kept at probability {metrics['accept_probability']} or more "
-        "(`workbench relink` recomputes only unlinked articles)"
+        f"{metrics['cv_precision']}, recall {metrics['cv_recall']}; links are kept at "
+        f"probability {metrics['accept_probability']} or more and ranked by it"
+    )
+    echo(
+        f"re-scored {rescore.rescored} stored link(s); dropped {rescore.dropped} the model "
+        f"rejects ({rescore.kept_confirmed} rejected link(s) kept: a reviewer confirmed them "
+        "as the same claim)"
     )
 
 

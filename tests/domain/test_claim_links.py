@@ -254,6 +254,33 @@ def test_cap_links_takes_one_link_to_each_other_article_before_a_second() -> Non
     assert added == [_draft(1, 2, 0.9), _draft(1, 4, 0.3)]
 
 
+def _scored(a: int, b: int, similarity: float, score: float | None) -> ClaimLinkDraft:
+    return ClaimLinkDraft(a, b, similarity, False, "", score)
+
+
+def test_cap_links_ranks_by_the_model_score_over_similarity() -> None:
+    articles = {1: "a", 2: "b", 3: "c", 4: "d"}
+    likely, similar = _scored(1, 2, 0.2, 0.95), _scored(1, 3, 0.6, 0.55)
+    added, _ = cap_links([similar, likely], [], articles, per_sentence=1)
+    assert added == [likely]  # the less similar link the model trusts more is kept
+    # A full sentence's stored link goes when a new one scores higher, whatever the similarity.
+    stored = [_scored(1, 3, 0.6, 0.55)]
+    added, dropped = cap_links([likely], stored, articles, per_sentence=1)
+    assert (added, dropped) == ([likely], stored)
+    # An unscored link (made before any model) ranks by its similarity on the same scale.
+    old = _scored(1, 4, 0.7, None)
+    added, dropped = cap_links([similar], [old], articles, per_sentence=1)
+    assert (added, dropped) == ([], [])
+    assert [link.rank for link in (likely, similar, old)] == [0.95, 0.55, 0.7]
+
+
+def test_cap_links_keeps_one_link_per_other_article_first_when_ranked_by_score() -> None:
+    articles = {1: "a", 2: "b", 3: "b", 4: "c"}
+    drafts = [_scored(1, 2, 0.3, 0.9), _scored(1, 3, 0.3, 0.8), _scored(1, 4, 0.9, 0.6)]
+    added, _ = cap_links(drafts, [], articles, per_sentence=2)
+    assert added == [drafts[0], drafts[2]]  # article b's second link waits behind c's first
+
+
 def test_query_terms_are_the_rarest_shared_terms_and_candidates_share_most() -> None:
     frequency = {"rare": 2, "mid": 40, "alone": 1, "common": COMMON_TERM_SENTENCES + 1}
     assert query_terms(["common", "mid", "alone", "rare"], frequency) == ["rare", "mid"]

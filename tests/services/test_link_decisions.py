@@ -127,3 +127,4 @@ def test_pairs_export_writes_each_decision_valid_against_its_schema(
     assert {r["a"] for r in records} | {r["b"] for r in records} == {f"{article}:{index}", ref}
     assert all(r["reviewer"].startswith("reviewer-") for r in records)
     assert all(isinstance(r["similarity"], float) for r in records)
+    assert all(r["score"] is None for r in records)  # no link model scored these links

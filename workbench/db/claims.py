@@ -5,14 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, or_, select, tuple_, update
+from sqlalchemy import (
+    CursorResult,
+    Exists,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
+from workbench.db.link_decisions import LinkDecision
 from workbench.db.models import Article, ClaimLink, GoldLabel, ScorerModel, Sentence
-from workbench.domain.claim_links import RELATED_LIMIT, ClaimLinkDraft, ClaimText
+from workbench.domain.claim_links import RELATED_LIMIT, ClaimLinkDraft, ClaimText, ranking_key
 from workbench.domain.labels import Label
 from workbench.domain.link_model import LINK_MODEL_FORMAT
 
@@ -30,6 +46,17 @@ class LinkRow:
     similarity: float
     conflict: bool
     reason: str
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLink:
+    """A stored link as the link model re-scores it: its row id, both texts, its similarity."""
+
+    id: int
+    a_text: str
+    b_text: str
+    similarity: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +72,7 @@ class RelatedSentence:
     similarity: float
     conflict: bool
     reason: str
+    score: float | None = None
 
 
 def claim_texts(session: Session, *, article_id: str | None = None) -> list[ClaimText]:
@@ -113,9 +141,12 @@ def links_touching(session: Session, *, sentence_ids: Sequence[int]) -> list[Cla
             ClaimLink.similarity,
             ClaimLink.conflict,
             ClaimLink.reason,
+            ClaimLink.score,
         ).where(or_(ClaimLink.a_sentence_id.in_(chunk), ClaimLink.b_sentence_id.in_(chunk)))
-        for a, b, sim, conflict, reason in session.execute(query):
-            found[(a, b)] = ClaimLinkDraft(a, b, float(sim), bool(conflict), reason)
+        for a, b, sim, conflict, reason, score in session.execute(query):
+            found[(a, b)] = ClaimLinkDraft(
+                a, b, float(sim), bool(conflict), reason, None if score is None else float(score)
+            )
     return list(found.values())
 
 
@@ -186,6 +217,7 @@ def add_links(session: Session, *, links: Sequence[ClaimLinkDraft]) -> int:
             "similarity": link.similarity,
             "conflict": link.conflict,
             "reason": link.reason,
+            "score": link.score,
         }
         for link in links
         if (link.a, link.b) not in existing
@@ -202,7 +234,7 @@ def add_links(session: Session, *, links: Sequence[ClaimLinkDraft]) -> int:
     return len(rows)
 
 
-def _link_query() -> Select[str, int, str, str, int, str, float, bool, str]:
+def _link_query() -> Select[str, int, str, str, int, str, float, bool, str, float | None]:
     a, b = aliased(Sentence), aliased(Sentence)
     return (
         select(
@@ -215,6 +247,7 @@ def _link_query() -> Select[str, int, str, str, int, str, float, bool, str]:
             ClaimLink.similarity,
             ClaimLink.conflict,
             ClaimLink.reason,
+            ClaimLink.score,
         )
         .select_from(ClaimLink)
         .join(a, a.id == ClaimLink.a_sentence_id)
@@ -226,18 +259,29 @@ def all_links(session: Session) -> list[LinkRow]:
     """Every link, sorted by ``a`` then ``b`` (article id, then sentence index)."""
     rows = sorted(session.execute(_link_query()).all(), key=lambda r: (r[0], r[1], r[3], r[4]))
     return [
-        LinkRow(f"{a_art}:{a_idx}", f"{b_art}:{b_idx}", at, bt, float(sim), bool(conflict), reason)
-        for a_art, a_idx, at, b_art, b_idx, bt, sim, conflict, reason in rows
+        LinkRow(
+            f"{a_art}:{a_idx}",
+            f"{b_art}:{b_idx}",
+            at,
+            bt,
+            float(sim),
+            bool(conflict),
+            reason,
+            None if score is None else float(score),
+        )
+        for a_art, a_idx, at, b_art, b_idx, bt, sim, conflict, reason, score in rows
     ]
 
 
 def related_sentences(
     session: Session, *, sentence_id: int, limit: int = RELATED_LIMIT
 ) -> list[RelatedSentence]:
-    """Sentences of other articles linked to ``sentence_id``: conflicts first, most similar next.
+    """Sentences of other articles linked to ``sentence_id``: conflicts first, best ranked next.
 
+    Ranked by the link model's score where the link has one, else by similarity (``rank``).
     At most ``limit``: the best of each direction, then the best of both.
     """
+    rank = func.coalesce(ClaimLink.score, ClaimLink.similarity)
     found: list[RelatedSentence] = []
     for own, other in (
         (ClaimLink.a_sentence_id, ClaimLink.b_sentence_id),
@@ -253,14 +297,15 @@ def related_sentences(
                 ClaimLink.similarity,
                 ClaimLink.conflict,
                 ClaimLink.reason,
+                ClaimLink.score,
             )
             .join(Sentence, Sentence.id == other)
             .join(Article, Article.id == Sentence.article_id)
             .where(own == sentence_id)
-            .order_by(ClaimLink.conflict.desc(), ClaimLink.similarity.desc(), other)
+            .order_by(ClaimLink.conflict.desc(), rank.desc(), ClaimLink.similarity.desc(), other)
             .limit(limit)
         )
-        for article, title, outlet, index, text, sim, conflict, reason in rows:
+        for article, title, outlet, index, text, sim, conflict, reason, score in rows:
             found.append(
                 RelatedSentence(
                     f"{article}:{index}",
@@ -272,10 +317,83 @@ def related_sentences(
                     float(sim),
                     bool(conflict),
                     reason,
+                    None if score is None else float(score),
                 )
             )
-    found.sort(key=lambda r: (not r.conflict, -r.similarity, r.article_id, r.index))
+    found.sort(
+        key=lambda r: (
+            not r.conflict,
+            -ranking_key(r.score, r.similarity),
+            -r.similarity,
+            r.article_id,
+            r.index,
+        )
+    )
     return found[:limit]
+
+
+def stored_links(session: Session, *, after: int = 0, limit: int) -> list[StoredLink]:
+    """At most ``limit`` stored links with row ids above ``after``, in id order (keyset)."""
+    a, b = aliased(Sentence), aliased(Sentence)
+    query = (
+        select(ClaimLink.id, a.text, b.text, ClaimLink.similarity)
+        .join(a, a.id == ClaimLink.a_sentence_id)
+        .join(b, b.id == ClaimLink.b_sentence_id)
+        .where(ClaimLink.id > after)
+        .order_by(ClaimLink.id)
+        .limit(limit)
+    )
+    return [StoredLink(row[0], row[1], row[2], float(row[3])) for row in session.execute(query)]
+
+
+def set_link_scores(session: Session, *, scores: Mapping[int, float]) -> None:
+    """Store the link model's score on these links (keyed by row id); a link gone is skipped.
+
+    A Core update, not the ORM's by-primary-key one, which fails when a row was deleted since.
+    """
+    if scores:
+        table = cast(Table, ClaimLink.__table__)
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("link_id"))
+            .values(score=bindparam("link_score")),
+            [{"link_id": key, "link_score": value} for key, value in scores.items()],
+        )
+
+
+def _confirmed() -> Exists:
+    """Whether some reviewer decided "same claim" on a link's pair (decisions: lower id first)."""
+    return exists().where(
+        LinkDecision.same_claim.is_(True),
+        or_(
+            and_(
+                LinkDecision.a_sentence_id == ClaimLink.a_sentence_id,
+                LinkDecision.b_sentence_id == ClaimLink.b_sentence_id,
+            ),
+            and_(
+                LinkDecision.a_sentence_id == ClaimLink.b_sentence_id,
+                LinkDecision.b_sentence_id == ClaimLink.a_sentence_id,
+            ),
+        ),
+    )
+
+
+def drop_unconfirmed_links(session: Session, *, link_ids: Sequence[int]) -> int:
+    """Delete these links unless a reviewer confirmed them as "same claim"; how many went.
+
+    The check is part of the delete statement itself, so a decision committed before it runs
+    is always seen. The decisions themselves are kept (they name the sentences, not the link).
+    """
+    dropped = 0
+    for start in range(0, len(link_ids), _IN_CHUNK):
+        chunk = list(link_ids[start : start + _IN_CHUNK])
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            delete(ClaimLink)
+            .where(ClaimLink.id.in_(chunk), ~_confirmed())
+            .execution_options(synchronize_session=False)
+        )
+        dropped += result.rowcount
+    return dropped
 
 
 def set_score_values(session: Session, *, scores: Mapping[int, float]) -> None:

@@ -77,6 +77,7 @@ class PairRow:
     conflict: bool | None
     similarity: float | None
     linked_conflict: bool | None
+    score: float | None = None
 
 
 def ordered(first: int, second: int) -> tuple[int, int]:
@@ -145,6 +146,7 @@ def pair_rows(session: Session, *, batch: int = EXPORT_BATCH) -> Iterator[PairRo
                 LinkDecision.conflict,
                 ClaimLink.similarity,
                 ClaimLink.conflict,
+                ClaimLink.score,
             )
             .join(a, a.id == LinkDecision.a_sentence_id)
             .join(b, b.id == LinkDecision.b_sentence_id)
@@ -179,6 +181,7 @@ def pair_rows(session: Session, *, batch: int = EXPORT_BATCH) -> Iterator[PairRo
                 row[9],
                 None if row[10] is None else float(row[10]),
                 None if row[11] is None else bool(row[11]),
+                None if row[12] is None else float(row[12]),
             )
         after = rows[-1][0]
 

@@ -255,6 +255,9 @@ class ClaimLink(Base):
     similarity: Mapped[float] = mapped_column(Float)
     conflict: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The link model's probability that the two are the same claim, what links are ranked by;
+    # None when no link model was active when the link was made (ranked by similarity then).
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class ScorerModel(Base):

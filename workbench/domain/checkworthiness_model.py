@@ -7,7 +7,6 @@ and rebuilds the predictor from numbers, so a database row can never run code.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,14 @@ import orjson
 from numpy.typing import NDArray
 
 from workbench.domain.checkworthiness import FEATURE_NAMES, features
+from workbench.domain.plain_models import (
+    RefusedDocument,
+    Trained,
+    cross_validate,
+    finite_floats,
+    is_number,
+    read_document,
+)
 from workbench.errors import InputError
 
 MIN_LABELS = 30
@@ -81,13 +88,8 @@ class PlainScorer:
         return result
 
 
-@dataclass(frozen=True, slots=True)
-class TrainedScorer:
-    """A fitted model with what it was trained on and how it measured."""
-
-    model: PlainScorer
-    trained_on: int
-    metrics: dict[str, object]
+TrainedScorer = Trained[PlainScorer]
+"""A fitted scorer with the labeled sentences it learned from and how it measured."""
 
 
 def cue_matrix(texts: Sequence[str]) -> NDArray[np.float64]:
@@ -126,24 +128,12 @@ def check_training_set(labels: Sequence[bool]) -> None:
 
 
 def _cross_validate(texts: Sequence[str], labels: Sequence[bool]) -> dict[str, object]:
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
     target = np.array(labels, dtype=int)
-    folds = int(min(5, target.sum(), len(target) - target.sum()))
-    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    predicted = cross_val_predict(_pipeline(), list(texts), target, cv=split)
-    tp = int(((predicted == 1) & (target == 1)).sum())
-    fp = int(((predicted == 1) & (target == 0)).sum())
-    fn = int(((predicted == 0) & (target == 1)).sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    metrics, predicted = cross_validate(_pipeline, list(texts), target)
     return {
-        "cv_folds": folds,
+        "cv_folds": metrics["cv_folds"],
         "cv_accuracy": round(float((predicted == target).mean()), 4),
-        "cv_precision": round(precision, 4),
-        "cv_recall": round(recall, 4),
-        "cv_f1": round(f1, 4),
+        **{key: value for key, value in metrics.items() if key != "cv_folds"},
     }
 
 
@@ -185,7 +175,7 @@ def train_scorer(texts: Sequence[str], labels: Sequence[bool]) -> TrainedScorer:
     metrics = _cross_validate(texts, labels)
     metrics.update({"claims": int(sum(labels)), "not_a_claim": len(labels) - int(sum(labels))})
     model = plain_scorer(fit_pipeline(texts, labels))
-    return TrainedScorer(model, len(labels), metrics)
+    return Trained(model, len(labels), metrics)
 
 
 def predict_scores(model: PlainScorer, texts: Sequence[str]) -> list[float]:
@@ -219,23 +209,9 @@ def dump_model(model: PlainScorer) -> bytes:
     )
 
 
-class _Refused(Exception):
-    """A stored model document that is not what ``dump_model`` writes (reason in the text)."""
-
-
-def _floats(value: object, what: str, length: int | None = None) -> NDArray[np.float64]:
-    if not isinstance(value, list) or not all(
-        isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in value
-    ):
-        raise _Refused(f"{what} is not a list of finite numbers")
-    if length is not None and len(value) != length:
-        raise _Refused(f"{what} has {len(value)} values, expected {length}")
-    return np.array(value, dtype=np.float64)
-
-
 def _settings(value: object, what: str) -> dict[str, Any]:
     if not isinstance(value, Mapping) or set(value) != set(WORD_SETTINGS):
-        raise _Refused(f"{what} settings must have exactly the keys {sorted(WORD_SETTINGS)}")
+        raise RefusedDocument(f"{what} settings must have exactly the keys {sorted(WORD_SETTINGS)}")
     ngrams = value["ngram_range"]
     if (
         value["analyzer"] not in _ANALYZERS
@@ -247,45 +223,38 @@ def _settings(value: object, what: str) -> dict[str, Any]:
         or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 6 for n in ngrams)
         or ngrams[0] > ngrams[1]
     ):
-        raise _Refused(f"{what} settings are not ones this version uses")
+        raise RefusedDocument(f"{what} settings are not ones this version uses")
     return {**value, "ngram_range": (ngrams[0], ngrams[1])}
 
 
 def _read_part(value: object, what: str) -> TfidfPart:
     if not isinstance(value, Mapping):
-        raise _Refused(f"{what} is not an object")
+        raise RefusedDocument(f"{what} is not an object")
     terms = value.get("terms")
     if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-        raise _Refused(f"{what} terms are not a list of strings")
+        raise RefusedDocument(f"{what} terms are not a list of strings")
     if len(set(terms)) != len(terms):
-        raise _Refused(f"{what} terms repeat")
+        raise RefusedDocument(f"{what} terms repeat")
     return TfidfPart(
         _settings(value.get("settings"), what),
         tuple(terms),
-        _floats(value.get("idf"), f"{what} idf", len(terms)),
-        _floats(value.get("coef"), f"{what} coef", len(terms)),
+        finite_floats(value.get("idf"), f"{what} idf", len(terms)),
+        finite_floats(value.get("coef"), f"{what} coef", len(terms)),
     )
 
 
 def _parse(payload: bytes) -> PlainScorer:
-    if payload[:1] == b"\x80" or payload[:2] in (b"x\x9c", b"x\x01", b"x\xda"):
-        raise _Refused("it is a pickle (or a compressed one), the format of older versions")
-    try:
-        document = orjson.loads(payload)
-    except orjson.JSONDecodeError:
-        raise _Refused("it is not a JSON document") from None
-    if not isinstance(document, dict) or document.get("format") != MODEL_FORMAT:
-        raise _Refused(f"it is not a {MODEL_FORMAT} document")
+    document = read_document(payload, MODEL_FORMAT, pickle_note=", the format of older versions")
     cues = document.get("cues")
     if not isinstance(cues, dict) or cues.get("names") != list(FEATURE_NAMES):
-        raise _Refused("its cue names are not this version's")
+        raise RefusedDocument("its cue names are not this version's")
     intercept = document.get("intercept")
-    if not isinstance(intercept, int | float) or isinstance(intercept, bool):
-        raise _Refused("its intercept is not a number")
+    if not is_number(intercept):
+        raise RefusedDocument("its intercept is not a number")
     return PlainScorer(
         _read_part(document.get("words"), "words"),
         _read_part(document.get("chars"), "chars"),
-        _floats(cues.get("coef"), "cue coef", len(FEATURE_NAMES)),
+        finite_floats(cues.get("coef"), "cue coef", len(FEATURE_NAMES)),
         float(intercept),
     )
 
@@ -303,5 +272,5 @@ def load_model(payload: bytes, *, name: str = "the stored check-worthiness model
     """Rebuild a model from ``dump_model``'s JSON; anything else is refused, never executed."""
     try:
         return _parse(payload)
-    except _Refused as exc:
+    except RefusedDocument as exc:
         raise refusal(name, str(exc)) from None

@@ -74,13 +74,31 @@ class ClaimText:
 
 @dataclass(frozen=True, slots=True)
 class ClaimLinkDraft:
-    """Two linked sentences (keys ``a`` and ``b``), how similar, and any conflict."""
+    """Two linked sentences (keys ``a`` and ``b``), how similar, any conflict, and its score.
+
+    ``score`` is the link model's probability that the two are the same claim, None when no
+    link model was active when the link was made (see ``rank``).
+    """
 
     a: int
     b: int
     similarity: float
     conflict: bool
     reason: str
+    score: float | None = None
+
+    @property
+    def rank(self) -> float:
+        """What links are ranked by, best first: the model's score when there is one."""
+        return ranking_key(self.score, self.similarity)
+
+
+def ranking_key(score: float | None, similarity: float) -> float:
+    """A link's ranking key: its model score when it has one, else its similarity.
+
+    The stored query orders by the same key (``coalesce(score, similarity)``).
+    """
+    return similarity if score is None else score
 
 
 _facts = lru_cache(maxsize=65_536)(extract_facts)
@@ -338,19 +356,20 @@ def cap_links(
 
     ``stored`` must hold every stored link of each sentence a new link touches, ``article_of``
     the article of every sentence named. Links are taken while both of their sentences are under
-    ``per_sentence``: first each sentence's best link to each other article, most similar first,
-    then the rest, so a claim told by many outlets keeps one link to each before a second to
-    any. A sentence outside this set can only lose links (only its links to the set are seen).
+    ``per_sentence``: first each sentence's best link to each other article, best ``rank``
+    first (the link model's score, else the similarity), then the rest, so a claim told by many
+    outlets keeps one link to each before a second to any. A sentence outside this set can only
+    lose links (only its links to the set are seen).
     """
     stored_pairs = {(link.a, link.b): link for link in stored}
     fresh = {
         (link.a, link.b): link
-        for link in sorted(new, key=lambda link: -link.similarity)
+        for link in sorted(new, key=lambda link: -link.rank)
         if (link.a, link.b) not in stored_pairs
     }
     every = sorted(
         [*stored_pairs.values(), *fresh.values()],
-        key=lambda link: (-link.similarity, link.a, link.b),
+        key=lambda link: (-link.rank, -link.similarity, link.a, link.b),
     )
     seen: set[tuple[int, str]] = set()
     second: set[tuple[int, int]] = set()

@@ -4,14 +4,15 @@ Reviewers decide whether a suggested link joins the same claim. The majority of 
 on each pair trains a scikit-learn ``LogisticRegression`` over the features the linker computes
 for a pair (its combined similarity, shared words, figures, dates and names, a conflict found);
 once a model is stored, a candidate link is kept only when the model gives it a probability of
-at least ``ACCEPT``. Like the check-worthiness scorer, the fitted model is stored as plain data
-(feature names, coefficients, intercept as JSON), never as a pickle.
+at least ``ACCEPT``, and that probability is the link's ranking score (``link_score``). Like the
+check-worthiness scorer, the fitted model is stored as plain data (feature names, coefficients,
+intercept as JSON), never as a pickle.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,6 +22,13 @@ from numpy.typing import NDArray
 
 from workbench.domain.claim_facts import extract_facts, find_conflict
 from workbench.domain.claim_links import content_tokens, name_vocabulary, similarity_rows
+from workbench.domain.plain_models import (
+    RefusedDocument,
+    Trained,
+    cross_validate,
+    is_number,
+    read_document,
+)
 from workbench.errors import InputError
 
 LINK_MODEL_FORMAT = "workbench.claimlinks/1"
@@ -60,13 +68,8 @@ class LinkModel:
         return result
 
 
-@dataclass(frozen=True, slots=True)
-class TrainedLinkModel:
-    """A fitted link model with the pairs it learned from and how it measured."""
-
-    model: LinkModel
-    trained_on: int
-    metrics: dict[str, object]
+TrainedLinkModel = Trained[LinkModel]
+"""A fitted link model with the decided pairs it learned from and how it measured."""
 
 
 def pair_similarity(a: str, b: str) -> float:
@@ -127,26 +130,6 @@ def _classifier() -> object:
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))
 
 
-def _cross_validate(matrix: NDArray[np.float64], target: NDArray[np.int_]) -> dict[str, object]:
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
-    folds = int(min(5, target.sum(), len(target) - target.sum()))
-    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    predicted = cross_val_predict(_classifier(), matrix, target, cv=split)
-    tp = int(((predicted == 1) & (target == 1)).sum())
-    fp = int(((predicted == 1) & (target == 0)).sum())
-    fn = int(((predicted == 0) & (target == 1)).sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "cv_folds": folds,
-        "cv_precision": round(precision, 4),
-        "cv_recall": round(recall, 4),
-        "cv_f1": round(f1, 4),
-    }
-
-
 def train_link_model(rows: Sequence[Sequence[float]], labels: Sequence[bool]) -> TrainedLinkModel:
     """Fit "same claim" (True) vs "not the same claim" (False) on feature rows of decided pairs."""
     if len(rows) != len(labels):
@@ -154,7 +137,7 @@ def train_link_model(rows: Sequence[Sequence[float]], labels: Sequence[bool]) ->
     check_decisions(labels)
     matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
     target = np.array(labels, dtype=int)
-    metrics = _cross_validate(matrix, target)
+    metrics, _ = cross_validate(_classifier, matrix, target)
     metrics.update(
         {"same_claim": int(target.sum()), "not_same_claim": int(len(target) - target.sum())}
     )
@@ -165,7 +148,7 @@ def train_link_model(rows: Sequence[Sequence[float]], labels: Sequence[bool]) ->
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     weights = np.array(classifier.coef_, dtype=np.float64).ravel() / scale
     intercept = float(classifier.intercept_[0]) - float(weights @ scaler.mean_)
-    return TrainedLinkModel(LinkModel(weights, intercept), len(labels), metrics)
+    return Trained(LinkModel(weights, intercept), len(labels), metrics)
 
 
 def dump_link_model(model: LinkModel) -> bytes:
@@ -180,29 +163,20 @@ def dump_link_model(model: LinkModel) -> bytes:
     )
 
 
-def _problem(payload: bytes) -> str | LinkModel:
-    if payload[:1] == b"\x80" or payload[:2] in (b"x\x9c", b"x\x01", b"x\xda"):
-        return "it is a pickle (or a compressed one)"
-    try:
-        document = orjson.loads(payload)
-    except orjson.JSONDecodeError:
-        return "it is not a JSON document"
-    if not isinstance(document, Mapping) or document.get("format") != LINK_MODEL_FORMAT:
-        return f"it is not a {LINK_MODEL_FORMAT} document"
+def _parse(payload: bytes) -> LinkModel:
+    document = read_document(payload, LINK_MODEL_FORMAT)
     if document.get("features") != list(FEATURE_NAMES):
-        return "its features are not this version's"
+        raise RefusedDocument("its features are not this version's")
     coef, intercept = document.get("coef"), document.get("intercept")
-    numbers = [*coef, intercept] if isinstance(coef, list) else []
     if (
         not isinstance(coef, list)
         or len(coef) != len(FEATURE_NAMES)
-        or not all(
-            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
-            for x in numbers
-        )
+        or not all(is_number(x) for x in coef)
+        or not is_number(intercept)
     ):
-        return "its coefficients are not one finite number per feature and an intercept"
-    assert isinstance(intercept, int | float)
+        raise RefusedDocument(
+            "its coefficients are not one finite number per feature and an intercept"
+        )
     return LinkModel(np.array(coef, dtype=np.float64), float(intercept))
 
 
@@ -216,15 +190,25 @@ def link_model_refusal(name: str, reason: str) -> InputError:
 
 def load_link_model(payload: bytes, *, name: str = "the stored link model") -> LinkModel:
     """Rebuild a model from ``dump_link_model``'s JSON; anything else is refused, never run."""
-    found = _problem(payload)
-    if isinstance(found, str):
-        raise link_model_refusal(name, found)
-    return found
+    try:
+        return _parse(payload)
+    except RefusedDocument as exc:
+        raise link_model_refusal(name, str(exc)) from None
+
+
+def link_probabilities(model: LinkModel, pairs: Sequence[tuple[str, str, float]]) -> list[float]:
+    """Probability that each candidate pair (two texts and the linker's similarity) is one claim."""
+    rows = [pair_features(a, b, similarity) for a, b, similarity in pairs]
+    return [float(p) for p in model.probabilities(rows)]
 
 
 def keep_links(
     model: LinkModel, pairs: Sequence[tuple[str, str, float]], *, accept: float = ACCEPT
 ) -> list[bool]:
     """Whether each candidate pair (two texts and the linker's similarity) is kept."""
-    rows = [pair_features(a, b, similarity) for a, b, similarity in pairs]
-    return [bool(p >= accept) for p in model.probabilities(rows)]
+    return [p >= accept for p in link_probabilities(model, pairs)]
+
+
+def link_score(probability: float) -> float:
+    """The ranking score stored on a link: the model's probability, to 4 places."""
+    return round(probability, 4)

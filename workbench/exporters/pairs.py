@@ -26,6 +26,7 @@ def pair_record(row: PairRow, reviewer: Callable[[int], str]) -> Record:
         "reviewer": reviewer(row.user_id),
         "similarity": row.similarity,
         "suggested_conflict": row.linked_conflict,
+        "score": row.score,
     }
 
 
@@ -35,7 +36,7 @@ class PairsWriter(DatasetWriter):
     name = "pairs"
     description = (
         "claim pairs: both sentence ids and texts, the reviewer's decision (same claim or not), "
-        "conflict decision, reviewer, similarity"
+        "conflict decision, reviewer, similarity, link model score"
     )
     files = ("pairs.jsonl",)
     takes_pairs: ClassVar[bool] = True

@@ -284,7 +284,11 @@ def can_retrain(status: ScorerStatus) -> bool:
 
 
 def links_listing(session: Session) -> list[dict[str, object]]:
-    """Every cross-article link as ``workbench links --json`` prints it, sorted."""
+    """Every cross-article link as ``workbench links --json`` prints it, sorted.
+
+    A link scored by the link model also has ``score``; one made without a model has the
+    DESIGN.md keys only.
+    """
     return [
         {
             "a": row.a,
@@ -294,6 +298,7 @@ def links_listing(session: Session) -> list[dict[str, object]]:
             "similarity": row.similarity,
             "conflict": row.conflict,
             "reason": row.reason,
+            **({} if row.score is None else {"score": row.score}),
         }
         for row in claim_queries.all_links(session)
     ]

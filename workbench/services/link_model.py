@@ -3,7 +3,9 @@
 Training reads the link decisions only (``link_decisions.pair_rows``, in keyset batches), so it
 costs what the decisions hold, never what the corpus holds. The model is stored like the
 check-worthiness scorer, as plain data in ``scorer_models`` (format ``LINK_MODEL_FORMAT``);
-links stored before it keep standing, and links computed from then on are filtered by it.
+links computed from then on are filtered and scored by it. Right after storing it, the links
+already stored are re-scored (``rescore_links``): their score becomes the new model's
+probability, and a link it rejects is dropped unless a reviewer confirmed it as "same claim".
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from workbench.domain.link_model import (
     LinkModel,
     dump_link_model,
     link_model_refusal,
+    link_probabilities,
+    link_score,
     load_link_model,
     majority,
     pair_features,
@@ -36,15 +40,37 @@ from workbench.domain.link_model import (
 from workbench.services.permissions import require_role
 
 PairKey = tuple[str, int, str, int]
+RESCORE_BATCH = 500
+"""Stored links re-scored per batch: one read, the model with no transaction open, one write."""
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreReport:
+    """What re-scoring the stored links did.
+
+    ``rescored`` links were given the model's score; of the ``rejected`` ones (probability
+    under ``ACCEPT``) ``dropped`` were deleted and the rest kept, a reviewer having confirmed
+    them as "same claim".
+    """
+
+    rescored: int
+    rejected: int
+    dropped: int
+
+    @property
+    def kept_confirmed(self) -> int:
+        """Rejected links kept because a reviewer confirmed them."""
+        return self.rejected - self.dropped
 
 
 @dataclass(frozen=True, slots=True)
 class LinkRetrainReport:
-    """What a link retrain did: decisions read, pairs learned from, and its metrics."""
+    """What a link retrain did: decisions read, pairs learned from, metrics, links re-scored."""
 
     decisions: int
     trained_on: int
     metrics: dict[str, object]
+    rescore: RescoreReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +144,48 @@ def training_pairs(session: Session) -> tuple[int, list[list[float]], list[bool]
     return read, rows, labels
 
 
-def retrain_links(db: Database, *, actor_id: int | None) -> LinkRetrainReport:
-    """Train the link model on the decided pairs and store it; from then on it filters links.
+def rescore_links(db: Database, model: LinkModel, *, batch: int = RESCORE_BATCH) -> RescoreReport:
+    """Give every stored link ``model``'s score; drop those it rejects unless confirmed.
+
+    Keyset batches of ``batch`` links over ``claim_links.id``: each is read in a read session,
+    scored with no transaction open, and written in its own short write transaction, so a
+    large corpus never holds the write lock for long and reviewers' saves keep going. A link
+    the model gives less than ``ACCEPT`` is deleted unless some reviewer decided "same claim"
+    on its pair; the reviewers' decisions themselves are never touched.
+    """
+    after = rescored = rejected = dropped = 0
+    while True:
+        with db.read() as session:
+            links = claim_queries.stored_links(session, after=after, limit=batch)
+        if not links:
+            break
+        found = link_probabilities(
+            model, [(link.a_text, link.b_text, link.similarity) for link in links]
+        )
+        refused = [link.id for link, p in zip(links, found, strict=True) if p < ACCEPT]
+        with db.write() as session:
+            gone = claim_queries.drop_unconfirmed_links(session, link_ids=refused)
+            claim_queries.set_link_scores(
+                session,
+                scores={link.id: link_score(p) for link, p in zip(links, found, strict=True)},
+            )
+        rescored += len(links) - gone
+        rejected += len(refused)
+        dropped += gone
+        after = links[-1].id
+    return RescoreReport(rescored, rejected, dropped)
+
+
+def retrain_links(
+    db: Database, *, actor_id: int | None, batch: int = RESCORE_BATCH
+) -> LinkRetrainReport:
+    """Train the link model on the decided pairs, store it, and re-score the stored links.
 
     ``actor_id`` is the signed-in account (must be an admin); None means the command line.
     Refuses (InputError) with fewer than ``MIN_PER_CLASS`` decided pairs of either class. The
-    model is fitted with no transaction open and stored in one short write.
+    model is fitted with no transaction open and stored in one short write; from then on it
+    filters and scores new links, and ``rescore_links`` applies it to the stored ones in
+    batches of ``batch``.
     """
     with db.read() as session:
         if actor_id is not None:
@@ -143,7 +205,8 @@ def retrain_links(db: Database, *, actor_id: int | None) -> LinkRetrainReport:
             format=LINK_MODEL_FORMAT,
             digest=hashlib.sha256(payload).hexdigest(),
         )
-    return LinkRetrainReport(read, trained.trained_on, metrics)
+    rescore = rescore_links(db, trained.model, batch=batch)
+    return LinkRetrainReport(read, trained.trained_on, metrics, rescore)
 
 
 def link_model_status(session: Session) -> LinkModelStatus:

@@ -13,13 +13,14 @@ filled by an older version) is picked up by ``relink``.
 
 Once reviewers' decisions have trained a link model (``workbench retrain-links``), a candidate
 link above the floor is kept only when the model gives it a probability of at least
-``link_model.ACCEPT``; until then the floor alone decides.
+``link_model.ACCEPT``, and that probability is stored as the link's score, which the cap ranks
+by; until then the floor alone decides and links rank by similarity.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -36,7 +37,7 @@ from workbench.domain.claim_links import (
     query_terms,
     rank_candidates,
 )
-from workbench.domain.link_model import LinkModel, keep_links
+from workbench.domain.link_model import ACCEPT, LinkModel, link_probabilities, link_score
 from workbench.services.claims import score_articles
 from workbench.services.link_model import active_link_model
 
@@ -84,11 +85,17 @@ def candidates_for(session: Session, fresh: Sequence[ClaimText]) -> list[ClaimTe
 def filter_by_model(
     links: Sequence[ClaimLinkDraft], texts: dict[int, str], model: LinkModel | None
 ) -> list[ClaimLinkDraft]:
-    """The links the link model keeps (all of them while there is no model)."""
+    """The links the link model keeps, scored by it (all of them, unscored, with no model)."""
     if model is None or not links:
         return list(links)
-    kept = keep_links(model, [(texts[link.a], texts[link.b], link.similarity) for link in links])
-    return [link for link, keep in zip(links, kept, strict=True) if keep]
+    found = link_probabilities(
+        model, [(texts[link.a], texts[link.b], link.similarity) for link in links]
+    )
+    return [
+        replace(link, score=link_score(p))
+        for link, p in zip(links, found, strict=True)
+        if p >= ACCEPT
+    ]
 
 
 def link_in_index(db: Database, article_id: str) -> list[ClaimLinkDraft]:

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from workbench.db import queries
 from workbench.db.engine import Database
-from workbench.db.models import Article, ClaimLink, EvidenceItem, GoldLabel, User
+from workbench.db.evidence import store_evidence
+from workbench.db.models import Article, ClaimLink, GoldLabel, User
 from workbench.domain.labels import Evidence
 from workbench.services.annotate import record_label
 from workbench.services.users import create_user
@@ -98,9 +99,7 @@ def label_corpus(db: Database) -> None:
         assert a2 is not None and a0 is not None and b0 is not None
         gold = GoldLabel(sentence_id=a2.id, label="disputed", rationale="ben's source holds")
         gold.editor_id = editor.id
-        gold.evidence = [
-            EvidenceItem(position=0, url=REFUTE.url, quote=REFUTE.quote, stance="refutes")
-        ]
+        store_evidence(gold, [Evidence(url=REFUTE.url, quote=REFUTE.quote, stance="refutes")])
         session.add(gold)
         link = session.scalar(
             select(ClaimLink).where(

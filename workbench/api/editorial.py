@@ -13,14 +13,11 @@ from workbench.api.auth import Caller, Db
 from workbench.api.errors import FieldError
 from workbench.api.labels import evidence_json, sentence_of, verdict_of
 from workbench.api.schemas import (
-    DEFAULT_PAGE,
     ArticleFilter,
     ArticleId,
+    ArticlePaging,
     GoldIn,
-    Limit,
-    Offset,
     SentenceIndex,
-    page,
     parsed_evidence,
 )
 from workbench.db import label_pages
@@ -57,18 +54,14 @@ def agreement_document(db: Database, last_change: int, article: str | None) -> b
 
 
 @router.get("/gold", summary="A page of gold labels (editor)")
-def list_gold(
-    user: Caller,
-    db: Db,
-    article: ArticleFilter = None,
-    limit: Limit = DEFAULT_PAGE,
-    offset: Offset = 0,
-) -> dict[str, Any]:
+def list_gold(user: Caller, db: Db, query: ArticlePaging) -> dict[str, Any]:
     """Adjudicated gold labels (of ``article`` when given) with rationale, evidence and version."""
     with db.read() as session:
         require_role(session, user_id=user.id, role=Role.EDITOR)
-        rows = label_pages.gold_label_page(session, article_id=article, limit=limit, offset=offset)
-        total = label_pages.count_gold_labels(session, article_id=article)
+        rows = label_pages.gold_label_page(
+            session, article_id=query.article, limit=query.limit, offset=query.offset
+        )
+        total = label_pages.count_gold_labels(session, article_id=query.article)
     items = [
         {
             "article": row.article_id,
@@ -85,7 +78,7 @@ def list_gold(
         }
         for row in rows
     ]
-    return page(items, total=total, limit=limit, offset=offset)
+    return query.of(items, total=total)
 
 
 @router.put(

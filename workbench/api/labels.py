@@ -16,17 +16,7 @@ from sqlalchemy.orm import Session
 from workbench.api import limits
 from workbench.api.auth import Caller, Db
 from workbench.api.errors import FieldError
-from workbench.api.schemas import (
-    DEFAULT_PAGE,
-    ArticleFilter,
-    ArticleId,
-    LabelIn,
-    Limit,
-    Offset,
-    SentenceIndex,
-    page,
-    parsed_evidence,
-)
+from workbench.api.schemas import ArticleId, ArticlePaging, LabelIn, SentenceIndex, parsed_evidence
 from workbench.db import label_pages, queries
 from workbench.db.models import Sentence
 from workbench.domain.labels import (
@@ -71,20 +61,18 @@ def verdict_of(value: str) -> Label:
 
 
 @router.get("", summary="A page of your own labels")
-def list_labels(
-    user: Caller,
-    db: Db,
-    article: ArticleFilter = None,
-    limit: Limit = DEFAULT_PAGE,
-    offset: Offset = 0,
-) -> dict[str, Any]:
+def list_labels(user: Caller, db: Db, query: ArticlePaging) -> dict[str, Any]:
     """Your labels (of ``article`` when given) by article and sentence; nobody else's."""
     with db.read() as session:
         require_role(session, user_id=user.id, role=Role.REVIEWER)
         rows = label_pages.own_label_page(
-            session, user_id=user.id, article_id=article, limit=limit, offset=offset
+            session,
+            user_id=user.id,
+            article_id=query.article,
+            limit=query.limit,
+            offset=query.offset,
         )
-        total = label_pages.count_own_labels(session, user_id=user.id, article_id=article)
+        total = label_pages.count_own_labels(session, user_id=user.id, article_id=query.article)
     items = [
         {
             "article": row.article_id,
@@ -97,7 +85,7 @@ def list_labels(
         }
         for row in rows
     ]
-    return page(items, total=total, limit=limit, offset=offset)
+    return query.of(items, total=total)
 
 
 @router.put(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from workbench.domain.labels import Evidence, parse_evidence
@@ -138,3 +139,26 @@ class AssignmentIn(Strict):
 def page(items: list[Any], *, total: int, limit: int, offset: int) -> dict[str, Any]:
     """One page of a listing: its items, how many match in all, and where it starts."""
     return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """The query of one page of a listing that ``article`` may narrow to one article."""
+
+    article: str | None
+    limit: int
+    offset: int
+
+    def of(self, items: list[Any], *, total: int) -> dict[str, Any]:
+        """The response: ``page`` of these items."""
+        return page(items, total=total, limit=self.limit, offset=self.offset)
+
+
+def _article_page(
+    article: ArticleFilter = None, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
+) -> ArticlePage:
+    return ArticlePage(article, limit, offset)
+
+
+# The ``article``, ``limit`` and ``offset`` query parameters of a paged listing, as one.
+ArticlePaging = Annotated[ArticlePage, Depends(_article_page)]

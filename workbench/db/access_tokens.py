@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from workbench.db.accounts import credential_by_hash
 from workbench.db.models import AccessToken, User
 
 
@@ -22,12 +23,7 @@ def add_token(
 
 def token_by_hash(session: Session, *, token_hash: str) -> tuple[AccessToken, User] | None:
     """The token with this hash and its account, or None."""
-    row = session.execute(
-        select(AccessToken, User)
-        .join(User, User.id == AccessToken.user_id)
-        .where(AccessToken.token_hash == token_hash)
-    ).first()
-    return None if row is None else (row[0], row[1])
+    return credential_by_hash(session, AccessToken, token_hash)
 
 
 def tokens_of(session: Session, *, user_id: int, limit: int) -> list[AccessToken]:

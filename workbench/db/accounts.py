@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session, aliased
 
-from workbench.db.models import AuditEntry, User
+from workbench.db.models import AccessToken, AuditEntry, User, WebSession
+
+# A credential row: it keeps a secret's hash in ``token_hash`` and its account in ``user_id``.
+Credential = TypeVar("Credential", AccessToken, WebSession)
 
 
 def user_by_email(session: Session, *, email: str) -> User | None:
     """The account with this e-mail address (compared case-insensitively), or None."""
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def credential_by_hash(
+    session: Session, model: type[Credential], token_hash: str
+) -> tuple[Credential, User] | None:
+    """The ``model`` row (access token or browser session) whose secret has this hash, with its
+    account (one indexed lookup), or None."""
+    found = select(model, User).join(User, User.id == model.user_id)
+    row = session.execute(found.where(model.token_hash == token_hash)).first()
+    return None if row is None else (row[0], row[1])
 
 
 def lock_accounts(session: Session) -> None:

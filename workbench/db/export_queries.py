@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import count
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -30,7 +30,6 @@ from workbench.db.models import (
     Annotation,
     Article,
     ClaimLink,
-    EvidenceItem,
     GoldLabel,
     Sentence,
 )
@@ -88,13 +87,10 @@ SentenceRow = tuple[
     str | None,
     str | None,
 ]
-# An evidence item of a gold label: (url, quote, stance, note, sentence_ref, question,
-# published).
-EvidenceTuple = tuple[str, str, str, str, str | None, str | None, str | None]
-# An adjudicated label: (label, its evidence items in order, guideline version, rationale,
-# claim as checked or None for the sentence text, the stored time of its last save, made
-# ISO 8601 UTC text by ``label_time``).
-GoldRow = tuple[str, list[EvidenceTuple], int | None, str, str | None, Any]
+# An adjudicated label: (label, its evidence as stored in ``evidence_json``, guideline version,
+# rationale, claim as checked or None for the sentence text, the stored time of its last save,
+# made ISO 8601 UTC text by ``label_time``).
+GoldRow = tuple[str, str, int | None, str, str | None, Any]
 
 
 class ArticleRows(NamedTuple):
@@ -102,7 +98,7 @@ class ArticleRows(NamedTuple):
 
     article: ArticleRow
     sentences: list[SentenceRow]
-    # Sentence index -> (adjudicated label, its evidence items in order, guideline version,
+    # Sentence index -> (adjudicated label, its stored evidence JSON, guideline version,
     # rationale, claim as checked, stored time of its last save).
     gold: dict[int, GoldRow]
     # Sentence index -> the (article id, index) of each linked sentence, in that order.
@@ -266,29 +262,21 @@ def _sentences(session: Session, article_filter: ArticleFilter) -> Select[*tuple
 
 
 def _gold(session: Session, article_filter: ArticleFilter) -> Select[*tuple[Any, ...]]:
-    """Adjudicated labels, each row one evidence item (None columns for none), in order."""
+    """Adjudicated labels (see ``GoldRow``), one row each, by article and index."""
     stmt = (
         select(
             Sentence.article_id,
             Sentence.index,
             GoldLabel.label,
+            GoldLabel.evidence_json,
             GoldLabel.guideline_version,
             GoldLabel.rationale,
             GoldLabel.claim_text,
             _stored_time(session, GoldLabel.updated_at),
-            EvidenceItem.id,
-            EvidenceItem.url,
-            EvidenceItem.quote,
-            EvidenceItem.stance,
-            EvidenceItem.note,
-            EvidenceItem.sentence_ref,
-            EvidenceItem.question,
-            EvidenceItem.published,
         )
         .select_from(GoldLabel)
         .join(Sentence, Sentence.id == GoldLabel.sentence_id)
-        .outerjoin(EvidenceItem, EvidenceItem.gold_label_id == GoldLabel.id)
-        .order_by(Sentence.article_id, Sentence.index, EvidenceItem.position, EvidenceItem.id)
+        .order_by(Sentence.article_id, Sentence.index)
     )
     return _of_articles(stmt, Sentence.article_id, article_filter)
 
@@ -345,13 +333,10 @@ def export_rows(session: Session, *, article_filter: ArticleFilter) -> Iterator[
     links = _Rows(_stream(session, _links(article_filter)))
     for row in articles:
         article = ArticleRow._make(row)
-        adjudicated: dict[int, GoldRow] = {}
-        for _, index, label, version, rationale, claim, saved, item, *evidence in gold.take(
-            article.id
-        ):
-            items = adjudicated.setdefault(index, (label, [], version, rationale, claim, saved))[1]
-            if item is not None:
-                items.append(cast(EvidenceTuple, tuple(evidence)))
+        adjudicated: dict[int, GoldRow] = {
+            index: (label, evidence, version, rationale, claim, saved)
+            for _, index, label, evidence, version, rationale, claim, saved in gold.take(article.id)
+        }
         related: dict[int, list[tuple[str, int]]] = {}
         for _, index, other_article, other_index in links.take(article.id):
             related.setdefault(index, []).append((other_article, other_index))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import ColumnElement, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from workbench.db.accounts import credential_by_hash
 from workbench.db.models import LoginFailure, User, WebSession
 
 
@@ -38,12 +39,7 @@ def add_session(
 
 def session_by_hash(session: Session, *, token_hash: str) -> tuple[WebSession, User] | None:
     """The session whose token has this hash, with its account (one indexed lookup), or None."""
-    row = session.execute(
-        select(WebSession, User)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.token_hash == token_hash)
-    ).first()
-    return None if row is None else (row[0], row[1])
+    return credential_by_hash(session, WebSession, token_hash)
 
 
 def take_start_code(session: Session, *, code_hash: str, now: datetime) -> str | None:
@@ -83,26 +79,25 @@ def delete_session(session: Session, *, session_id: int) -> None:
     )
 
 
-def delete_by_hash(session: Session, *, token_hash: str) -> int:
-    """End the session whose token has this hash; how many rows went (0 or 1)."""
+def _delete_where(session: Session, which: ColumnElement[bool]) -> int:
+    """End the sessions ``which`` selects; how many there were."""
     result = session.execute(
         delete(WebSession)
-        .where(WebSession.token_hash == token_hash)
+        .where(which)
         .returning(WebSession.id)
         .execution_options(synchronize_session=False)
     )
     return len(result.all())
+
+
+def delete_by_hash(session: Session, *, token_hash: str) -> int:
+    """End the session whose token has this hash; how many rows went (0 or 1)."""
+    return _delete_where(session, WebSession.token_hash == token_hash)
 
 
 def delete_sessions_of(session: Session, *, user_id: int) -> int:
     """End every session of ``user_id``; how many there were."""
-    result = session.execute(
-        delete(WebSession)
-        .where(WebSession.user_id == user_id)
-        .returning(WebSession.id)
-        .execution_options(synchronize_session=False)
-    )
-    return len(result.all())
+    return _delete_where(session, WebSession.user_id == user_id)
 
 
 def delete_expired(session: Session, *, now: datetime, idle_since: datetime, limit: int) -> int:

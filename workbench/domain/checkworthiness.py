@@ -172,21 +172,16 @@ def score_sentence(text: str) -> CheckScore:
     if opinion:
         logit -= min(opinion, 3) * 0.6
         reasons.append("opinion or speculation lowers it")
-    if question:
-        logit -= 2.0
-        reasons.append("a question lowers it")
-    if exclamation:
-        logit -= 1.0
-        reasons.append("exclamation lowers it")
-    if boilerplate:
-        logit -= 3.0
-        reasons.append("boilerplate or navigation lowers it")
-    if headline:
-        logit -= 1.5
-        reasons.append("headline or heading lowers it")
-    if n_words < 5:
-        logit -= 1.5
-        reasons.append("very short")
+    for lowers, by, reason in (
+        (question, 2.0, "a question lowers it"),
+        (exclamation, 1.0, "exclamation lowers it"),
+        (boilerplate, 3.0, "boilerplate or navigation lowers it"),
+        (headline, 1.5, "headline or heading lowers it"),
+        (n_words < 5, 1.5, "very short"),
+    ):
+        if lowers:
+            logit -= by
+            reasons.append(reason)
     score = 1.0 / (1.0 + math.exp(-logit))
     return CheckScore(round(score, 4), tuple(reasons))
 

@@ -136,11 +136,17 @@ def validate_url(url: object) -> str:
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
         raise InputError(f"evidence url is longer than {MAX_URL_LENGTH} characters")
+    return check_http_url(url, "evidence url")
+
+
+def check_http_url(url: str, what: str) -> str:
+    """Return ``url`` when it is an http(s) URL with a host and no whitespace, else raise
+    InputError naming it ``what`` (and quoting its first 80 characters)."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise InputError(f"evidence url must start with http:// or https://, got {url[:80]!r}")
+        raise InputError(f"{what} must start with http:// or https://, got {url[:80]!r}")
     if any(ch.isspace() for ch in url):
-        raise InputError(f"evidence url contains whitespace: {url[:80]!r}")
+        raise InputError(f"{what} contains whitespace: {url[:80]!r}")
     return url
 
 

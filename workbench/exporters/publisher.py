@@ -10,9 +10,9 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from workbench.domain.labels import CLAIM_LABELS
+from workbench.domain.labels import CLAIM_LABELS, check_http_url
 from workbench.errors import InputError
 
 # The placeholders a review URL template may use: the article id and the 0-based sentence index.
@@ -35,18 +35,9 @@ def template_placeholders(template: str) -> list[str]:
         raise InputError(f"review URL template {template!r} is not well formed: {exc}") from exc
 
 
-def _http_url(value: str, what: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise InputError(f"{what} must start with http:// or https://, got {value!r}")
-    if any(ch.isspace() for ch in value):
-        raise InputError(f"{what} contains whitespace: {value!r}")
-    return value
-
-
 def check_org_url(url: str) -> str:
     """Return ``url`` when it is an http(s) URL without spaces."""
-    return _http_url(url, "organisation URL")
+    return check_http_url(url, "organisation URL")
 
 
 def check_review_url(template: str) -> str:
@@ -58,7 +49,7 @@ def check_review_url(template: str) -> str:
         allowed = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
         raise InputError(f"review URL template has unknown placeholder(s) {shown}; use {allowed}")
     sample = template.format(article="a", index=0)
-    _http_url(sample, "review URL template")
+    check_http_url(sample, "review URL template")
     return template
 
 

@@ -22,11 +22,10 @@ import orjson
 from workbench.db.export_queries import (
     SEPARATOR,
     ArticleRow,
-    EvidenceTuple,
     GoldRow,
     SentenceRow,
 )
-from workbench.domain.labels import LABELS, Evidence, evidence_complete, published_after
+from workbench.domain.labels import LABELS, decode_evidence, evidence_complete, published_after
 
 Record = dict[str, Any]
 SCHEMA_VERSION = "1.0"
@@ -336,12 +335,12 @@ class RecordBuilder:
 
     @staticmethod
     def claim_evidence(
-        label: str, labels: SentenceLabels | None, adjudicated_evidence: list[EvidenceTuple] | None
+        label: str, labels: SentenceLabels | None, adjudicated_evidence: str | None
     ) -> list[Record]:
-        """A claim's evidence: the editor's when adjudicated, else that of the reviewers who
-        gave the gold label ``label``."""
+        """A claim's evidence: the editor's (its stored ``evidence_json``) when adjudicated,
+        else that of the reviewers who gave the gold label ``label``."""
         if adjudicated_evidence is not None:
-            return [Evidence(*item).to_dict() for item in adjudicated_evidence]
+            return [item.to_dict() for item in decode_evidence(adjudicated_evidence)]
         return [] if labels is None else agreeing_evidence(labels, label)
 
     def claim(

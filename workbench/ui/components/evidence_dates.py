@@ -1,11 +1,12 @@
 """The source's publication date of an evidence item beside the article's, and the warning
-shown when the source came out after the article (it may hold a later fact-check)."""
+shown when the source came out after the article (it may hold a later fact-check); and the
+details of an item shown under its heading (quote, note, question, dates)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from workbench.domain.labels import published_after
+from workbench.domain.labels import Evidence, published_after
 
 AFTER_ARTICLE = "Published after the article"
 PUBLISHED_HELP = (
@@ -33,3 +34,14 @@ def show_evidence_dates(published: str | None, article_published: str | None) ->
             "`export --evidence-before-claim` leaves it out.",
             icon=":material/schedule:",
         )
+
+
+def show_evidence_details(item: Evidence, article_published: str | None) -> None:
+    """An item's quote, note and question, each when given, then its dates."""
+    if item.quote:
+        st.text(f"“{item.quote}”")
+    if item.note:
+        st.text(item.note)
+    if item.question:
+        st.text(f"Answers: {item.question}")
+    show_evidence_dates(item.published, article_published)

@@ -23,7 +23,7 @@ from workbench.domain.labels import (
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.services.adjudicate import adjudicate
 from workbench.ui import feedback, runtime, state
-from workbench.ui.components.evidence_dates import PUBLISHED_HELP, show_evidence_dates
+from workbench.ui.components.evidence_dates import PUBLISHED_HELP, show_evidence_details
 from workbench.ui.components.numbering import evidence_source
 from workbench.ui.components.text import escape_markdown
 
@@ -140,13 +140,7 @@ def _existing_evidence(sentence_id: int, gold: GoldState, article_published: str
             value=True,
             key=_keep_key(sentence_id, position),
         )
-        if item.quote:
-            st.text(f"“{item.quote}”")
-        if item.note:
-            st.text(item.note)
-        if item.question:
-            st.text(f"Answers: {item.question}")
-        show_evidence_dates(item.published, article_published)
+        show_evidence_details(item, article_published)
 
 
 def _rationale(gold: GoldState | None) -> str:

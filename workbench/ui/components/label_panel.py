@@ -14,7 +14,7 @@ from workbench.services.labeling import LabelState
 from workbench.ui import feedback, state
 from workbench.ui.components import annotate_callbacks as act
 from workbench.ui.components.article_text import ArticleText, SentenceRow
-from workbench.ui.components.evidence_dates import PUBLISHED_HELP, show_evidence_dates
+from workbench.ui.components.evidence_dates import PUBLISHED_HELP, show_evidence_details
 from workbench.ui.components.guidelines_view import label_help
 from workbench.ui.components.numbering import sentence_id, sentence_id_text, sentence_number
 from workbench.ui.components.text import escape_markdown
@@ -115,13 +115,7 @@ def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) ->
                 on_click=act.on_remove_evidence,
                 args=(article.id, row.index, row.id, position),
             )
-            if item.quote:
-                st.text(f"“{item.quote}”")
-            if item.note:
-                st.text(item.note)
-            if item.question:
-                st.text(f"Answers: {item.question}")
-            show_evidence_dates(item.published, article.published)
+            show_evidence_details(item, article.published)
 
 
 def _evidence_form(

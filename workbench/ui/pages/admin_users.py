@@ -14,6 +14,21 @@ from workbench.ui.components.account_changes import account_changes
 
 PAGE_SIZE = 50
 
+
+def _password_fields(label: str) -> tuple[str, str]:
+    """A password field and the field repeating it."""
+    password = st.text_input(label, type="password")
+    return password, st.text_input(f"Repeat {label.lower()}", type="password")
+
+
+def _one_password(typed: tuple[str, str]) -> str:
+    """The password typed twice, or an error when the two differ (checked before any write)."""
+    password, repeat = typed
+    if password != repeat:
+        raise WorkbenchError("The two passwords differ.")
+    return password
+
+
 admin = runtime.require_role(Role.ADMIN)
 db = runtime.get_db()
 st.title("Users", anchor=False)
@@ -61,34 +76,28 @@ with create_tab, st.form("create_account", clear_on_submit=True):
     name = st.text_input("Account name", max_chars=100)
     role = st.selectbox("Role", [r.value for r in Role])
     email = st.text_input("E-mail (optional; matches single sign-on)", max_chars=320)
-    password = st.text_input("Password", type="password")
-    repeat = st.text_input("Repeat password", type="password")
+    typed = _password_fields("Password")
     if st.form_submit_button("Create account", type="primary"):
         with feedback.show_errors():
-            if password != repeat:
-                raise WorkbenchError("The two passwords differ.")
             with db.write() as session:
                 made = users.admin_create_user(
                     session,
                     actor_id=admin.id,
                     name=name,
                     role=str(role),
-                    password=password,
+                    password=_one_password(typed),
                     email=email or None,
                 )
             outcome = f"Created {made.role.value} account {made.name!r}."
 
 with reset_tab, st.form("reset_password", clear_on_submit=True):
     target = st.selectbox("Account", names, key="wb_reset_account")
-    password = st.text_input("New password", type="password")
-    repeat = st.text_input("Repeat new password", type="password")
+    typed = _password_fields("New password")
     if st.form_submit_button("Reset password", type="primary"):
         with feedback.show_errors():
-            if password != repeat:
-                raise WorkbenchError("The two passwords differ.")
             with db.write() as session:
                 changed = users.admin_set_password(
-                    session, actor_id=admin.id, name=str(target), password=password
+                    session, actor_id=admin.id, name=str(target), password=_one_password(typed)
                 )
             outcome = f"Password of {changed.name!r} reset; any lock-out is lifted."
 

@@ -90,7 +90,7 @@ def main() -> bool:
         empty = _emptied(source, root / "empty.db")
         with Database.from_url(f"sqlite:///{empty}").read() as session:
             started = time.process_time()
-            lines = check_labels_file(session, path)
+            lines = check_labels_file(session, path=path)
             check_seconds = time.process_time() - started
         batch, one_by_one = [], []
         for run in range(RUNS):

@@ -84,9 +84,9 @@ def time_ingest(folder: Path, template: Path, scratch: Path, run: int) -> Run:
         measured.scoring += time.perf_counter() - started
         return scored
 
-    def timed_link(database: Any, ids: Any) -> int:
+    def timed_link(database: Any, *, article_ids: Any) -> int:
         started = time.perf_counter()
-        added = link(database, ids)
+        added = link(database, article_ids=article_ids)
         measured.linking += time.perf_counter() - started
         measured.links += added
         return added
@@ -104,7 +104,7 @@ def time_ingest(folder: Path, template: Path, scratch: Path, run: int) -> Run:
     setattr(db, "write", timed_write)  # noqa: B010
     try:
         started = time.perf_counter()
-        report = ingest_paths(db, [str(folder)])
+        report = ingest_paths(db, sources=[str(folder)])
         measured.elapsed = time.perf_counter() - started
     finally:
         setattr(claims, "score_texts", score)  # noqa: B010

@@ -95,7 +95,7 @@ def _seed_links(*, reverse: bool = False) -> tuple[list[dict[str, object]], floa
         upgrade(db.engine)
         started = time.perf_counter()
         files = sorted(SEEDS.glob("*.txt"), reverse=reverse)
-        report = ingest_paths(db, [str(path) for path in files])
+        report = ingest_paths(db, sources=[str(path) for path in files])
         elapsed = time.perf_counter() - started
         assert not report.errors, report.errors
         with db.read() as session:
@@ -118,7 +118,7 @@ def _relinked_links() -> Pairs:
     with tempfile.TemporaryDirectory() as folder:
         db = Database.from_url(f"sqlite:///{folder}/bench.db")
         upgrade(db.engine)
-        ingest_paths(db, [str(SEEDS)])
+        ingest_paths(db, sources=[str(SEEDS)])
         with db.write() as session:
             session.execute(delete(ClaimLink))
             session.execute(update(Article).values(linked_at=None))
@@ -152,7 +152,7 @@ def _with_link_model(tuning: Sequence[dict[str, Any]]) -> tuple[Pairs, Pairs, di
     with tempfile.TemporaryDirectory() as folder:
         db = Database.from_url(f"sqlite:///{folder}/bench.db")
         upgrade(db.engine)
-        ingest_paths(db, [str(path) for path in sorted(SEEDS.glob("*.txt"))])
+        ingest_paths(db, sources=[str(path) for path in sorted(SEEDS.glob("*.txt"))])
         with db.write() as session:
             user = create_user(session, name="bench", role="reviewer", password=None).id
             for link in links_listing(session):

@@ -28,7 +28,7 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def _ingest_seeds(url: str) -> None:
     database = Database.from_url(url)
-    report = ingest_paths(database, [str(SEEDS)])
+    report = ingest_paths(database, sources=[str(SEEDS)])
     database.dispose()
     assert not report.errors, report.errors
     assert len(report.added) == 5, report

@@ -44,7 +44,7 @@ def test_a_keypress_on_a_long_article_sends_labels_not_the_text(
     serve_app: Callable[..., RunningApp], page: Page, tmp_path: Path
 ) -> None:
     app = serve_app({"ana": "reviewer"}, hostile=False)
-    assert ingest_paths(app.db, [str(_long_article(tmp_path))]).added == [LONG]
+    assert ingest_paths(app.db, sources=[str(_long_article(tmp_path))]).added == [LONG]
     with app.db.read() as session:
         assert queries.sentence_at(session, article_id=LONG, index=SENTENCES - 1) is not None
         assert queries.sentence_at(session, article_id=LONG, index=SENTENCES) is None

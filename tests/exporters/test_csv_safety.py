@@ -38,7 +38,7 @@ def hostile(db: Database, tmp_path: Path) -> Database:
     """One hostile article whose two sentences carry unanimous labels with hostile notes."""
     source = tmp_path / "hostile.jsonl"
     source.write_text(json.dumps(HOSTILE) + "\n")
-    assert not ingest_paths(db, [str(source)]).errors
+    assert not ingest_paths(db, sources=[str(source)]).errors
     evidence = (Evidence(url="https://example.org/r", quote="=1+1", stance="refutes"),)
     with db.write() as session:
         for name in ("ana", "ben"):

@@ -103,7 +103,7 @@ def test_import_labels_refuses_a_look_alike_reviewer(seeded_db: Database, tmp_pa
     line = {"article": article, "sentence": 0, "reviewer": "\u0430na", "label": "unsourced"}
     path.write_text(json.dumps(line) + "\n")
     with pytest.raises(ImportRejectedError) as rejected:
-        import_labels(seeded_db, path)
+        import_labels(seeded_db, path=path)
     assert "letters of one script only, not CYRILLIC and LATIN" in str(rejected.value.problems[0])
     with seeded_db.read() as session:
         assert queries.list_users(session) == []

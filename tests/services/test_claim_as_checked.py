@@ -255,12 +255,12 @@ def test_claims_round_trip_through_import_byte_for_byte(
 ) -> None:
     _restate(corpus)
     run(corpus, tmp_path / "first", policy="majority")
-    assert not ingest_paths(empty_db, [str(SEEDS)]).errors
+    assert not ingest_paths(empty_db, sources=[str(SEEDS)]).errors
     with empty_db.write() as s:
         create_user(s, name="ed", role="editor")
     first = tmp_path / "first"
-    import_labels(empty_db, first / "annotations.jsonl")
-    import_labels(empty_db, first / "claims.jsonl", editor="ed")
+    import_labels(empty_db, path=first / "annotations.jsonl")
+    import_labels(empty_db, path=first / "claims.jsonl", editor="ed")
     run(empty_db, tmp_path / "second", policy="majority")
     second = tmp_path / "second"
     assert (first / "annotations.jsonl").read_bytes() == (second / "annotations.jsonl").read_bytes()
@@ -280,6 +280,6 @@ def test_import_refuses_a_claim_that_is_not_text(seeded_db: Database, tmp_path: 
     line = {"article": B, "sentence": 0, "reviewer": "ana", "label": "unsourced", "claim": 3}
     path.write_bytes(orjson.dumps(line) + b"\n")
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(seeded_db, path)
+        import_labels(seeded_db, path=path)
     problems = [str(p) for p in caught.value.problems]
     assert problems == [f"{path}:1: 'claim' must be text, got int"]

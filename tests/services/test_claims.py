@@ -83,11 +83,11 @@ def test_new_links_displace_only_links_of_full_sentences(
         body="The April 22 Pahalgam terror attack killed 28 people, officials said on Friday.",
     )
     with seeded_db.write() as session:
-        article = store_article(session, draft)
+        article = store_article(session, draft=draft)
         assert article is not None
     with seeded_db.read() as session:
         assert _related(session, "zz_wire", 0) == []
-    assert link_articles(seeded_db, ["zz_wire"]) > 0
+    assert link_articles(seeded_db, article_ids=["zz_wire"]) > 0
     with seeded_db.read() as session:
         related = _related(session, "zz_wire", 0)
         after = {
@@ -178,7 +178,7 @@ def test_retrain_makes_the_model_active_and_rescores(seeded_db: Database, make_u
     assert "very short" in reasons
     draft = ArticleDraft(id="zz_new", title="New", body="Officials said 9 soldiers died on May 3.")
     with seeded_db.write() as session:
-        article = store_article(session, draft)
+        article = store_article(session, draft=draft)
         assert article is not None
         scored = article.sentences[0].checkworthiness
     expected = predict_scores(load_model(payload), [draft.body])

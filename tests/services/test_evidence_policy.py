@@ -202,7 +202,7 @@ def test_import_accepts_incomplete_labels_with_one_warning_each(
             evidence_complete=True,
         )
     )
-    report = import_labels(seeded_db, path)
+    report = import_labels(seeded_db, path=path)
     assert report.labels == 4
     assert report.warnings == [
         f"{path}:1: warning: ana's label on sentence {A}:0: a 'verified' label has no evidence "
@@ -224,20 +224,20 @@ def test_round_trip_with_incomplete_labels_and_gold_rationale(
 ) -> None:
     options = ExportOptions(policy="majority")
     export_dataset(unfinished, out=tmp_path / "first", options=options)
-    assert not ingest_paths(empty_db, [str(SEEDS)]).errors
+    assert not ingest_paths(empty_db, sources=[str(SEEDS)]).errors
     first = tmp_path / "first"
-    report = import_labels(empty_db, first / "annotations.jsonl")
+    report = import_labels(empty_db, path=first / "annotations.jsonl")
     assert report.labels == 17 and len(report.warnings) == 3
     # The claims file brings the adjudicated gold labels back, rationale and evidence included.
     with empty_db.write() as session:
         create_user(session, name="chief", role="editor")
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(empty_db, first / "claims.jsonl")
+        import_labels(empty_db, path=first / "claims.jsonl")
     assert [str(p) for p in caught.value.problems][:1] == [
         f"{first / 'claims.jsonl'}:3: claim record: adjudicated records need --editor NAME "
         "(who stores the gold labels)"
     ]
-    gold = import_labels(empty_db, first / "claims.jsonl", editor="chief")
+    gold = import_labels(empty_db, path=first / "claims.jsonl", editor="chief")
     assert (gold.labels, gold.gold) == (0, 2)
     assert gold.warnings == [
         f"{first / 'claims.jsonl'}:7: warning: gold label on sentence {B}:3: a 'verified' label "
@@ -260,7 +260,7 @@ def test_round_trip_with_incomplete_labels_and_gold_rationale(
         ]
         audited = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "gold"))
         assert list(audited) == ["create", "create"]
-    again = import_labels(empty_db, first / "claims.jsonl", editor="chief")  # nothing changes
+    again = import_labels(empty_db, path=first / "claims.jsonl", editor="chief")  # nothing changes
     assert again.gold == 2
     with empty_db.read() as session:
         assert (
@@ -293,7 +293,7 @@ def test_bad_claim_records_store_nothing(
     with unfinished.read() as session:
         before = session.scalars(select(GoldLabel.version).order_by(GoldLabel.id)).all()
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(unfinished, path, editor="ed")
+        import_labels(unfinished, path=path, editor="ed")
     assert len(caught.value.problems) == 1 and message in str(caught.value.problems[0])
     with unfinished.read() as session:
         assert session.scalars(select(GoldLabel.version).order_by(GoldLabel.id)).all() == before
@@ -302,7 +302,7 @@ def test_bad_claim_records_store_nothing(
 def test_editor_must_be_an_editor(unfinished: Database, tmp_path: Path) -> None:
     export_dataset(unfinished, out=tmp_path / "out", options=ExportOptions())
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(unfinished, tmp_path / "out" / "claims.jsonl", editor="ana")
+        import_labels(unfinished, path=tmp_path / "out" / "claims.jsonl", editor="ana")
     assert [p.detail for p in caught.value.problems] == [
         "--editor 'ana' must be an active editor or admin account"
     ]

@@ -174,7 +174,7 @@ def test_ingest_refuses_a_file_while_the_link_model_is_refused(
         )
     source = tmp_path / "wire.txt"
     source.write_text("Wire report\n\nOfficials said 9 soldiers died on May 3.\n")
-    report = ingest_paths(seeded_db, [str(source)])
+    report = ingest_paths(seeded_db, sources=[str(source)])
     assert report.added == [] and len(report.errors) == 1
     message = str(report.errors[0])
     assert "link model 1" in message and "it is not a JSON document" in message

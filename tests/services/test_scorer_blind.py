@@ -214,7 +214,7 @@ def test_retrain_fits_and_scores_outside_write_transactions_in_batches(
         # An article stored by an ingest while the model was being rescored (old scorer).
         with write() as session:
             draft = ArticleDraft(id="zz_late", title="Late", body="Officials said 9 died.")
-            article = store_article(session, draft)
+            article = store_article(session, draft=draft)
             assert article is not None
             late.append(article.sentences[0].id)
         return done

@@ -75,7 +75,7 @@ def test_ingest_refuses_a_pickled_model_and_never_runs_it(
 ) -> None:
     source = tmp_path / "wire.txt"
     source.write_text("Wire report\n\nOfficials said 9 soldiers died on May 3.\n")
-    report = ingest_paths(seeded_db, [str(source)])
+    report = ingest_paths(seeded_db, sources=[str(source)])
     assert report.added == []
     assert len(report.errors) == 1
     message = str(report.errors[0])
@@ -207,7 +207,7 @@ def test_retrain_replaces_a_refused_model(
     claims.retrain_scorer(seeded_db, actor_id=None)
     source = tmp_path / "wire.txt"
     source.write_text("Wire report\n\nOfficials said 9 soldiers died on May 3.\n")
-    report = ingest_paths(seeded_db, [str(source)])
+    report = ingest_paths(seeded_db, sources=[str(source)])
     with seeded_db.read() as session:
         assert claims.scorer_status(session).name == "model"
     assert report.errors == [] and len(report.added) == 1

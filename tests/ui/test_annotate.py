@@ -211,7 +211,7 @@ def test_hostile_markup_is_text(
 ) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / "hostile.txt"
     source.write_text(f"<b>Bold</b> <script>x</script> title\n\n{HOSTILE}\n", encoding="utf-8")
-    assert ingest_paths(seeded_db, [str(source)]).added == ["hostile"]
+    assert ingest_paths(seeded_db, sources=[str(source)]).added == ["hostile"]
     ana = make_user("ana")
     at = open_article(ana, article="hostile")
     at = at.button(key="wb_next").click().run()

@@ -80,7 +80,7 @@ def build(url: str, articles: int) -> None:
     prepared = [prepare_article(draft, model=None) for draft in drafts]
     with db.write() as session:
         for item in prepared:
-            store_prepared(session, item)
+            store_prepared(session, prepared=item)
         reviewers = [create_user(session, name=name).id for name in REVIEWERS]
         create_user(session, name="ed", role=Role.EDITOR)
         create_user(session, name="root", role=Role.ADMIN)

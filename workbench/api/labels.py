@@ -195,7 +195,7 @@ def import_label_lines(
         path = Path(folder) / IMPORT_SOURCE
         path.write_bytes(body)
         report = import_labels(
-            db, path, editor=gold_editor, source=IMPORT_SOURCE, only_reviewer=only
+            db, path=path, editor=gold_editor, source=IMPORT_SOURCE, only_reviewer=only
         )
     return {
         "labels": report.labels,

@@ -55,7 +55,7 @@ def prepare_article(draft: ArticleDraft, *, model: Any | None) -> PreparedArticl
     )
 
 
-def store_prepared(session: Session, prepared: PreparedArticle) -> Article | None:
+def store_prepared(session: Session, *, prepared: PreparedArticle) -> Article | None:
     """Insert a prepared article; None when identical content is already stored.
 
     Cross-article links are not computed here: they need the committed corpus and must not
@@ -95,6 +95,7 @@ def store_prepared(session: Session, prepared: PreparedArticle) -> Article | Non
     return article
 
 
-def store_article(session: Session, draft: ArticleDraft) -> Article | None:
+def store_article(session: Session, *, draft: ArticleDraft) -> Article | None:
     """Segment, score and store ``draft``; None when identical content is already stored."""
-    return store_prepared(session, prepare_article(draft, model=claims.active_model(session)))
+    model = claims.active_model(session)
+    return store_prepared(session, prepared=prepare_article(draft, model=model))

@@ -143,7 +143,7 @@ def _score(session: Session, sentences: list[Sentence]) -> None:
         sentence.check_reasons = reasons
 
 
-def score_articles(session: Session, article_ids: list[str]) -> int:
+def score_articles(session: Session, *, article_ids: list[str]) -> int:
     """Score (again) every sentence of these articles; return how many were scored."""
     sentences = claim_queries.sentences_of(session, article_ids=article_ids)
     _score(session, sentences)

@@ -292,6 +292,9 @@ def preview_export(db: Database, *, options: ExportOptions, evidence: bool = Tru
     nothing. The figures equal those of the export's manifest. Without ``evidence`` (ignored
     when the options leave incomplete gold labels out) the incomplete counts are not computed
     and stay 0: that part reads every label's evidence (see ``preview_figures``).
+
+    Takes the ``Database``: the figures are read in one read transaction of its own and
+    computed after it has closed.
     """
     settings = options.settings(publisher=False)
     evidence = evidence or settings.require_evidence
@@ -338,7 +341,11 @@ def preview_export(db: Database, *, options: ExportOptions, evidence: bool = Tru
 
 
 def preview_key(db: Database) -> tuple[int, int]:
-    """What a cached preview must be keyed by: the newest audit id and the article count."""
+    """What a cached preview must be keyed by: the newest audit id and the article count.
+
+    Takes the ``Database``: the page asks for the key before it holds any session, on every
+    run, and the key is read in one short read transaction of its own.
+    """
     with db.read() as session:
         return labels.last_change(session), export_preview.article_count(session)
 

@@ -374,8 +374,8 @@ def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, An
 
 def check_labels_file(
     session: Session,
-    path: Path,
     *,
+    path: Path,
     editor: str | None = None,
     source: str | None = None,
     only_reviewer: str | None = None,
@@ -433,8 +433,8 @@ def _store_gold(session: Session, *, editor_id: int, item: GoldLine) -> bool:
 
 def import_labels(
     db: Database,
-    path: Path,
     *,
+    path: Path,
     editor: str | None = None,
     source: str | None = None,
     only_reviewer: str | None = None,
@@ -443,10 +443,13 @@ def import_labels(
 
     Labels stored before their evidence are *incomplete*: each gets one line in ``warnings``.
     ``source`` and ``only_reviewer`` are as for ``check_labels_file``.
+
+    Takes the ``Database``: the file is checked in a read transaction first, so a bad file
+    never takes the write lock, then stored in one write transaction.
     """
     with db.read() as session:
         checked = check_labels_file(
-            session, path, editor=editor, source=source, only_reviewer=only_reviewer
+            session, path=path, editor=editor, source=source, only_reviewer=only_reviewer
         )
     report = ImportReport(warnings=checked.warnings)
     try:

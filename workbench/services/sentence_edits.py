@@ -308,7 +308,10 @@ def mark_boilerplate(
 
 
 def relink_article(db: Database, *, article_id: str) -> int:
-    """Recompute the claim links of an edited article (after its edit has committed)."""
+    """Recompute the claim links of an edited article (after its edit has committed).
+
+    Takes the ``Database``: linking runs its own short transactions (see ``link_articles``).
+    """
     from workbench.services.linking import link_articles
 
-    return link_articles(db, [article_id])
+    return link_articles(db, article_ids=[article_id])

@@ -179,7 +179,11 @@ def revoke_any_token(session: Session, *, token_id: int) -> tuple[TokenInfo, str
 
 
 def authenticate(db: Database, *, secret: str, now: datetime | None = None) -> Account:
-    """The account a bearer token acts for, or AuthenticationError (the same for every failure)."""
+    """The account a bearer token acts for, or AuthenticationError (the same for every failure).
+
+    Takes the ``Database``: the token is looked up in a read transaction, and a write follows
+    only to record its use (at most once per ``LAST_USED_EVERY``), so a request seldom writes.
+    """
     now = now or utcnow()
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > MAX_SECRET_LENGTH:
         raise AuthenticationError(BAD_TOKEN)

@@ -455,7 +455,11 @@ def account_changes(session: Session, *, actor_id: int, limit: int) -> list[acco
 
 
 def live_account(db: Database, *, user_id: int) -> Account | None:
-    """The account as stored now, or None when it was deleted or deactivated."""
+    """The account as stored now, or None when it was deleted or deactivated.
+
+    Takes the ``Database``: the app checks the signed-in account on every page run, before
+    the page opens a session of its own, in one short read transaction.
+    """
     with db.read() as session:
         user = session.get(User, user_id)
         return Account.of(user) if user is not None and user.active else None

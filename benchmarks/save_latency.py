@@ -25,8 +25,8 @@ from benchmarks.common import summary, write_result
 from workbench.db.engine import Database
 from workbench.db.migrate import upgrade
 from workbench.db.models import Annotation, AuditEntry, Sentence
-from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 WRITERS = 16

@@ -13,8 +13,8 @@ from workbench.db.label_counts import SentenceLabelCount, recount, stored_counts
 from workbench.db.migrate import alembic_config, upgrade
 from workbench.db.models import Article
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import clear_label, record_label
 from workbench.services.importer import import_labels
+from workbench.services.reviewer_labels import clear_label, record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
 OTHER = "001_905ae90385d1da76"

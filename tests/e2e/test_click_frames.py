@@ -11,8 +11,8 @@ from playwright.sync_api import Page, Response, WebSocket, expect
 
 from tests.e2e.helpers import PASSWORD, RunningApp, sentence, sign_in, wait_idle
 from workbench.db import queries
-from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ARTICLE = "001_905ae90385d1da76"

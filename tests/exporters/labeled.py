@@ -8,7 +8,7 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Article, ClaimLink, EvidenceItem, GoldLabel, User
 from workbench.domain.labels import Evidence
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 A = "000_b5ddb462525d61c6"

@@ -17,9 +17,9 @@ from workbench.db.engine import Database
 from workbench.domain.labels import Evidence
 from workbench.domain.text_safety import spreadsheet_cell
 from workbench.exporters.csv_table import COLUMNS
-from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset, zip_folder
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 runner = CliRunner()

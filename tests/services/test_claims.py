@@ -19,9 +19,9 @@ from workbench.domain.labels import Evidence
 from workbench.errors import InputError, PermissionDeniedError
 from workbench.services import claims
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.linking import link_articles
+from workbench.services.reviewer_labels import record_label
 from workbench.services.sentence_edits import mark_boilerplate
 
 PAHALGAM_13 = ("002_106eb614b3e40071", 22)

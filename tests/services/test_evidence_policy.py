@@ -21,12 +21,12 @@ from workbench.db.models import AuditEntry, GoldLabel
 from workbench.domain.labels import Evidence, evidence_complete
 from workbench.errors import InputError
 from workbench.exporters.schemas import load_schema
-from workbench.services import labeling
+from workbench.services import reviewer_labels
 from workbench.services.adjudicate import adjudicate, bulk_accept_unanimous
-from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset
 from workbench.services.importer import ImportRejectedError, import_labels
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 CONTEXT = Evidence(url="https://example.org/background", stance="context")
@@ -213,7 +213,7 @@ def test_import_accepts_incomplete_labels_with_one_warning_each(
     with seeded_db.read() as session:
         ana = queries.user_by_name(session, name="ana")
         assert ana is not None
-        state = labeling.label_state(
+        state = reviewer_labels.label_state(
             session, user_id=ana.id, sentence_id=_sentence_id(seeded_db, A, 0)
         )
     assert state is not None and state.label == "verified" and not state.complete
@@ -311,18 +311,18 @@ def test_editor_must_be_an_editor(unfinished: Database, tmp_path: Path) -> None:
 def test_every_path_refuses_evidence_on_not_a_claim(seeded_db: Database, make_user) -> None:  # type: ignore[no-untyped-def]
     ana, sid = make_user("ana"), _sentence_id(seeded_db, A, 0)
     with seeded_db.write() as session:
-        labeling.set_verdict(session, user_id=ana, sentence_id=sid, label="verified")
-        labeling.add_evidence(session, user_id=ana, sentence_id=sid, item=CONTEXT)
+        reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sid, label="verified")
+        reviewer_labels.add_evidence(session, user_id=ana, sentence_id=sid, item=CONTEXT)
     with pytest.raises(InputError, match="takes no evidence: remove its 1 evidence item"):
         with seeded_db.write() as session:
-            labeling.set_verdict(session, user_id=ana, sentence_id=sid, label="not_a_claim")
+            reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sid, label="not_a_claim")
     with seeded_db.write() as session:
-        labeling.set_verdict(session, user_id=ana, sentence_id=sid, label="unsourced")
-        labeling.remove_evidence(session, user_id=ana, sentence_id=sid, position=0)
-        labeling.set_verdict(session, user_id=ana, sentence_id=sid, label="not_a_claim")
+        reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sid, label="unsourced")
+        reviewer_labels.remove_evidence(session, user_id=ana, sentence_id=sid, position=0)
+        reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sid, label="not_a_claim")
     with pytest.raises(InputError, match="takes no evidence"):
         with seeded_db.write() as session:
-            labeling.add_evidence(session, user_id=ana, sentence_id=sid, item=CONTEXT)
+            reviewer_labels.add_evidence(session, user_id=ana, sentence_id=sid, item=CONTEXT)
     with pytest.raises(InputError, match="takes no evidence"):
         with seeded_db.write() as session:
             editor = create_user(session, name="ed", role="editor").id

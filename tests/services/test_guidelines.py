@@ -18,7 +18,6 @@ from workbench.domain.labels import Evidence
 from workbench.errors import InputError, PermissionDeniedError
 from workbench.exporters.schemas import load_schema
 from workbench.services.adjudicate import adjudicate, bulk_accept_unanimous
-from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset
 from workbench.services.guidelines import (
     guideline_history,
@@ -28,7 +27,7 @@ from workbench.services.guidelines import (
     set_guidelines_from_file,
 )
 from workbench.services.importer import ImportRejectedError, import_labels
-from workbench.services.labeling import set_note
+from workbench.services.reviewer_labels import record_label, set_note
 
 MakeUser = Callable[..., int]
 ARTICLE = "000_b5ddb462525d61c6"

@@ -26,9 +26,9 @@ from workbench.domain.checkworthiness_model import predict_scores
 from workbench.domain.labels import Role
 from workbench.services import claims
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.assignments import assign_articles
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.article_text import build_article_text
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn

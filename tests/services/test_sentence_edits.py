@@ -18,8 +18,8 @@ from workbench.domain.labels import Evidence
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services.adjudicate import adjudicate, disagreement_queue
 from workbench.services.agreement import agreement_report, page_agreement
-from workbench.services.annotate import record_label
 from workbench.services.history import label_history_page
+from workbench.services.reviewer_labels import record_label
 from workbench.services.sentence_edits import (
     mark_boilerplate,
     merge_sentences,

@@ -17,8 +17,8 @@ from workbench.db.engine import Database
 from workbench.db.models import Article, Assignment, User
 from workbench.domain.labels import Role
 from workbench.errors import AuthenticationError, PermissionDeniedError
-from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_upload
+from workbench.services.reviewer_labels import record_label
 from workbench.services.uploads import upload_articles
 from workbench.services.users import sign_in
 from workbench.ui.components.text import escape_markdown

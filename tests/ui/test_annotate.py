@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry, EvidenceItem
-from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.article_text import build_article_text
 from workbench.ui.components.sentence_text import component_data
 

@@ -31,9 +31,9 @@ from workbench.db.engine import Database
 from workbench.domain.articles import ArticleDraft
 from workbench.domain.claim_links import ClaimLinkDraft
 from workbench.domain.labels import Label, Role
-from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.articles import prepare_article, store_prepared
 from workbench.services.assignments import assign_articles
+from workbench.services.reviewer_labels import NewLabel, record_labels
 from workbench.services.users import create_user
 from workbench.ui.runtime import SignedIn
 

@@ -18,9 +18,9 @@ from workbench.db.models import ScorerModel, Sentence
 from workbench.domain.articles import ArticleDraft
 from workbench.domain.labels import Role
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.linking import link_articles
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 

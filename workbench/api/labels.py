@@ -39,9 +39,9 @@ from workbench.domain.labels import (
     parse_label,
 )
 from workbench.errors import InputError, NotFoundError
-from workbench.services.annotate import clear_label, record_label
 from workbench.services.importer import import_labels
 from workbench.services.permissions import require_role
+from workbench.services.reviewer_labels import clear_label, record_label
 
 router = APIRouter(prefix="/labels", tags=["labels"])
 IMPORT_SOURCE = "request.jsonl"

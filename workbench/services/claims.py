@@ -39,8 +39,8 @@ from workbench.domain.labels import (
     takes_evidence,
 )
 from workbench.errors import InputError, NotFoundError
-from workbench.services.annotate import record_label
 from workbench.services.permissions import require_role
+from workbench.services.reviewer_labels import record_label
 
 RULES = "rules"
 REFUSED = "refused"

@@ -35,7 +35,7 @@ from workbench.domain.labels import (
 )
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import NewLabel, record_labels
+from workbench.services.reviewer_labels import NewLabel, record_labels
 from workbench.services.users import check_name, create_user
 
 REQUIRED = ("article", "sentence", "reviewer", "label")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from workbench.domain.labels import MAX_CLAIM_LENGTH, STANCES, Label, needed_evidence
 from workbench.services.drafts import Draft
-from workbench.services.labeling import LabelState
+from workbench.services.reviewer_labels import LabelState
 from workbench.ui import feedback, state
 from workbench.ui.components import annotate_callbacks as act
 from workbench.ui.components.article_text import ArticleText, SentenceRow

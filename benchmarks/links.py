@@ -87,8 +87,8 @@ def _seed_links(*, reverse: bool = False) -> tuple[list[dict[str, object]], floa
     """Ingest the seeds one by one into a fresh SQLite database; its links and the ingest time."""
     from workbench.db.engine import Database
     from workbench.db.migrate import upgrade
-    from workbench.services.claims import links_listing
     from workbench.services.ingest import ingest_paths
+    from workbench.services.related_claims import links_listing
 
     with tempfile.TemporaryDirectory() as folder:
         db = Database.from_url(f"sqlite:///{folder}/bench.db")
@@ -111,9 +111,9 @@ def _relinked_links() -> Pairs:
     from workbench.db.engine import Database
     from workbench.db.migrate import upgrade
     from workbench.db.models import Article, ClaimLink
-    from workbench.services.claims import links_listing
     from workbench.services.ingest import ingest_paths
     from workbench.services.linking import relink
+    from workbench.services.related_claims import links_listing
 
     with tempfile.TemporaryDirectory() as folder:
         db = Database.from_url(f"sqlite:///{folder}/bench.db")
@@ -142,10 +142,10 @@ def _with_link_model(tuning: Sequence[dict[str, Any]]) -> tuple[Pairs, Pairs, di
     from workbench.db.migrate import upgrade
     from workbench.db.models import Article, ClaimLink
     from workbench.services import link_decisions
-    from workbench.services.claims import links_listing
     from workbench.services.ingest import ingest_paths
     from workbench.services.link_model import retrain_links
     from workbench.services.linking import relink
+    from workbench.services.related_claims import links_listing
     from workbench.services.users import create_user
 
     truth = {(p["a"], p["b"]): bool(p["same_claim"]) for p in tuning}

@@ -621,7 +621,7 @@ def links(
     """Cross-article claim links: sentences of different articles reporting the same claim."""
     import orjson
 
-    from workbench.services.claims import links_listing
+    from workbench.services.related_claims import links_listing
 
     with _database().read() as session:
         listing = links_listing(session)
@@ -651,7 +651,7 @@ def relink() -> None:
 @app.command()
 def retrain() -> None:
     """Train the check-worthiness model on the gold labels and rescore every sentence."""
-    from workbench.services.claims import retrain_scorer
+    from workbench.services.scorer_training import retrain_scorer
 
     report = retrain_scorer(_database(), actor_id=None)
     metrics = report.metrics

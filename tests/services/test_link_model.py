@@ -18,8 +18,7 @@ from workbench.db.engine import Database
 from workbench.db.models import Article, ClaimLink, ScorerModel, Sentence
 from workbench.domain.link_model import LINK_MODEL_FORMAT, MIN_PER_CLASS, keep_links
 from workbench.errors import InputError
-from workbench.services import claims, link_decisions
-from workbench.services.claims import links_listing
+from workbench.services import claim_scoring, link_decisions, scorer_training
 from workbench.services.ingest import ingest_paths
 from workbench.services.link_model import (
     active_link_model,
@@ -28,6 +27,7 @@ from workbench.services.link_model import (
     training_pairs,
 )
 from workbench.services.linking import relink
+from workbench.services.related_claims import links_listing
 
 PAIRS = Path(__file__).resolve().parents[1] / "data" / "claim_pairs.jsonl"
 
@@ -103,8 +103,8 @@ def test_majority_of_reviewers_trains_a_plain_model_that_filters_new_links(
         assert payload is not None and json.loads(payload)["format"] == LINK_MODEL_FORMAT
         assert row.digest == hashlib.sha256(payload).hexdigest()
         # The link model is not a check-worthiness scorer: the rules still score sentences.
-        assert claims.active_model(session) is None
-        assert claims.scorer_status(session).name == claims.RULES
+        assert claim_scoring.active_model(session) is None
+        assert scorer_training.scorer_status(session).name == scorer_training.RULES
         model = active_link_model(session)
         assert model is not None
         assert link_model_status(session).trained_on == decided
@@ -154,7 +154,7 @@ def test_a_pickled_link_model_is_refused_never_run(seeded_db: Database, tmp_path
     assert "link model 1" in str(raised.value) and "it is a pickle" in str(raised.value)
     assert not marker.exists()
     with seeded_db.read() as session:
-        assert claims.active_model(session) is None  # the scorer is untouched
+        assert claim_scoring.active_model(session) is None  # the scorer is untouched
         assert session.scalar(select(func.count()).select_from(Sentence)) == 142
 
 

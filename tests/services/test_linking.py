@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from tests.conftest import SEEDS
 from workbench.db.engine import Database
 from workbench.db.models import Article, ClaimLink, Sentence
-from workbench.services import claims, linking
+from workbench.services import linking, related_claims
 from workbench.services.ingest import ingest_paths
 
 PAHALGAM = ("002_106eb614b3e40071:22", "003_12a4aa04524d7b45:8")
@@ -20,7 +20,7 @@ SEED_FILES = sorted(str(path) for path in SEEDS.glob("*.txt"))
 
 def _pairs(db: Database) -> set[tuple[str, str]]:
     with db.read() as session:
-        return {(link["a"], link["b"]) for link in claims.links_listing(session)}  # type: ignore[misc]
+        return {(link["a"], link["b"]) for link in related_claims.links_listing(session)}  # type: ignore[misc]
 
 
 def _unlinked(db: Database) -> list[str]:

@@ -14,7 +14,7 @@ from workbench.db.engine import Database
 from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
 from workbench.services.articles import PreparedArticle, prepare_article, store_prepared
-from workbench.services.claims import active_model
+from workbench.services.claim_scoring import active_model
 from workbench.services.fetch import FetchPolicy
 from workbench.services.link_model import active_link_model
 from workbench.services.linking import index_articles, link_articles

@@ -37,7 +37,7 @@ from workbench.domain.claim_links import (
     rank_candidates,
 )
 from workbench.domain.link_model import LinkModel, keep_links
-from workbench.services.claims import score_articles
+from workbench.services.claim_scoring import score_articles
 from workbench.services.link_model import active_link_model
 
 LINK_BATCH = 25

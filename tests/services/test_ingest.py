@@ -33,7 +33,7 @@ def snapshot(db: Database) -> dict[str, list[tuple[int, int, int, str]]]:
                 Sentence.article_id, Sentence.index, Sentence.start, Sentence.end, Sentence.text
             ).order_by(Sentence.article_id, Sentence.index)
         ).all()
-        ids = queries.article_ids(session)
+        ids = queries.all_article_ids(session)
     result: dict[str, list[tuple[int, int, int, str]]] = {article_id: [] for article_id in ids}
     for article_id, index, start, end, text in rows:
         result[article_id].append((index, start, end, text))

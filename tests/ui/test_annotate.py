@@ -228,9 +228,9 @@ def test_hostile_markup_is_text(
 
 
 def test_component_data_is_labels_and_where_the_text_is_not_the_text() -> None:
-    from workbench.ui.components.article_text import ArticleText, SentenceRow
+    from workbench.ui.components.article_text import ArticleText, ShownSentence
 
-    rows = (SentenceRow(1, 0, "A.", 0.9), SentenceRow(2, 1, "B.", 0.1))
+    rows = (ShownSentence(1, 0, "A.", 0.9), ShownSentence(2, 1, "B.", 0.1))
     article = ArticleText("a b", "t", None, None, None, None, rows, b'{"article":"a b"}', "v1")
     assert json.loads(component_data(article, {1: "disputed"}, 1)) == {
         "article": "a b",

@@ -263,7 +263,7 @@ def test_the_counter_sees_every_row_a_query_returns(
     db = Database.from_url(databases[SMALL])
     counter.counting = True
     with db.read() as session:
-        ids = queries.article_ids(session)
+        ids = queries.all_article_ids(session)
     counter.counting = False
     db.dispose()
     assert len(ids) == SMALL

@@ -160,7 +160,7 @@ class _Checker:
             f"{missing_evidence(label)}; stored as incomplete"
         )
 
-    def _sentences_of(self, article_id: str) -> dict[int, tuple[int, str]] | None:
+    def _sentences_by_index(self, article_id: str) -> dict[int, tuple[int, str]] | None:
         if article_id not in self.sentences:
             article = queries.get_article(self.session, article_id=article_id)
             self.sentences[article_id] = (
@@ -261,7 +261,7 @@ class _Checker:
             raise InputError(f"'article' must be an article id, got {article!r}")
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
             raise InputError(f"'sentence' must be a sentence index (0 or more), got {index!r}")
-        sentences = self._sentences_of(article)
+        sentences = self._sentences_by_index(article)
         if sentences is None:
             raise InputError(f"unknown article {article!r}")
         if index not in sentences:

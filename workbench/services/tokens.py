@@ -8,7 +8,6 @@ Deactivating an account revokes its tokens, so activating it again brings none o
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -18,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from workbench.db import access_tokens, queries
 from workbench.db.engine import Database
-from workbench.db.models import AccessToken, User, utcnow
+from workbench.db.models import AccessToken, User, as_utc, utcnow
 from workbench.domain.labels import Role
 from workbench.domain.text_safety import lookup_name
 from workbench.errors import AuthenticationError, InputError, NotFoundError
 from workbench.services.permissions import require_role
+from workbench.services.sessions import hash_secret
 from workbench.services.users import Account
 
 TOKEN_PREFIX = "wb_"
@@ -60,9 +60,9 @@ class TokenInfo:
             id=token.id,
             name=token.name,
             prefix=token.prefix,
-            created_at=_aware(token.created_at),
-            last_used_at=_aware(token.last_used_at) if token.last_used_at else None,
-            revoked_at=_aware(token.revoked_at) if token.revoked_at else None,
+            created_at=as_utc(token.created_at),
+            last_used_at=as_utc(token.last_used_at) if token.last_used_at else None,
+            revoked_at=as_utc(token.revoked_at) if token.revoked_at else None,
         )
 
 
@@ -72,16 +72,6 @@ class NewToken:
 
     info: TokenInfo
     secret: str
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
-
-
-def hash_secret(secret: str) -> str:
-    """Hex SHA-256 of a token's secret: what the database keeps."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def check_token_name(name: str) -> str:
@@ -195,7 +185,7 @@ def authenticate(db: Database, *, secret: str, now: datetime | None = None) -> A
         if token.revoked_at is not None or not user.active:
             raise AuthenticationError(BAD_TOKEN)
         account = Account.of(user)
-        last_used = _aware(token.last_used_at) if token.last_used_at else None
+        last_used = as_utc(token.last_used_at) if token.last_used_at else None
         token_id = token.id
     if last_used is None or now - last_used >= LAST_USED_EVERY:
         with db.write() as session:

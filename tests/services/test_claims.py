@@ -210,6 +210,7 @@ def test_cite_a_linked_sentence_appends_to_the_reviewers_evidence(
             label="disputed",
             note="figures differ",
             evidence=[existing],
+            claim="The attack killed 13",
         )
     with seeded_db.write() as session:
         assert related_claims.cite_related(
@@ -239,6 +240,7 @@ def test_cite_a_linked_sentence_appends_to_the_reviewers_evidence(
         annotation is not None
         and annotation.label == "disputed"
         and annotation.note == "figures differ"
+        and annotation.claim_text == "The attack killed 13"  # citing keeps the claim as checked
     )
     assert [e.sentence_ref for e in annotation.evidence] == [None, PAHALGAM_26]
     cited = annotation.evidence[1]

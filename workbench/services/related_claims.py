@@ -22,7 +22,7 @@ from workbench.domain.labels import (
     takes_evidence,
 )
 from workbench.errors import InputError, NotFoundError
-from workbench.services.reviewer_labels import record_label
+from workbench.services.reviewer_labels import add_evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +93,5 @@ def cite_related(session: Session, *, user_id: int, article_id: str, index: int,
         note += f"; conflict: {related.reason}"
     quote = related.text[:MAX_QUOTE_LENGTH]
     cited = Evidence(url="", quote=quote, stance="context", note=note, sentence_ref=ref)
-    record_label(
-        session,
-        user_id=user_id,
-        sentence_id=sentence.id,
-        label=annotation.label,
-        note=annotation.note,
-        evidence=[*current, cited],
-    )
+    add_evidence(session, user_id=user_id, sentence_id=sentence.id, item=cited)
     return True

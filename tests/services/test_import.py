@@ -236,8 +236,8 @@ def test_a_sentence_gone_between_check_and_store_stores_nothing(
     path.write_bytes(GOOD)
     checked = importer.check_labels_file
 
-    def check_then_delete(session, path, **options):  # type: ignore[no-untyped-def]
-        lines = checked(session, path, **options)
+    def check_then_delete(session, *, path, **options):  # type: ignore[no-untyped-def]
+        lines = checked(session, path=path, **options)
         with one_article.write() as other:  # another user removes the article meanwhile
             other.delete(other.get(Article, A))
         return lines

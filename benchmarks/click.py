@@ -90,7 +90,7 @@ def _build(folder: Path) -> tuple[str, dict[int, str], Any]:
         signed_in = SignedIn(user.id, user.name, Role.REVIEWER)
         for size in SIZES:
             draft = ArticleDraft(body=_sentences(size), title=f"Bench {size}", id=f"bench-{size}")
-            article = store_article(session, draft)
+            article = store_article(session, draft=draft)
             assert article is not None
             ids[size] = article.id
     db.dispose()

@@ -39,7 +39,7 @@ def _emptied(source: Path, target: Path) -> Path:
 def _store_batch(db_path: Path, lines: Any) -> float:
     from workbench.db import queries
     from workbench.db.engine import Database
-    from workbench.services.annotate import NewLabel, record_labels
+    from workbench.services.reviewer_labels import NewLabel, record_labels
 
     db = Database.from_url(f"sqlite:///{db_path}")
     started = time.process_time()
@@ -55,7 +55,7 @@ def _store_batch(db_path: Path, lines: Any) -> float:
 def _store_one_by_one(db_path: Path, lines: Any) -> float:
     from workbench.db import queries
     from workbench.db.engine import Database
-    from workbench.services.annotate import record_label
+    from workbench.services.reviewer_labels import record_label
 
     db = Database.from_url(f"sqlite:///{db_path}")
     started = time.process_time()
@@ -90,7 +90,7 @@ def main() -> bool:
         empty = _emptied(source, root / "empty.db")
         with Database.from_url(f"sqlite:///{empty}").read() as session:
             started = time.process_time()
-            lines = check_labels_file(session, path)
+            lines = check_labels_file(session, path=path)
             check_seconds = time.process_time() - started
         batch, one_by_one = [], []
         for run in range(RUNS):

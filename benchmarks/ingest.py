@@ -69,14 +69,14 @@ def time_ingest(folder: Path, template: Path, scratch: Path, run: int) -> Run:
     """Ingest ``folder`` into a fresh copy of the template, timing scoring (inside each file's
     write transaction), linking (after commit) and the longest write transaction."""
     from workbench.db.engine import Database
-    from workbench.services import claims, ingest, linking
+    from workbench.services import claim_scoring, ingest, linking
     from workbench.services.ingest import ingest_paths
 
     path = scratch / f"run{run}.db"
     shutil.copy(template, path)
     db = Database.from_url(f"sqlite:///{path}")
     measured = Run()
-    score, link, write = claims.score_texts, linking.link_articles, db.write
+    score, link, write = claim_scoring.score_texts, linking.link_articles, db.write
 
     def timed_score(texts: Any, model: Any) -> Any:
         started = time.perf_counter()
@@ -84,9 +84,9 @@ def time_ingest(folder: Path, template: Path, scratch: Path, run: int) -> Run:
         measured.scoring += time.perf_counter() - started
         return scored
 
-    def timed_link(database: Any, ids: Any) -> int:
+    def timed_link(database: Any, *, article_ids: Any) -> int:
         started = time.perf_counter()
-        added = link(database, ids)
+        added = link(database, article_ids=article_ids)
         measured.linking += time.perf_counter() - started
         measured.links += added
         return added
@@ -99,15 +99,15 @@ def time_ingest(folder: Path, template: Path, scratch: Path, run: int) -> Run:
             session.flush()
             measured.longest_write = max(measured.longest_write, time.perf_counter() - started)
 
-    setattr(claims, "score_texts", timed_score)  # noqa: B010 - timing wrappers
+    setattr(claim_scoring, "score_texts", timed_score)  # noqa: B010 - timing wrappers
     setattr(ingest, "link_articles", timed_link)  # noqa: B010
     setattr(db, "write", timed_write)  # noqa: B010
     try:
         started = time.perf_counter()
-        report = ingest_paths(db, [str(folder)])
+        report = ingest_paths(db, sources=[str(folder)])
         measured.elapsed = time.perf_counter() - started
     finally:
-        setattr(claims, "score_texts", score)  # noqa: B010
+        setattr(claim_scoring, "score_texts", score)  # noqa: B010
         setattr(ingest, "link_articles", link)  # noqa: B010
         db.dispose()
     if report.errors or report.duplicates:

@@ -87,15 +87,15 @@ def _seed_links(*, reverse: bool = False) -> tuple[list[dict[str, object]], floa
     """Ingest the seeds one by one into a fresh SQLite database; its links and the ingest time."""
     from workbench.db.engine import Database
     from workbench.db.migrate import upgrade
-    from workbench.services.claims import links_listing
     from workbench.services.ingest import ingest_paths
+    from workbench.services.related_claims import links_listing
 
     with tempfile.TemporaryDirectory() as folder:
         db = Database.from_url(f"sqlite:///{folder}/bench.db")
         upgrade(db.engine)
         started = time.perf_counter()
         files = sorted(SEEDS.glob("*.txt"), reverse=reverse)
-        report = ingest_paths(db, [str(path) for path in files])
+        report = ingest_paths(db, sources=[str(path) for path in files])
         elapsed = time.perf_counter() - started
         assert not report.errors, report.errors
         with db.read() as session:
@@ -111,14 +111,14 @@ def _relinked_links() -> Pairs:
     from workbench.db.engine import Database
     from workbench.db.migrate import upgrade
     from workbench.db.models import Article, ClaimLink
-    from workbench.services.claims import links_listing
     from workbench.services.ingest import ingest_paths
     from workbench.services.linking import relink
+    from workbench.services.related_claims import links_listing
 
     with tempfile.TemporaryDirectory() as folder:
         db = Database.from_url(f"sqlite:///{folder}/bench.db")
         upgrade(db.engine)
-        ingest_paths(db, [str(SEEDS)])
+        ingest_paths(db, sources=[str(SEEDS)])
         with db.write() as session:
             session.execute(delete(ClaimLink))
             session.execute(update(Article).values(linked_at=None))
@@ -147,17 +147,17 @@ def _with_link_model(
     from workbench.db.migrate import upgrade
     from workbench.db.models import Article, ClaimLink
     from workbench.services import link_decisions
-    from workbench.services.claims import links_listing
     from workbench.services.ingest import ingest_paths
     from workbench.services.link_model import retrain_links
     from workbench.services.linking import relink
+    from workbench.services.related_claims import links_listing
     from workbench.services.users import create_user
 
     truth = {(p["a"], p["b"]): bool(p["same_claim"]) for p in tuning}
     with tempfile.TemporaryDirectory() as folder:
         db = Database.from_url(f"sqlite:///{folder}/bench.db")
         upgrade(db.engine)
-        ingest_paths(db, [str(path) for path in sorted(SEEDS.glob("*.txt"))])
+        ingest_paths(db, sources=[str(path) for path in sorted(SEEDS.glob("*.txt"))])
         with db.write() as session:
             user = create_user(session, name="bench", role="reviewer", password=None).id
             for link in links_listing(session):

@@ -25,8 +25,8 @@ from benchmarks.common import summary, write_result
 from workbench.db.engine import Database
 from workbench.db.migrate import upgrade
 from workbench.db.models import Annotation, AuditEntry, Sentence
-from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 WRITERS = 16
@@ -42,7 +42,7 @@ TARGET_P99_S = 1.000
 def _prepare(db: Database) -> tuple[list[int], list[int]]:
     """Schema, the seed articles and one reviewer per writer; return user and sentence ids."""
     upgrade(db.engine)
-    report = ingest_paths(db, [str(SEEDS)])
+    report = ingest_paths(db, sources=[str(SEEDS)])
     if report.errors:
         raise SystemExit(f"seed ingest failed: {report.errors[0]}")
     with db.write() as session:

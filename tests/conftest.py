@@ -28,7 +28,7 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def _ingest_seeds(url: str) -> None:
     database = Database.from_url(url)
-    report = ingest_paths(database, [str(SEEDS)])
+    report = ingest_paths(database, sources=[str(SEEDS)])
     database.dispose()
     assert not report.errors, report.errors
     assert len(report.added) == 5, report
@@ -136,7 +136,7 @@ def db(database_url: str) -> Iterator[Database]:
 def seeded_db(db: Database) -> Database:
     """A Database holding the five seed articles (copied from a session template)."""
     with db.read() as session:
-        assert len(queries.article_ids(session)) == 5
+        assert len(queries.all_article_ids(session)) == 5
     return db
 
 

@@ -130,7 +130,7 @@ def ingest(
     from workbench.services.ingest import ingest_paths
 
     policy = FetchPolicy.from_env(allow_private=allow_private)
-    report = ingest_paths(_database(), sources, fetch_policy=policy)
+    report = ingest_paths(_database(), sources=sources, fetch_policy=policy)
     for error in report.errors:
         echo(f"error: {error}", err=True)
     echo(
@@ -219,9 +219,9 @@ def guidelines_set(
 
     if file == "-":
         raw = sys.stdin.buffer.read()
-        version = set_guidelines_from(_database(), raw, source="<stdin>", author=author)
+        version = set_guidelines_from(_database(), raw=raw, source="<stdin>", author=author)
     else:
-        version = set_guidelines_from_file(_database(), Path(file), author=author)
+        version = set_guidelines_from_file(_database(), path=Path(file), author=author)
     echo(f"guidelines version {version} in force")
 
 
@@ -393,7 +393,9 @@ def import_labels(
     from workbench.services.importer import import_labels as run_import
 
     try:
-        report = run_import(_database(), Path("/dev/stdin" if file == "-" else file), editor=editor)
+        report = run_import(
+            _database(), path=Path("/dev/stdin" if file == "-" else file), editor=editor
+        )
     except ImportRejectedError as exc:
         for problem in exc.problems:
             echo(str(problem), err=True)
@@ -619,7 +621,7 @@ def links(
     """Cross-article claim links: sentences of different articles reporting the same claim."""
     import orjson
 
-    from workbench.services.claims import links_listing
+    from workbench.services.related_claims import links_listing
 
     with _database().read() as session:
         listing = links_listing(session)
@@ -650,7 +652,7 @@ def relink() -> None:
 @app.command()
 def retrain() -> None:
     """Train the check-worthiness model on the gold labels and rescore every sentence."""
-    from workbench.services.claims import retrain_scorer
+    from workbench.services.scorer_training import retrain_scorer
 
     report = retrain_scorer(_database(), actor_id=None)
     metrics = report.metrics

@@ -165,7 +165,7 @@ def test_served_api_every_area_every_role(served: Callable[[], tuple[str, Api]])
     with api.db.read() as session:
         from workbench.db import queries
 
-        assert "x" not in queries.article_ids(session)
+        assert "x" not in queries.all_article_ids(session)
 
 
 def _readme_block() -> str:

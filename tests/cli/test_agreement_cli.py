@@ -12,7 +12,7 @@ from workbench.cli import app
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
 

@@ -38,7 +38,7 @@ def ok(**fields: object) -> dict[str, object]:
 @pytest.fixture
 def one_article(db: Database) -> Database:
     """A database holding the first seed article only."""
-    assert ingest_paths(db, [str(SEEDS / f"{A}.txt")]).added == [A]
+    assert ingest_paths(db, sources=[str(SEEDS / f"{A}.txt")]).added == [A]
     return db
 
 

@@ -11,7 +11,7 @@ from workbench.cli import app
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry, Sentence
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 
 MakeUser = Callable[..., int]
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from workbench.db import article_list, queries
 from workbench.db.engine import Database
 from workbench.db.models import Article
-from workbench.services.annotate import record_label
 from workbench.services.assignments import assign_articles
+from workbench.services.reviewer_labels import record_label
 
 IDS = [
     "000_b5ddb462525d61c6",

@@ -14,8 +14,8 @@ from workbench.db.migrate import alembic_config, upgrade
 from workbench.db.models import Annotation, GoldLabel
 from workbench.domain.guidelines import default_guidelines
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
 from workbench.services.guidelines import guidelines_in_force
+from workbench.services.reviewer_labels import record_label
 
 MakeUser = Callable[..., int]
 ARTICLE = "000_b5ddb462525d61c6"

@@ -13,8 +13,8 @@ from workbench.db.label_counts import SentenceLabelCount, recount, stored_counts
 from workbench.db.migrate import alembic_config, upgrade
 from workbench.db.models import Article
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import clear_label, record_label
 from workbench.services.importer import import_labels
+from workbench.services.reviewer_labels import clear_label, record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
 OTHER = "001_905ae90385d1da76"
@@ -80,7 +80,7 @@ def test_counts_follow_label_relabel_clear_gold_and_import(
     ]
     path = tmp_path / "labels.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(line) for line in lines) + b"\n")
-    assert import_labels(seeded_db, path).labels == len(lines)
+    assert import_labels(seeded_db, path=path).labels == len(lines)
     _assert_true(seeded_db)
     with seeded_db.read() as session:
         (row,) = stored_counts(session, sentence_ids=[s2])
@@ -150,7 +150,7 @@ def test_the_migration_backfills_existing_labels(
     from workbench.services.ingest import ingest_paths
 
     seeds = Path(__file__).resolve().parents[2] / "seeds"
-    assert not ingest_paths(db, [str(seeds)]).errors
+    assert not ingest_paths(db, sources=[str(seeds)]).errors
     ana, ben = make_user("ana", password=None), make_user("ben", password=None)
     eve = make_user("eve", role="editor", password=None)
     sids, settled = [_sid(db, index) for index in range(4)], _sid(db, 9)

@@ -12,7 +12,7 @@ from workbench.db.engine import Database
 from workbench.db.label_counts import SentenceLabelCount, recount, stored_counts
 from workbench.db.migrate import alembic_config, upgrade
 from workbench.db.models import Sentence
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.services.sentence_edits import mark_boilerplate
 
 A0 = "000_b5ddb462525d61c6"

@@ -85,7 +85,7 @@ def serve_app(tmp_path: Path) -> Iterator[Callable[..., RunningApp]]:
         databases.append(db)
         upgrade(db.engine)
         sources = [str(SEEDS)] + ([str(folder / "hostile.txt")] if hostile else [])
-        report = ingest_paths(db, sources)
+        report = ingest_paths(db, sources=sources)
         assert not report.errors, report.errors
         with db.write() as session:
             for name, role in (accounts or {}).items():

@@ -11,8 +11,8 @@ from playwright.sync_api import Page, Response, WebSocket, expect
 
 from tests.e2e.helpers import PASSWORD, RunningApp, sentence, sign_in, wait_idle
 from workbench.db import queries
-from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ARTICLE = "001_905ae90385d1da76"
@@ -44,7 +44,7 @@ def test_a_keypress_on_a_long_article_sends_labels_not_the_text(
     serve_app: Callable[..., RunningApp], page: Page, tmp_path: Path
 ) -> None:
     app = serve_app({"ana": "reviewer"}, hostile=False)
-    assert ingest_paths(app.db, [str(_long_article(tmp_path))]).added == [LONG]
+    assert ingest_paths(app.db, sources=[str(_long_article(tmp_path))]).added == [LONG]
     with app.db.read() as session:
         assert queries.sentence_at(session, article_id=LONG, index=SENTENCES - 1) is not None
         assert queries.sentence_at(session, article_id=LONG, index=SENTENCES) is None

@@ -9,7 +9,7 @@ from workbench.db.engine import Database
 from workbench.db.evidence import store_evidence
 from workbench.db.models import Article, ClaimLink, GoldLabel, User
 from workbench.domain.labels import Evidence
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 A = "000_b5ddb462525d61c6"

@@ -17,9 +17,9 @@ from workbench.db.engine import Database
 from workbench.domain.labels import Evidence
 from workbench.domain.text_safety import spreadsheet_cell
 from workbench.exporters.csv_table import COLUMNS
-from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset, zip_folder
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 runner = CliRunner()
@@ -38,7 +38,7 @@ def hostile(db: Database, tmp_path: Path) -> Database:
     """One hostile article whose two sentences carry unanimous labels with hostile notes."""
     source = tmp_path / "hostile.jsonl"
     source.write_text(json.dumps(HOSTILE) + "\n")
-    assert not ingest_paths(db, [str(source)]).errors
+    assert not ingest_paths(db, sources=[str(source)]).errors
     evidence = (Evidence(url="https://example.org/r", quote="=1+1", stance="refutes"),)
     with db.write() as session:
         for name in ("ana", "ben"):

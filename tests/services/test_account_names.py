@@ -98,12 +98,12 @@ def test_cli_users_add_refuses_a_bidi_name_in_one_line(db: Database, database_ur
 
 def test_import_labels_refuses_a_look_alike_reviewer(seeded_db: Database, tmp_path: Path) -> None:
     with seeded_db.read() as session:
-        article = queries.article_ids(session)[0]
+        article = queries.all_article_ids(session)[0]
     path = tmp_path / "labels.jsonl"
     line = {"article": article, "sentence": 0, "reviewer": "\u0430na", "label": "unsourced"}
     path.write_text(json.dumps(line) + "\n")
     with pytest.raises(ImportRejectedError) as rejected:
-        import_labels(seeded_db, path)
+        import_labels(seeded_db, path=path)
     assert "letters of one script only, not CYRILLIC and LATIN" in str(rejected.value.problems[0])
     with seeded_db.read() as session:
         assert queries.list_users(session) == []

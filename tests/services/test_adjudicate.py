@@ -14,7 +14,7 @@ from workbench.db.models import AuditEntry, GoldLabel
 from workbench.domain.labels import Evidence
 from workbench.errors import ConflictError, InputError, PermissionDeniedError
 from workbench.services.adjudicate import adjudicate, bulk_accept_unanimous, disagreement_queue
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
 

@@ -20,7 +20,7 @@ from workbench.services.adjudicate import (
     queue_page,
     unanimous_remaining,
 )
-from workbench.services.annotate import NewLabel, record_labels
+from workbench.services.reviewer_labels import NewLabel, record_labels
 
 REVIEWERS = ("ana", "ben", "cy", "dee")
 

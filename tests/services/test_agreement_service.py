@@ -9,7 +9,7 @@ from workbench.db.engine import Database
 from workbench.errors import NotFoundError
 from workbench.services.adjudicate import adjudicate
 from workbench.services.agreement import agreement_report, compute_agreement, page_agreement
-from workbench.services.annotate import clear_label, record_label
+from workbench.services.reviewer_labels import clear_label, record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
 OTHER = "001_905ae90385d1da76"

@@ -12,7 +12,7 @@ from workbench.db.engine import Database
 from workbench.db.models import Assignment
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services import assignments
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import set_active
 
 MakeUser = Callable[..., int]

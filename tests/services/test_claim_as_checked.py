@@ -20,11 +20,11 @@ from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry
 from workbench.domain.labels import MAX_CLAIM_LENGTH
 from workbench.errors import InputError
-from workbench.services import drafts, history, labeling
+from workbench.services import drafts, history, reviewer_labels
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
 from workbench.services.importer import ImportRejectedError, import_labels
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 __all__ = ["empty_db", "key_file"]  # fixtures shared with the export tests
@@ -59,10 +59,10 @@ def test_a_restated_claim_is_saved_kept_and_audited(seeded_db: Database, make_us
         record_label(s, user_id=ana, sentence_id=sid, label="unsourced", claim=f" {CLAIM} ")
     assert _stored_claim(seeded_db, sid, ana) == CLAIM
     with seeded_db.write() as s:  # a new verdict keeps the claim, as it keeps the note
-        state = labeling.set_verdict(s, user_id=ana, sentence_id=sid, label="disputed")
+        state = reviewer_labels.set_verdict(s, user_id=ana, sentence_id=sid, label="disputed")
     assert state.claim == CLAIM
     with seeded_db.write() as s:  # the sentence text itself is no restatement
-        state = labeling.set_claim(s, user_id=ana, sentence_id=sid, claim=text)
+        state = reviewer_labels.set_claim(s, user_id=ana, sentence_id=sid, claim=text)
     assert state.claim is None and _stored_claim(seeded_db, sid, ana) is None
     created, changed, back = _audit(seeded_db)
     assert created.action == "create" and created.new is not None
@@ -83,7 +83,7 @@ def test_a_label_without_a_claim_stores_null_and_audits_as_before(
     ana = make_user("ana")
     sid, _ = _sentence(seeded_db)
     with seeded_db.write() as s:
-        labeling.set_verdict(s, user_id=ana, sentence_id=sid, label="unsourced", claim="")
+        reviewer_labels.set_verdict(s, user_id=ana, sentence_id=sid, label="unsourced", claim="")
     assert _stored_claim(seeded_db, sid, ana) is None
     (entry,) = _audit(seeded_db)
     assert entry.new == {"label": "unsourced", "note": "", "evidence": []}
@@ -93,11 +93,11 @@ def test_a_long_claim_is_refused_and_nothing_changes(seeded_db: Database, make_u
     ana = make_user("ana")
     sid, _ = _sentence(seeded_db)
     with seeded_db.write() as s:
-        labeling.set_verdict(s, user_id=ana, sentence_id=sid, label="unsourced", claim=CLAIM)
+        reviewer_labels.set_verdict(s, user_id=ana, sentence_id=sid, label="unsourced", claim=CLAIM)
     long = "x" * (MAX_CLAIM_LENGTH + 1)
     with pytest.raises(InputError, match="claim as checked is 1,001 characters long"):
         with seeded_db.write() as s:
-            labeling.set_claim(s, user_id=ana, sentence_id=sid, claim=long)
+            reviewer_labels.set_claim(s, user_id=ana, sentence_id=sid, claim=long)
     with pytest.raises(InputError, match="claim as checked is 1,001 characters long"):
         with seeded_db.write() as s:
             drafts.save_claim(s, user_id=ana, sentence_id=sid, claim=long)
@@ -109,12 +109,12 @@ def test_reviewers_do_not_see_each_others_claims(seeded_db: Database, make_user)
     ana, ben = make_user("ana"), make_user("ben")
     sid, _ = _sentence(seeded_db)
     with seeded_db.write() as s:
-        labeling.set_verdict(s, user_id=ana, sentence_id=sid, label="disputed", claim=CLAIM)
+        reviewer_labels.set_verdict(s, user_id=ana, sentence_id=sid, label="disputed", claim=CLAIM)
     with seeded_db.read() as s:
-        assert labeling.label_state(s, user_id=ben, sentence_id=sid) is None
+        assert reviewer_labels.label_state(s, user_id=ben, sentence_id=sid) is None
         assert drafts.draft_of(s, user_id=ben, sentence_id=sid) is None
     with seeded_db.write() as s:
-        mine = labeling.set_verdict(s, user_id=ben, sentence_id=sid, label="verified")
+        mine = reviewer_labels.set_verdict(s, user_id=ben, sentence_id=sid, label="verified")
     assert mine.claim is None  # ben starts from the sentence, never from ana's restatement
     with seeded_db.read() as s:
         reviews = {r.reviewer: r.claim for r in gold_queries.reviews(s, sentence_id=sid)}
@@ -184,7 +184,7 @@ def _restate(db: Database) -> dict[str, str]:
         ana = queries.user_by_name(s, name="ana")
         ed = queries.user_by_name(s, name="ed")
         assert ana is not None and ed is not None
-        labeling.set_claim(s, user_id=ana.id, sentence_id=a0, claim=CLAIM)
+        reviewer_labels.set_claim(s, user_id=ana.id, sentence_id=a0, claim=CLAIM)
         adjudicate(
             s,
             editor_id=ed.id,
@@ -255,12 +255,12 @@ def test_claims_round_trip_through_import_byte_for_byte(
 ) -> None:
     _restate(corpus)
     run(corpus, tmp_path / "first", policy="majority")
-    assert not ingest_paths(empty_db, [str(SEEDS)]).errors
+    assert not ingest_paths(empty_db, sources=[str(SEEDS)]).errors
     with empty_db.write() as s:
         create_user(s, name="ed", role="editor")
     first = tmp_path / "first"
-    import_labels(empty_db, first / "annotations.jsonl")
-    import_labels(empty_db, first / "claims.jsonl", editor="ed")
+    import_labels(empty_db, path=first / "annotations.jsonl")
+    import_labels(empty_db, path=first / "claims.jsonl", editor="ed")
     run(empty_db, tmp_path / "second", policy="majority")
     second = tmp_path / "second"
     assert (first / "annotations.jsonl").read_bytes() == (second / "annotations.jsonl").read_bytes()
@@ -280,6 +280,6 @@ def test_import_refuses_a_claim_that_is_not_text(seeded_db: Database, tmp_path: 
     line = {"article": B, "sentence": 0, "reviewer": "ana", "label": "unsourced", "claim": 3}
     path.write_bytes(orjson.dumps(line) + b"\n")
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(seeded_db, path)
+        import_labels(seeded_db, path=path)
     problems = [str(p) for p in caught.value.problems]
     assert problems == [f"{path}:1: 'claim' must be text, got int"]

@@ -17,11 +17,11 @@ from workbench.domain.checkworthiness_model import MODEL_FORMAT, load_model, pre
 from workbench.domain.claim_links import LINKS_PER_SENTENCE
 from workbench.domain.labels import Evidence
 from workbench.errors import InputError, PermissionDeniedError
-from workbench.services import claims
+from workbench.services import related_claims, scorer_training
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.linking import link_articles
+from workbench.services.reviewer_labels import record_label
 from workbench.services.sentence_edits import mark_boilerplate
 
 PAHALGAM_13 = ("002_106eb614b3e40071", 22)
@@ -54,7 +54,7 @@ def test_ingest_scores_every_sentence_with_reasons(seeded_db: Database) -> None:
 
 def test_ingest_links_the_new_article_to_the_corpus(seeded_db: Database) -> None:
     with seeded_db.read() as session:
-        listing = claims.links_listing(session)
+        listing = related_claims.links_listing(session)
         ids = {s.id: (s.article_id, s.index) for s in session.scalars(select(Sentence))}
         stored = list(session.scalars(select(ClaimLink)))
     assert len(listing) == len(stored) > 40
@@ -83,11 +83,11 @@ def test_new_links_displace_only_links_of_full_sentences(
         body="The April 22 Pahalgam terror attack killed 28 people, officials said on Friday.",
     )
     with seeded_db.write() as session:
-        article = store_article(session, draft)
+        article = store_article(session, draft=draft)
         assert article is not None
     with seeded_db.read() as session:
         assert _related(session, "zz_wire", 0) == []
-    assert link_articles(seeded_db, ["zz_wire"]) > 0
+    assert link_articles(seeded_db, article_ids=["zz_wire"]) > 0
     with seeded_db.read() as session:
         related = _related(session, "zz_wire", 0)
         after = {
@@ -123,10 +123,10 @@ def test_retrain_refuses_without_enough_labels_and_writes_nothing(
     admin = make_user("root", role="admin")
     _adjudicate_sentences(seeded_db, admin, 10)
     with pytest.raises(InputError, match="not enough labels to train: 10 labeled sentences"):
-        claims.retrain_scorer(seeded_db, actor_id=admin)
+        scorer_training.retrain_scorer(seeded_db, actor_id=admin)
     with seeded_db.read() as session:
         assert session.scalar(select(func.count()).select_from(ScorerModel)) == 0
-        assert claims.scorer_status(session).name == "rules"
+        assert scorer_training.scorer_status(session).name == "rules"
 
 
 def test_gold_labels_on_boilerplate_neither_count_nor_train(
@@ -138,15 +138,15 @@ def test_gold_labels_on_boilerplate_neither_count_nor_train(
         first = session.scalars(select(Sentence).order_by(Sentence.id).limit(1)).one()
         mark_boilerplate(session, actor_id=admin, article_id=first.article_id, index=first.index)
     with seeded_db.read() as session:
-        assert claims.scorer_status(session).usable_labels == 9
-        assert len(claims._training_set(session)[0]) == 9
-        assert first.text not in claims._training_set(session)[0]
+        assert scorer_training.scorer_status(session).usable_labels == 9
+        assert len(scorer_training._training_set(session)[0]) == 9
+        assert first.text not in scorer_training._training_set(session)[0]
 
 
 def test_retrain_is_for_admins(seeded_db: Database, make_user: Any) -> None:
     reviewer = make_user("rita")
     with pytest.raises(PermissionDeniedError, match="needs the admin role"):
-        claims.retrain_scorer(seeded_db, actor_id=reviewer)
+        scorer_training.retrain_scorer(seeded_db, actor_id=reviewer)
 
 
 @pytest.mark.slow
@@ -154,15 +154,19 @@ def test_retrain_makes_the_model_active_and_rescores(seeded_db: Database, make_u
     admin = make_user("root", role="admin")
     _adjudicate_sentences(seeded_db, admin, 45)
     with seeded_db.read() as session:
-        status = claims.scorer_status(session)
+        status = scorer_training.scorer_status(session)
         before = {
             row[0]: row[1] for row in session.execute(select(Sentence.id, Sentence.checkworthiness))
         }
-    assert status.name == "rules" and status.usable_labels == 45 and claims.can_retrain(status)
-    report = claims.retrain_scorer(seeded_db, actor_id=admin)
+    assert (
+        status.name == "rules"
+        and status.usable_labels == 45
+        and scorer_training.can_retrain(status)
+    )
+    report = scorer_training.retrain_scorer(seeded_db, actor_id=admin)
     assert report.trained_on == 45 and report.rescored == len(before)
     with seeded_db.read() as session:
-        active = claims.scorer_status(session).description
+        active = scorer_training.scorer_status(session).description
         after = {
             row[0]: row[1] for row in session.execute(select(Sentence.id, Sentence.checkworthiness))
         }
@@ -178,7 +182,7 @@ def test_retrain_makes_the_model_active_and_rescores(seeded_db: Database, make_u
     assert "very short" in reasons
     draft = ArticleDraft(id="zz_new", title="New", body="Officials said 9 soldiers died on May 3.")
     with seeded_db.write() as session:
-        article = store_article(session, draft)
+        article = store_article(session, draft=draft)
         assert article is not None
         scored = article.sentences[0].checkworthiness
     expected = predict_scores(load_model(payload), [draft.body])
@@ -192,7 +196,7 @@ def test_cite_a_linked_sentence_appends_to_the_reviewers_evidence(
     article, index = PAHALGAM_13
     with seeded_db.write() as session:
         with pytest.raises(InputError, match="label this sentence before citing"):
-            claims.cite_related(
+            related_claims.cite_related(
                 session, user_id=rita, article_id=article, index=index, ref=PAHALGAM_26
             )
     existing = Evidence(url="https://example.org/report", quote="13 killed", stance="refutes")
@@ -206,17 +210,18 @@ def test_cite_a_linked_sentence_appends_to_the_reviewers_evidence(
             label="disputed",
             note="figures differ",
             evidence=[existing],
+            claim="The attack killed 13",
         )
     with seeded_db.write() as session:
-        assert claims.cite_related(
+        assert related_claims.cite_related(
             session, user_id=rita, article_id=article, index=index, ref=PAHALGAM_26
         )
     with seeded_db.write() as session:
-        assert not claims.cite_related(
+        assert not related_claims.cite_related(
             session, user_id=rita, article_id=article, index=index, ref=PAHALGAM_26
         )
         with pytest.raises(InputError, match="is not linked to"):
-            claims.cite_related(
+            related_claims.cite_related(
                 session,
                 user_id=rita,
                 article_id=article,
@@ -225,7 +230,7 @@ def test_cite_a_linked_sentence_appends_to_the_reviewers_evidence(
             )
     with seeded_db.read() as session:
         annotation = queries.annotation_for(session, sentence_id=sentence.id, user_id=rita)
-        panel = claims.related_panel(session, user_id=rita, article_id=article, index=index)
+        panel = related_claims.related_panel(session, user_id=rita, article_id=article, index=index)
         audits = session.scalar(
             select(func.count())
             .select_from(AuditEntry)
@@ -235,6 +240,7 @@ def test_cite_a_linked_sentence_appends_to_the_reviewers_evidence(
         annotation is not None
         and annotation.label == "disputed"
         and annotation.note == "figures differ"
+        and annotation.claim_text == "The attack killed 13"  # citing keeps the claim as checked
     )
     assert [e.sentence_ref for e in annotation.evidence] == [None, PAHALGAM_26]
     cited = annotation.evidence[1]
@@ -256,7 +262,7 @@ def test_a_link_is_listed_from_both_of_its_sentences(seeded_db: Database) -> Non
     [("verified", True), ("disputed", True), ("unsourced", True), ("not_a_claim", False)],
 )
 def test_training_label_is_the_gold_label_claim_or_not(gold: str, expected: bool) -> None:
-    assert claims.training_label(gold) is expected
+    assert scorer_training.training_label(gold) is expected
 
 
 def test_related_lists_conflicts_first_then_by_similarity(seeded_db: Database) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry, Sentence
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 
 MakeUser = Callable[..., int]
 THREADS = 16
@@ -239,7 +239,7 @@ def test_sixteen_sign_ins_at_once_lock_after_exactly_five_failures(
 def _evidence_race(db: Database, *, user_id: int, sentence_id: int, additions: int) -> None:
     """``additions`` evidence items added to one label by THREADS threads at once."""
     from workbench.domain.labels import Evidence
-    from workbench.services import labeling
+    from workbench.services import reviewer_labels
 
     go = threading.Event()
 
@@ -247,7 +247,9 @@ def _evidence_race(db: Database, *, user_id: int, sentence_id: int, additions: i
         go.wait()
         item = Evidence(url=f"https://example.org/e{i}", quote=f"quote {i}", stance="context")
         with db.write() as session:
-            labeling.add_evidence(session, user_id=user_id, sentence_id=sentence_id, item=item)
+            reviewer_labels.add_evidence(
+                session, user_id=user_id, sentence_id=sentence_id, item=item
+            )
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         futures = [pool.submit(add, i) for i in range(additions)]
@@ -259,15 +261,15 @@ def _evidence_race(db: Database, *, user_id: int, sentence_id: int, additions: i
 def test_forty_evidence_additions_at_once_store_forty_items(
     seeded_db: Database, make_user: MakeUser
 ) -> None:
-    from workbench.services import labeling
+    from workbench.services import reviewer_labels
 
     ana = make_user("ana", password=None)
     sentence = _sentence_ids(seeded_db, 1)[0]
     with seeded_db.write() as session:
-        labeling.set_verdict(session, user_id=ana, sentence_id=sentence, label="unsourced")
+        reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sentence, label="unsourced")
     _evidence_race(seeded_db, user_id=ana, sentence_id=sentence, additions=40)
     with seeded_db.read() as session:
-        state = labeling.label_state(session, user_id=ana, sentence_id=sentence)
+        state = reviewer_labels.label_state(session, user_id=ana, sentence_id=sentence)
     assert state is not None
     assert sorted(item.url for item in state.evidence) == sorted(
         f"https://example.org/e{i}" for i in range(40)
@@ -280,22 +282,24 @@ def test_notes_and_evidence_edited_at_once_keep_each_other(
     seeded_db: Database, make_user: MakeUser
 ) -> None:
     from workbench.domain.labels import Evidence
-    from workbench.services import labeling
+    from workbench.services import reviewer_labels
 
     ana = make_user("ana", password=None)
     sentence = _sentence_ids(seeded_db, 1)[0]
     with seeded_db.write() as session:
-        labeling.set_verdict(session, user_id=ana, sentence_id=sentence, label="unsourced")
+        reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sentence, label="unsourced")
     go = threading.Event()
 
     def edit(i: int) -> None:
         go.wait()
         with seeded_db.write() as session:
             if i % 2:
-                labeling.set_note(session, user_id=ana, sentence_id=sentence, note=f"note {i}")
+                reviewer_labels.set_note(
+                    session, user_id=ana, sentence_id=sentence, note=f"note {i}"
+                )
             else:
                 item = Evidence(url=f"https://example.org/e{i}", stance="context")
-                labeling.add_evidence(session, user_id=ana, sentence_id=sentence, item=item)
+                reviewer_labels.add_evidence(session, user_id=ana, sentence_id=sentence, item=item)
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         futures = [pool.submit(edit, i) for i in range(32)]
@@ -303,7 +307,7 @@ def test_notes_and_evidence_edited_at_once_keep_each_other(
         for future in futures:
             future.result()
     with seeded_db.read() as session:
-        state = labeling.label_state(session, user_id=ana, sentence_id=sentence)
+        state = reviewer_labels.label_state(session, user_id=ana, sentence_id=sentence)
     assert state is not None and len(state.evidence) == 16
     assert state.note in {f"note {i}" for i in range(1, 32, 2)}
     _assert_chains_intact(seeded_db)

@@ -103,7 +103,7 @@ def test_sigkill_during_label_import_stores_nothing(tmp_path: Path, sqlite_templ
     url = f"sqlite:///{path}"
     db = Database.from_url(url)
     try:
-        assert len(ingest_paths(db, [str(SEEDS)]).added) == 5
+        assert len(ingest_paths(db, sources=[str(SEEDS)]).added) == 5
     finally:
         db.dispose()
     with sqlite3.connect(path) as conn:

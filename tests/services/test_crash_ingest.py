@@ -90,7 +90,7 @@ def test_sigkill_during_ingest_leaves_a_consistent_database(
     # Running the same ingest again completes the job without duplicates.
     db = Database.from_url(url)
     try:
-        report = ingest_paths(db, [str(corpus)])
+        report = ingest_paths(db, sources=[str(corpus)])
     finally:
         db.dispose()
     assert report.errors == []

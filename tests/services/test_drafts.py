@@ -14,8 +14,8 @@ from workbench.db.migrate import alembic_config, upgrade
 from workbench.db.models import AuditEntry, LabelDraft, Sentence, User
 from workbench.domain.labels import Evidence, Label
 from workbench.errors import InputError, NotFoundError
-from workbench.services import drafts, labeling
-from workbench.services.annotate import record_label
+from workbench.services import drafts, reviewer_labels
+from workbench.services.reviewer_labels import record_label
 
 ARTICLE = "000_b5ddb462525d61c6"
 
@@ -45,16 +45,16 @@ def test_a_note_on_an_unlabeled_sentence_is_a_draft_until_the_label(
         assert drafts.save_note(s, user_id=ana, sentence_id=sid, note="figures differ") is False
     with seeded_db.read() as s:  # a new session (a reload) finds it
         assert drafts.draft_of(s, user_id=ana, sentence_id=sid) == drafts.Draft("figures differ")
-        assert labeling.label_state(s, user_id=ana, sentence_id=sid) is None
+        assert reviewer_labels.label_state(s, user_id=ana, sentence_id=sid) is None
     assert _audit(seeded_db) == []  # a draft is not a label
     with seeded_db.write() as s:  # the label click, with no note given, takes the draft's
         saved = drafts.choose_label(s, user_id=ana, sentence_id=sid, label="unsourced")
-    assert saved == labeling.LabelState(Label.UNSOURCED, "figures differ", ())
+    assert saved == reviewer_labels.LabelState(Label.UNSOURCED, "figures differ", ())
     assert _rows(seeded_db) == 0  # stored with the label, the draft is gone
     with seeded_db.write() as s:  # a note on a labeled sentence goes on the label
         assert drafts.save_note(s, user_id=ana, sentence_id=sid, note="checked") is True
     with seeded_db.read() as s:
-        state = labeling.label_state(s, user_id=ana, sentence_id=sid)
+        state = reviewer_labels.label_state(s, user_id=ana, sentence_id=sid)
         assert state is not None and state.note == "checked"
     assert _rows(seeded_db) == 0
     assert _audit(seeded_db) == ["create", "update"]
@@ -155,7 +155,7 @@ def test_clearing_a_label_puts_its_note_back_into_the_draft(seeded_db: Database,
     with seeded_db.write() as s:
         assert drafts.clear_label(s, user_id=ana, sentence_id=sid) is True
     with seeded_db.read() as s:
-        assert labeling.label_state(s, user_id=ana, sentence_id=sid) is None
+        assert reviewer_labels.label_state(s, user_id=ana, sentence_id=sid) is None
         assert drafts.draft_of(s, user_id=ana, sentence_id=sid) == drafts.Draft("keep me")
     assert _audit(seeded_db) == ["create", "delete"]
 

@@ -57,7 +57,7 @@ def _line(reviewer: str, evidence: list[dict[str, Any]]) -> bytes:
 def _import(db: Database, tmp_path: Path, evidence: list[dict[str, Any]] = DATED) -> Path:
     path = tmp_path / "labels.jsonl"
     path.write_bytes(_line("dia", evidence) + b"\n" + _line("eli", evidence) + b"\n")
-    report = import_labels(db, path)
+    report = import_labels(db, path=path)
     assert report.labels == 2
     return path
 
@@ -169,13 +169,13 @@ def test_import_round_trip_is_byte_identical_with_and_without_dates(
     _import(corpus, tmp_path)
     first = tmp_path / "first"
     export_dataset(corpus, out=first, options=ExportOptions(policy="majority"))
-    assert not ingest_paths(empty_db, [str(SEEDS)]).errors
+    assert not ingest_paths(empty_db, sources=[str(SEEDS)]).errors
     with corpus.read() as session, empty_db.write() as target:
         for article in session.query(Article):
             copy = target.get(Article, article.id)
             assert copy is not None
             copy.published = article.published
-    report = import_labels(empty_db, first / "annotations.jsonl")
+    report = import_labels(empty_db, path=first / "annotations.jsonl")
     assert report.labels == 16
     second = tmp_path / "second"
     export_dataset(empty_db, out=second, options=ExportOptions(policy="majority"))
@@ -262,7 +262,7 @@ def test_an_adjudicated_label_keeps_its_dated_evidence_through_claims_jsonl(
     with corpus.write() as session:
         gold = session.scalars(select(GoldLabel).where(GoldLabel.rationale == "dated")).one()
         gold.evidence_json, gold.evidence = "[]", []
-    report = import_labels(corpus, out / "claims.jsonl", editor="ed")
+    report = import_labels(corpus, path=out / "claims.jsonl", editor="ed")
     assert report.gold == 2  # A:2 of the corpus and B:2
     with corpus.read() as session:
         gold = session.scalars(select(GoldLabel).where(GoldLabel.rationale == "dated")).one()

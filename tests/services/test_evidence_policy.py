@@ -21,12 +21,12 @@ from workbench.db.models import AuditEntry, GoldLabel
 from workbench.domain.labels import Evidence, evidence_complete
 from workbench.errors import InputError
 from workbench.exporters.schemas import load_schema
-from workbench.services import labeling
+from workbench.services import reviewer_labels
 from workbench.services.adjudicate import adjudicate, bulk_accept_unanimous
-from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset
 from workbench.services.importer import ImportRejectedError, import_labels
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 CONTEXT = Evidence(url="https://example.org/background", stance="context")
@@ -202,7 +202,7 @@ def test_import_accepts_incomplete_labels_with_one_warning_each(
             evidence_complete=True,
         )
     )
-    report = import_labels(seeded_db, path)
+    report = import_labels(seeded_db, path=path)
     assert report.labels == 4
     assert report.warnings == [
         f"{path}:1: warning: ana's label on sentence {A}:0: a 'verified' label has no evidence "
@@ -213,7 +213,7 @@ def test_import_accepts_incomplete_labels_with_one_warning_each(
     with seeded_db.read() as session:
         ana = queries.user_by_name(session, name="ana")
         assert ana is not None
-        state = labeling.label_state(
+        state = reviewer_labels.label_state(
             session, user_id=ana.id, sentence_id=_sentence_id(seeded_db, A, 0)
         )
     assert state is not None and state.label == "verified" and not state.complete
@@ -224,20 +224,20 @@ def test_round_trip_with_incomplete_labels_and_gold_rationale(
 ) -> None:
     options = ExportOptions(policy="majority")
     export_dataset(unfinished, out=tmp_path / "first", options=options)
-    assert not ingest_paths(empty_db, [str(SEEDS)]).errors
+    assert not ingest_paths(empty_db, sources=[str(SEEDS)]).errors
     first = tmp_path / "first"
-    report = import_labels(empty_db, first / "annotations.jsonl")
+    report = import_labels(empty_db, path=first / "annotations.jsonl")
     assert report.labels == 17 and len(report.warnings) == 3
     # The claims file brings the adjudicated gold labels back, rationale and evidence included.
     with empty_db.write() as session:
         create_user(session, name="chief", role="editor")
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(empty_db, first / "claims.jsonl")
+        import_labels(empty_db, path=first / "claims.jsonl")
     assert [str(p) for p in caught.value.problems][:1] == [
         f"{first / 'claims.jsonl'}:3: claim record: adjudicated records need --editor NAME "
         "(who stores the gold labels)"
     ]
-    gold = import_labels(empty_db, first / "claims.jsonl", editor="chief")
+    gold = import_labels(empty_db, path=first / "claims.jsonl", editor="chief")
     assert (gold.labels, gold.gold) == (0, 2)
     assert gold.warnings == [
         f"{first / 'claims.jsonl'}:7: warning: gold label on sentence {B}:3: a 'verified' label "
@@ -260,7 +260,7 @@ def test_round_trip_with_incomplete_labels_and_gold_rationale(
         ]
         audited = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "gold"))
         assert list(audited) == ["create", "create"]
-    again = import_labels(empty_db, first / "claims.jsonl", editor="chief")  # nothing changes
+    again = import_labels(empty_db, path=first / "claims.jsonl", editor="chief")  # nothing changes
     assert again.gold == 2
     with empty_db.read() as session:
         assert (
@@ -293,7 +293,7 @@ def test_bad_claim_records_store_nothing(
     with unfinished.read() as session:
         before = session.scalars(select(GoldLabel.version).order_by(GoldLabel.id)).all()
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(unfinished, path, editor="ed")
+        import_labels(unfinished, path=path, editor="ed")
     assert len(caught.value.problems) == 1 and message in str(caught.value.problems[0])
     with unfinished.read() as session:
         assert session.scalars(select(GoldLabel.version).order_by(GoldLabel.id)).all() == before
@@ -302,7 +302,7 @@ def test_bad_claim_records_store_nothing(
 def test_editor_must_be_an_editor(unfinished: Database, tmp_path: Path) -> None:
     export_dataset(unfinished, out=tmp_path / "out", options=ExportOptions())
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(unfinished, tmp_path / "out" / "claims.jsonl", editor="ana")
+        import_labels(unfinished, path=tmp_path / "out" / "claims.jsonl", editor="ana")
     assert [p.detail for p in caught.value.problems] == [
         "--editor 'ana' must be an active editor or admin account"
     ]
@@ -311,18 +311,18 @@ def test_editor_must_be_an_editor(unfinished: Database, tmp_path: Path) -> None:
 def test_every_path_refuses_evidence_on_not_a_claim(seeded_db: Database, make_user) -> None:  # type: ignore[no-untyped-def]
     ana, sid = make_user("ana"), _sentence_id(seeded_db, A, 0)
     with seeded_db.write() as session:
-        labeling.set_verdict(session, user_id=ana, sentence_id=sid, label="verified")
-        labeling.add_evidence(session, user_id=ana, sentence_id=sid, item=CONTEXT)
+        reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sid, label="verified")
+        reviewer_labels.add_evidence(session, user_id=ana, sentence_id=sid, item=CONTEXT)
     with pytest.raises(InputError, match="takes no evidence: remove its 1 evidence item"):
         with seeded_db.write() as session:
-            labeling.set_verdict(session, user_id=ana, sentence_id=sid, label="not_a_claim")
+            reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sid, label="not_a_claim")
     with seeded_db.write() as session:
-        labeling.set_verdict(session, user_id=ana, sentence_id=sid, label="unsourced")
-        labeling.remove_evidence(session, user_id=ana, sentence_id=sid, position=0)
-        labeling.set_verdict(session, user_id=ana, sentence_id=sid, label="not_a_claim")
+        reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sid, label="unsourced")
+        reviewer_labels.remove_evidence(session, user_id=ana, sentence_id=sid, position=0)
+        reviewer_labels.set_verdict(session, user_id=ana, sentence_id=sid, label="not_a_claim")
     with pytest.raises(InputError, match="takes no evidence"):
         with seeded_db.write() as session:
-            labeling.add_evidence(session, user_id=ana, sentence_id=sid, item=CONTEXT)
+            reviewer_labels.add_evidence(session, user_id=ana, sentence_id=sid, item=CONTEXT)
     with pytest.raises(InputError, match="takes no evidence"):
         with seeded_db.write() as session:
             editor = create_user(session, name="ed", role="editor").id

@@ -286,8 +286,8 @@ def empty_db(db: Database, database_url: str, tmp_path: Path) -> Iterator[Databa
 
 def test_round_trip_through_import(corpus: Database, empty_db: Database, tmp_path: Path) -> None:
     run(corpus, tmp_path / "first", policy="majority")
-    assert not ingest_paths(empty_db, [str(SEEDS)]).errors
-    report = import_labels(empty_db, tmp_path / "first" / "annotations.jsonl")
+    assert not ingest_paths(empty_db, sources=[str(SEEDS)]).errors
+    report = import_labels(empty_db, path=tmp_path / "first" / "annotations.jsonl")
     assert report.labels == 14 and sorted(report.created_reviewers) == ["ana", "ben", "cy"]
     run(empty_db, tmp_path / "second", policy="majority")
     first = (tmp_path / "first" / "annotations.jsonl").read_bytes()

@@ -12,8 +12,8 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, Sentence, User
 from workbench.domain.labels import Evidence, encode_evidence
-from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset
+from workbench.services.reviewer_labels import record_label
 from workbench.services.users import create_user
 
 ARTICLE = "000_b5ddb462525d61c6"

@@ -255,7 +255,7 @@ def test_averitec_json_reads_back_with_its_labels_and_questions(
 ) -> None:
     labels = tmp_path / "labels.jsonl"
     labels.write_bytes(_label_line("dia", QUESTIONED) + b"\n" + _label_line("eli", QUESTIONED))
-    import_labels(corpus, labels)
+    import_labels(corpus, path=labels)
     out = tmp_path / "av"
     manifest = export_dataset(corpus, out=out, options=ExportOptions(format="averitec")).manifest
     claims = json.loads((out / "averitec.json").read_text(encoding="utf-8"))
@@ -316,7 +316,7 @@ def test_evidence_questions_round_trip_through_the_jsonl_export(
 ) -> None:
     labels = tmp_path / "labels.jsonl"
     labels.write_bytes(_label_line("dia", QUESTIONED) + b"\n" + _label_line("eli", QUESTIONED))
-    import_labels(corpus, labels)
+    import_labels(corpus, path=labels)
     out = tmp_path / "jsonl"
     export_dataset(corpus, out=out, options=ExportOptions())
     annotations = read_jsonl(out / "annotations.jsonl")

@@ -12,8 +12,8 @@ from workbench.db.engine import Database
 from workbench.db.models import Sentence
 from workbench.domain.labels import LABELS, Evidence, Label
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.export import ExportOptions, export_dataset, preview_export
+from workbench.services.reviewer_labels import NewLabel, record_labels
 
 
 @pytest.fixture

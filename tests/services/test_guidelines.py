@@ -18,7 +18,6 @@ from workbench.domain.labels import Evidence
 from workbench.errors import InputError, PermissionDeniedError
 from workbench.exporters.schemas import load_schema
 from workbench.services.adjudicate import adjudicate, bulk_accept_unanimous
-from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions, export_dataset
 from workbench.services.guidelines import (
     guideline_history,
@@ -28,7 +27,7 @@ from workbench.services.guidelines import (
     set_guidelines_from_file,
 )
 from workbench.services.importer import ImportRejectedError, import_labels
-from workbench.services.labeling import set_note
+from workbench.services.reviewer_labels import record_label, set_note
 
 MakeUser = Callable[..., int]
 ARTICLE = "000_b5ddb462525d61c6"
@@ -135,7 +134,7 @@ def test_import_keeps_a_given_version_and_stores_the_one_in_force_otherwise(
             {**base, "sentence": 2, "reviewer": "ana"},
         ],
     )
-    import_labels(seeded_db, path)
+    import_labels(seeded_db, path=path)
     with seeded_db.read() as session:
         ana = queries.user_by_name(session, name="ana")
         assert ana is not None
@@ -145,7 +144,7 @@ def test_import_keeps_a_given_version_and_stores_the_one_in_force_otherwise(
         tmp_path, [{**base, "sentence": 3, "reviewer": "ana", "guideline_version": 0}]
     )
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(seeded_db, bad)
+        import_labels(seeded_db, path=bad)
     assert [str(p) for p in caught.value.problems] == [
         f"{bad}:1: 'guideline_version' must be a version number (1 or more) or null, got 0"
     ]
@@ -205,8 +204,8 @@ def test_exports_carry_the_version_and_round_trip_it(
     target = Database.from_url(f"sqlite:///{fresh}")
     upgrade(target.engine)
     seeds = Path(__file__).resolve().parents[2] / "seeds"
-    assert not ingest_paths(target, [str(seeds)]).errors
-    import_labels(target, out / "annotations.jsonl")
+    assert not ingest_paths(target, sources=[str(seeds)]).errors
+    import_labels(target, path=out / "annotations.jsonl")
     again = tmp_path / "again"
     export_dataset(target, out=again, options=ExportOptions(policy="adjudicated"))
     target.dispose()
@@ -258,11 +257,11 @@ def test_set_guidelines_from_a_file_names_the_file_on_bad_input(
     make_user("chief", role="admin")
     good = tmp_path / "rules.md"
     good.write_bytes(b"\xef\xbb\xbf# Rules\n")
-    assert set_guidelines_from_file(db, good, author="chief") == 2
+    assert set_guidelines_from_file(db, path=good, author="chief") == 2
     bad = tmp_path / "latin1.md"
     bad.write_bytes(b"caf\xe9")
     with pytest.raises(InputError, match=r"latin1.md: not UTF-8 text \(byte 4\)"):
-        set_guidelines_from_file(db, bad)
+        set_guidelines_from_file(db, path=bad)
     with db.read() as session:
         current = guidelines_in_force(session)
     assert current is not None and (current.version, current.text) == (2, "# Rules\n")

@@ -11,8 +11,8 @@ from workbench.db.engine import Database
 from workbench.domain.labels import Evidence
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import clear_label, record_label
 from workbench.services.history import changed_sentences, label_history_page
+from workbench.services.reviewer_labels import clear_label, record_label
 
 MakeUser = Callable[..., int]
 A0 = "000_b5ddb462525d61c6"

@@ -35,7 +35,7 @@ GOOD = line(
 @pytest.fixture
 def one_article(db: Database) -> Database:
     """A database holding the first seed article only (cheaper than all five)."""
-    assert ingest_paths(db, [str(SEEDS / f"{A}.txt")]).added == [A]
+    assert ingest_paths(db, sources=[str(SEEDS / f"{A}.txt")]).added == [A]
     return db
 
 
@@ -52,7 +52,7 @@ def rejected(db: Database, path: Path) -> list[str]:
     """Import ``path`` expecting rejection; return the problem lines; nothing may change."""
     before = counts(db)
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(db, path)
+        import_labels(db, path=path)
     assert counts(db) == before
     return [str(problem) for problem in caught.value.problems]
 
@@ -68,7 +68,7 @@ def test_good_file_creates_reviewers_labels_and_audit_rows(
         + line(article=B, sentence=0, reviewer="bo", label="not_a_claim").decode()
     )
     path.write_text(text, encoding="utf-8")
-    report = import_labels(seeded_db, path)
+    report = import_labels(seeded_db, path=path)
     assert report.labels == 2 and report.created_reviewers == ["ana", "bo"]
     with seeded_db.read() as session:
         ana = queries.user_by_name(session, name="ana")
@@ -236,8 +236,8 @@ def test_a_sentence_gone_between_check_and_store_stores_nothing(
     path.write_bytes(GOOD)
     checked = importer.check_labels_file
 
-    def check_then_delete(session, path, **options):  # type: ignore[no-untyped-def]
-        lines = checked(session, path, **options)
+    def check_then_delete(session, *, path, **options):  # type: ignore[no-untyped-def]
+        lines = checked(session, path=path, **options)
         with one_article.write() as other:  # another user removes the article meanwhile
             other.delete(other.get(Article, A))
         return lines
@@ -245,6 +245,6 @@ def test_a_sentence_gone_between_check_and_store_stores_nothing(
     monkeypatch.setattr(importer, "check_labels_file", check_then_delete)
     before = counts(one_article)
     with pytest.raises(ImportRejectedError) as caught:
-        import_labels(one_article, path)
+        import_labels(one_article, path=path)
     assert "changed while importing; try again" in str(caught.value.problems[0])
     assert counts(one_article) == before

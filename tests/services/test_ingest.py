@@ -33,7 +33,7 @@ def snapshot(db: Database) -> dict[str, list[tuple[int, int, int, str]]]:
                 Sentence.article_id, Sentence.index, Sentence.start, Sentence.end, Sentence.text
             ).order_by(Sentence.article_id, Sentence.index)
         ).all()
-        ids = queries.article_ids(session)
+        ids = queries.all_article_ids(session)
     result: dict[str, list[tuple[int, int, int, str]]] = {article_id: [] for article_id in ids}
     for article_id, index, start, end, text in rows:
         result[article_id].append((index, start, end, text))
@@ -45,7 +45,7 @@ def messages(errors: list[InputError]) -> list[str]:
 
 
 def test_seeds_are_stored_with_exact_sentences(db: Database) -> None:
-    report = ingest_paths(db, [str(SEEDS)])
+    report = ingest_paths(db, sources=[str(SEEDS)])
     assert (len(report.added), report.duplicates, report.errors) == (5, [], [])
     assert report.added == sorted(path.stem for path in SEEDS.glob("*.txt"))
     with db.read() as session:
@@ -76,9 +76,9 @@ def test_seeds_are_stored_with_exact_sentences(db: Database) -> None:
 
 
 def test_second_ingest_adds_nothing(db: Database) -> None:
-    ingest_paths(db, [str(SEEDS)])
+    ingest_paths(db, sources=[str(SEEDS)])
     before = snapshot(db)
-    report = ingest_paths(db, [str(SEEDS)])
+    report = ingest_paths(db, sources=[str(SEEDS)])
     assert (report.added, len(report.duplicates), report.errors) == ([], 5, [])
     assert snapshot(db) == before
 
@@ -86,7 +86,7 @@ def test_second_ingest_adds_nothing(db: Database) -> None:
 def test_every_format_in_one_folder(db: Database, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     shutil.copytree(DATA, folder)
-    report = ingest_paths(db, [str(folder)])
+    report = ingest_paths(db, sources=[str(folder)])
     assert report.errors == []
     assert report.added[:3] == ["bom", "briefing", "ceasefire"]
     assert report.added[3] == "relief-convoy"
@@ -123,20 +123,20 @@ def test_bad_line_stores_nothing_from_its_file_and_other_files_still_load(
         '{"id": "third", "title": "No body here"}\n',
         encoding="utf-8",
     )
-    report = ingest_paths(db, [str(bad), str(DATA / "bom.txt")])
+    report = ingest_paths(db, sources=[str(bad), str(DATA / "bom.txt")])
     assert messages(report.errors) == [f"{bad}:3: missing field 'body' (or 'text')"]
     assert report.added == ["bom"]
     assert list(snapshot(db)) == ["bom"]
 
 
 def test_error_while_storing_rolls_back_the_whole_file(db: Database, tmp_path: Path) -> None:
-    ingest_paths(db, [str(DATA / "bom.txt")])
+    ingest_paths(db, sources=[str(DATA / "bom.txt")])
     clash = tmp_path / "clash.jsonl"
     clash.write_text(
         '{"id": "fresh", "body": "A new article."}\n{"id": "bom", "body": "Different text."}\n',
         encoding="utf-8",
     )
-    report = ingest_paths(db, [str(clash)])
+    report = ingest_paths(db, sources=[str(clash)])
     assert messages(report.errors) == [
         f"{clash}:2: article id 'bom' already exists with different content"
     ]
@@ -147,8 +147,8 @@ def test_identical_text_from_another_file_is_not_stored_twice(db: Database, tmp_
     body = (DATA / "bom.txt").read_text("utf-8-sig").strip()
     copy = tmp_path / "copy.jsonl"
     copy.write_text(json.dumps({"id": "other", "title": "Other", "body": body}) + "\n")
-    first = ingest_paths(db, [str(DATA / "bom.txt")])
-    second = ingest_paths(db, [str(copy)])
+    first = ingest_paths(db, sources=[str(DATA / "bom.txt")])
+    second = ingest_paths(db, sources=[str(copy)])
     assert first.added == ["bom"]
     assert (second.added, second.duplicates, second.errors) == ([], [f"{copy}:1"], [])
     assert list(snapshot(db)) == ["bom"]
@@ -158,7 +158,8 @@ def test_missing_path_empty_folder_and_unsupported_file(db: Database, tmp_path: 
     (tmp_path / "empty").mkdir()
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     report = ingest_paths(
-        db, [str(tmp_path / "nope.txt"), str(tmp_path / "empty"), str(tmp_path / "notes.pdf")]
+        db,
+        sources=[str(tmp_path / "nope.txt"), str(tmp_path / "empty"), str(tmp_path / "notes.pdf")],
     )
     assert messages(report.errors) == [
         f"{tmp_path / 'nope.txt'}: no such file or folder",
@@ -179,7 +180,9 @@ def test_urls_go_through_the_page_reader(db: Database, monkeypatch: pytest.Monke
         return [ArticleDraft(body="Officials met. They agreed.", title="Talks", source=url)]
 
     monkeypatch.setattr(ingest, "fetch_url", fake_fetch)
-    report = ingest_paths(db, ["https://news.example.org/talks", "http://news.example.org/gone"])
+    report = ingest_paths(
+        db, sources=["https://news.example.org/talks", "http://news.example.org/gone"]
+    )
     assert fetched == ["https://news.example.org/talks", "http://news.example.org/gone"]
     assert messages(report.errors) == ["http://news.example.org/gone: HTTP 404 Not Found"]
     [article_id] = report.added
@@ -189,12 +192,12 @@ def test_urls_go_through_the_page_reader(db: Database, monkeypatch: pytest.Monke
 
 def test_upload_follows_the_same_rules(db: Database) -> None:
     data = (DATA / "records.jsonl").read_bytes()
-    report = ingest_upload(db, "C:\\Users\\ana\\records.jsonl", data)
+    report = ingest_upload(db, filename="C:\\Users\\ana\\records.jsonl", data=data)
     assert report.errors == []
     assert report.added[0] == "geneva-talks"
-    again = ingest_upload(db, "records.jsonl", data)
+    again = ingest_upload(db, filename="records.jsonl", data=data)
     assert (again.added, again.duplicates) == ([], ["records.jsonl:1", "records.jsonl:3"])
-    bad = ingest_upload(db, "../../etc/bad.jsonl", data + b'{"title": "x"}\n')
+    bad = ingest_upload(db, filename="../../etc/bad.jsonl", data=data + b'{"title": "x"}\n')
     assert messages(bad.errors) == ["bad.jsonl:4: missing field 'body' (or 'text')"]
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 2
@@ -207,7 +210,7 @@ def test_a_concurrent_insert_of_the_same_article_is_reported(
         raise IntegrityError("INSERT INTO articles", {}, Exception("UNIQUE constraint failed"))
 
     monkeypatch.setattr(ingest, "store_prepared", racing_store)
-    report = ingest_paths(db, [str(DATA / "bom.txt")])
+    report = ingest_paths(db, sources=[str(DATA / "bom.txt")])
     assert messages(report.errors) == [
         f"{DATA / 'bom.txt'}: an article with the same id or text was stored meanwhile"
     ]

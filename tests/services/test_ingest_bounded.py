@@ -70,7 +70,7 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.mark.timeout(120)
 def test_each_hostile_file_is_one_line_and_the_good_one_loads(db: Database, folder: Path) -> None:
-    report = ingest_paths(db, [str(folder / name) for name in [*HOSTILE, "zz-good.txt"]])
+    report = ingest_paths(db, sources=[str(folder / name) for name in [*HOSTILE, "zz-good.txt"]])
     assert [str(error) for error in report.errors] == [
         f"{folder / name}{message}" for name, (_, message) in HOSTILE.items()
     ]
@@ -86,7 +86,7 @@ def test_an_unexpected_failure_is_that_files_error_line(
 
     monkeypatch.setitem(readers.READERS, ".md", broken)
     (folder / "notes.md").write_text(GOOD)
-    report = ingest_paths(db, [str(folder / "notes.md"), str(folder / "zz-good.txt")])
+    report = ingest_paths(db, sources=[str(folder / "notes.md"), str(folder / "zz-good.txt")])
     assert [str(error) for error in report.errors] == [
         f"{folder / 'notes.md'}: could not be loaded (unexpected ZeroDivisionError)"
     ]

@@ -249,14 +249,14 @@ def test_a_trickling_server_is_refused_without_the_setting(server: str) -> None:
 
 
 def test_ingest_refuses_and_stores_nothing(db: Database, server: str) -> None:
-    report = ingest_paths(db, [f"{server}/plain", f"{server}/redirect?to=/plain"])
+    report = ingest_paths(db, sources=[f"{server}/plain", f"{server}/redirect?to=/plain"])
     assert [str(error) for error in report.errors] == [
         f"{server}/plain: {REFUSED}",
         f"{server}/redirect?to=/plain: {REFUSED}",
     ]
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 0
-    report = ingest_paths(db, [f"{server}/plain"], fetch_policy=OPEN)
+    report = ingest_paths(db, sources=[f"{server}/plain"], fetch_policy=OPEN)
     assert (len(report.added), report.errors) == (1, [])
 
 

@@ -94,7 +94,7 @@ def state(db: Database) -> tuple[list[str], int]:
 
 @pytest.fixture
 def db_with_one_article(db: Database, database_url: str) -> Database:
-    ingest_upload(db, "bom.txt", (DATA / "bom.txt").read_bytes())
+    ingest_upload(db, filename="bom.txt", data=(DATA / "bom.txt").read_bytes())
     assert state(db) == (["bom"], 2)
     return db
 
@@ -122,7 +122,7 @@ def test_cli_file(
 @pytest.mark.parametrize("case", CASE_PARAMS)
 def test_upload(case: str, db_with_one_article: Database) -> None:
     name, content, message = CASES[case]
-    report = ingest_upload(db_with_one_article, name, content())
+    report = ingest_upload(db_with_one_article, filename=name, data=content())
     assert (report.added, report.duplicates) == ([], [])
     assert [str(error) for error in report.errors] == [f"{name}{message}"]
     assert state(db_with_one_article) == (["bom"], 2)

@@ -60,7 +60,7 @@ def _all_links(db: Database) -> set[tuple[int, int, float]]:
 def test_near_duplicate_articles_keep_at_most_the_cap_of_links_above_the_floor(
     db: Database, tmp_path: Path
 ) -> None:
-    report = ingest_paths(db, _editions(tmp_path, 12))
+    report = ingest_paths(db, sources=_editions(tmp_path, 12))
     assert len(report.added) == 12 and not report.errors
     counts = _links_per_sentence(db)
     # Every sentence repeats in eleven other articles; it keeps its best five.
@@ -78,7 +78,7 @@ def test_near_duplicate_articles_keep_at_most_the_cap_of_links_above_the_floor(
 def test_relink_keeps_the_cap_and_a_second_run_changes_nothing(
     db: Database, tmp_path: Path
 ) -> None:
-    ingest_paths(db, _editions(tmp_path, 10))
+    ingest_paths(db, sources=_editions(tmp_path, 10))
     with db.write() as session:
         session.execute(delete(ClaimLink))
         session.execute(update(Article).values(linked_at=None))
@@ -104,18 +104,18 @@ def test_an_article_sharing_no_term_gets_no_candidates_and_no_links(
         encoding="utf-8",
     )
     before = _all_links(seeded_db)
-    assert ingest_paths(seeded_db, [str(path)]).added == ["nonsense"]
+    assert ingest_paths(seeded_db, sources=[str(path)]).added == ["nonsense"]
     with seeded_db.read() as session:
         fresh = claim_texts(session, article_id="nonsense")
         assert len(fresh) == 3
-        assert linking.candidates_for(session, fresh) == []
+        assert linking.candidates_for(session, fresh=fresh) == []
     assert _all_links(seeded_db) == before
 
 
 def test_candidates_share_a_rare_term_with_the_new_sentence(seeded_db: Database) -> None:
     with seeded_db.read() as session:
         fresh = claim_texts(session, article_id="003_12a4aa04524d7b45")
-        candidates = linking.candidates_for(session, fresh)
+        candidates = linking.candidates_for(session, fresh=fresh)
     wanted = set().union(*(index_terms(item.text) for item in fresh))
     assert 0 < len(candidates) <= CANDIDATES_PER_SENTENCE * len(fresh)
     assert all(item.article != "003_12a4aa04524d7b45" for item in candidates)
@@ -134,13 +134,13 @@ def test_candidate_reads_are_bounded_by_the_article(
         return found
 
     monkeypatch.setattr(link_index, "postings", counted)
-    ingest_paths(db, _editions(tmp_path, 8))
+    ingest_paths(db, sources=_editions(tmp_path, 8))
     with db.read() as session:
         sentences = session.scalar(
             select(func.count(Sentence.id)).where(Sentence.article_id == "wire_07")
         )
         fresh = claim_texts(session, article_id="wire_07")
-        candidates = linking.candidates_for(session, fresh)
+        candidates = linking.candidates_for(session, fresh=fresh)
     assert sentences
     # Two postings per looked-up term, a few terms per sentence, a few candidates per sentence.
     assert read and max(read) <= 2 * QUERY_TERMS * sentences

@@ -27,9 +27,8 @@ from workbench.domain.link_model import (
     link_probabilities,
 )
 from workbench.errors import InputError
-from workbench.services import claims, link_decisions
+from workbench.services import claim_scoring, link_decisions, scorer_training
 from workbench.services import link_model as service
-from workbench.services.claims import links_listing
 from workbench.services.ingest import ingest_paths
 from workbench.services.link_model import (
     active_link_model,
@@ -38,6 +37,7 @@ from workbench.services.link_model import (
     training_pairs,
 )
 from workbench.services.linking import relink
+from workbench.services.related_claims import links_listing
 
 PAIRS = Path(__file__).resolve().parents[1] / "data" / "claim_pairs.jsonl"
 
@@ -113,8 +113,8 @@ def test_majority_of_reviewers_trains_a_plain_model_that_filters_new_links(
         assert payload is not None and json.loads(payload)["format"] == LINK_MODEL_FORMAT
         assert row.digest == hashlib.sha256(payload).hexdigest()
         # The link model is not a check-worthiness scorer: the rules still score sentences.
-        assert claims.active_model(session) is None
-        assert claims.scorer_status(session).name == claims.RULES
+        assert claim_scoring.active_model(session) is None
+        assert scorer_training.scorer_status(session).name == scorer_training.RULES
         model = active_link_model(session)
         assert model is not None
         assert link_model_status(session).trained_on == decided
@@ -167,7 +167,7 @@ def test_a_pickled_link_model_is_refused_never_run(seeded_db: Database, tmp_path
     assert "link model 1" in str(raised.value) and "it is a pickle" in str(raised.value)
     assert not marker.exists()
     with seeded_db.read() as session:
-        assert claims.active_model(session) is None  # the scorer is untouched
+        assert claim_scoring.active_model(session) is None  # the scorer is untouched
         assert session.scalar(select(func.count()).select_from(Sentence)) == 142
 
 
@@ -187,7 +187,7 @@ def test_ingest_refuses_a_file_while_the_link_model_is_refused(
         )
     source = tmp_path / "wire.txt"
     source.write_text("Wire report\n\nOfficials said 9 soldiers died on May 3.\n")
-    report = ingest_paths(seeded_db, [str(source)])
+    report = ingest_paths(seeded_db, sources=[str(source)])
     assert report.added == [] and len(report.errors) == 1
     message = str(report.errors[0])
     assert "link model 1" in message and "it is not a JSON document" in message

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from tests.conftest import SEEDS
 from workbench.db.engine import Database
 from workbench.db.models import Article, ClaimLink, Sentence
-from workbench.services import claims, linking
+from workbench.services import linking, related_claims
 from workbench.services.ingest import ingest_paths
 
 PAHALGAM = ("002_106eb614b3e40071:22", "003_12a4aa04524d7b45:8")
@@ -20,7 +20,7 @@ SEED_FILES = sorted(str(path) for path in SEEDS.glob("*.txt"))
 
 def _pairs(db: Database) -> set[tuple[str, str]]:
     with db.read() as session:
-        return {(link["a"], link["b"]) for link in claims.links_listing(session)}  # type: ignore[misc]
+        return {(link["a"], link["b"]) for link in related_claims.links_listing(session)}  # type: ignore[misc]
 
 
 def _unlinked(db: Database) -> list[str]:
@@ -39,7 +39,7 @@ def test_links_are_computed_with_no_connection_open(
         return original(*args, **kwargs)
 
     monkeypatch.setattr(linking, "link_candidates", watched)
-    report = ingest_paths(db, SEED_FILES)
+    report = ingest_paths(db, sources=SEED_FILES)
     assert len(report.added) == 5 and not report.errors
     assert open_during_compute == [0, 0, 0, 0, 0]
     assert PAHALGAM in _pairs(db)
@@ -49,14 +49,14 @@ def test_links_are_computed_with_no_connection_open(
 def test_a_crash_before_linking_keeps_the_articles_and_relink_repairs_it(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ingest_paths(db, SEED_FILES[:4])
+    ingest_paths(db, sources=SEED_FILES[:4])
 
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("killed")
 
     monkeypatch.setattr(linking, "link_candidates", crash)
     with pytest.raises(RuntimeError, match="killed"):
-        ingest_paths(db, SEED_FILES[4:])
+        ingest_paths(db, sources=SEED_FILES[4:])
     monkeypatch.undo()
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 5
@@ -77,17 +77,18 @@ def test_the_later_of_two_committed_files_sees_the_earlier(db: Database) -> None
     calls: list[list[str]] = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
-            "workbench.services.ingest.link_articles", lambda _db, ids: calls.append(list(ids))
+            "workbench.services.ingest.link_articles",
+            lambda _db, *, article_ids: calls.append(list(article_ids)),
         )
-        ingest_paths(db, [SEED_FILES[2]])
-        ingest_paths(db, [SEED_FILES[3]])
+        ingest_paths(db, sources=[SEED_FILES[2]])
+        ingest_paths(db, sources=[SEED_FILES[3]])
     assert calls == [["002_106eb614b3e40071"], ["003_12a4aa04524d7b45"]]
     assert _pairs(db) == set()
     # Both transactions committed before either linked: the one linking second still sees both.
-    assert linking.link_articles(db, ["003_12a4aa04524d7b45"]) > 0
+    assert linking.link_articles(db, article_ids=["003_12a4aa04524d7b45"]) > 0
     assert PAHALGAM in _pairs(db)
     pairs = _pairs(db)
-    assert linking.link_articles(db, ["002_106eb614b3e40071"]) == 0
+    assert linking.link_articles(db, article_ids=["002_106eb614b3e40071"]) == 0
     assert _pairs(db) == pairs
 
 
@@ -98,7 +99,7 @@ def test_files_ingested_in_parallel_threads_link_to_each_other(db: Database) -> 
     def run(path: str) -> None:
         try:
             start.wait()
-            report = ingest_paths(db, [path])
+            report = ingest_paths(db, sources=[path])
             assert len(report.added) == 1 and not report.errors
         except BaseException as exc:  # noqa: BLE001 - reported to the test thread
             errors.append(exc)
@@ -139,7 +140,7 @@ def test_a_busy_database_while_linking_leaves_the_articles_for_relink(
         raise OperationalError("INSERT INTO claim_links", {}, Exception("database is locked"))
 
     monkeypatch.setattr(linking, "link_candidates", busy)
-    report = ingest_paths(db, SEED_FILES[2:4])
+    report = ingest_paths(db, sources=SEED_FILES[2:4])
     assert report.added == ["002_106eb614b3e40071", "003_12a4aa04524d7b45"]
     assert report.unlinked == report.added and report.errors == []
     assert _unlinked(db) == report.added and _pairs(db) == set()

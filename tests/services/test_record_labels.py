@@ -12,7 +12,7 @@ from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry, User
 from workbench.domain.labels import Evidence, Label
 from workbench.errors import PermissionDeniedError
-from workbench.services.annotate import NewLabel, record_label, record_labels
+from workbench.services.reviewer_labels import NewLabel, record_label, record_labels
 from workbench.services.users import create_user, set_active
 
 ARTICLE = "000_b5ddb462525d61c6"

@@ -24,11 +24,11 @@ from workbench.db.models import Sentence
 from workbench.domain.articles import ArticleDraft
 from workbench.domain.checkworthiness_model import predict_scores
 from workbench.domain.labels import Role
-from workbench.services import claims
+from workbench.services import claim_scoring, scorer_training
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.assignments import assign_articles
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.article_text import build_article_text
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
@@ -105,14 +105,14 @@ def test_scores_shown_carry_no_open_round_labels(seeded_db: Database, make_user:
     labels = [coin.random() < 0.5 for _ in probe]
     assert 25 <= sum(labels) <= PROBE - 25
     _label(seeded_db, [rita, sam], probe, labels)
-    report = claims.retrain_scorer(seeded_db, actor_id=admin)
+    report = scorer_training.retrain_scorer(seeded_db, actor_id=admin)
     assert report.trained_on == GOLD
     shown = _shown(seeded_db, probe)
     auc = _auc(shown, labels)
     assert abs(auc - 0.5) < 0.15, f"AUC {auc:.3f} of the shown scores against the labels"
     # Stronger: the opposite labels in the open round give the very same scores.
     _label(seeded_db, [rita, sam], probe, [not claim for claim in labels])
-    claims.retrain_scorer(seeded_db, actor_id=admin)
+    scorer_training.retrain_scorer(seeded_db, actor_id=admin)
     assert _shown(seeded_db, probe) == shown
 
 
@@ -176,7 +176,7 @@ def test_training_count_is_for_admins_and_ignores_reviewer_labels(
 
 def _gold_claims(db: Database) -> int:
     with db.read() as session:
-        return claims.scorer_status(session).usable_claims
+        return scorer_training.scorer_status(session).usable_claims
 
 
 @pytest.mark.slow
@@ -207,41 +207,47 @@ def test_retrain_fits_and_scores_outside_write_transactions_in_batches(
         return wrapper
 
     late: list[int] = []
-    rescore = claims._rescore
+    rescore = scorer_training._rescore
 
     def rescore_then_ingest(*args: Any, **kwargs: Any) -> tuple[int, int, int]:
         done = rescore(*args, **kwargs)
         # An article stored by an ingest while the model was being rescored (old scorer).
         with write() as session:
             draft = ArticleDraft(id="zz_late", title="Late", body="Officials said 9 died.")
-            article = store_article(session, draft)
+            article = store_article(session, draft=draft)
             assert article is not None
             late.append(article.sentences[0].id)
         return done
 
     monkeypatch.setattr(seeded_db, "write", counted_write)
     monkeypatch.setattr(
-        claims, "train_scorer", watch("fit", claims.train_scorer, lambda texts, _: len(texts))
+        scorer_training,
+        "train_scorer",
+        watch("fit", scorer_training.train_scorer, lambda texts, _: len(texts)),
     )
     monkeypatch.setattr(
-        claims, "predict_scores", watch("predict", predict_scores, lambda _, texts: len(texts))
+        scorer_training,
+        "predict_scores",
+        watch("predict", predict_scores, lambda _, texts: len(texts)),
     )
     monkeypatch.setattr(
-        claims.claim_queries,
+        scorer_training.claim_queries,
         "set_score_values",
-        watch("stored", claims.claim_queries.set_score_values, lambda *_, scores: len(scores)),
+        watch(
+            "stored", scorer_training.claim_queries.set_score_values, lambda *_, scores: len(scores)
+        ),
     )
-    monkeypatch.setattr(claims, "_rescore", rescore_then_ingest)
+    monkeypatch.setattr(scorer_training, "_rescore", rescore_then_ingest)
     with seeded_db.read() as session:
         total = len(session.scalars(select(Sentence.id)).all())
-    report = claims.retrain_scorer(seeded_db, actor_id=admin, batch=50)
+    report = scorer_training.retrain_scorer(seeded_db, actor_id=admin, batch=50)
     assert seen["fit"] == [0]
     # Every batch is scored with no write open; only the late sentence inside the last one.
     assert seen["predict"] == [0] * (-(-total // 50)) + [1]
     assert seen["stored"] == [1] * (-(-total // 50) + 1)
     assert report.batches == -(-total // 50) + 1 and report.rescored == total + 1
     with seeded_db.read() as session:
-        model = claims.active_model(session)
+        model = claim_scoring.active_model(session)
         text, value = session.execute(
             select(Sentence.text, Sentence.checkworthiness).where(Sentence.id == late[0])
         ).one()

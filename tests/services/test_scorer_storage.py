@@ -21,7 +21,7 @@ from workbench.db.models import ScorerModel, Sentence
 from workbench.domain.checkworthiness import score_sentence
 from workbench.domain.checkworthiness_model import MODEL_FORMAT
 from workbench.domain.labels import Role
-from workbench.services import claims
+from workbench.services import claim_scoring, scorer_training
 from workbench.services.ingest import ingest_paths
 from workbench.ui.runtime import SignedIn
 
@@ -75,7 +75,7 @@ def test_ingest_refuses_a_pickled_model_and_never_runs_it(
 ) -> None:
     source = tmp_path / "wire.txt"
     source.write_text("Wire report\n\nOfficials said 9 soldiers died on May 3.\n")
-    report = ingest_paths(seeded_db, [str(source)])
+    report = ingest_paths(seeded_db, sources=[str(source)])
     assert report.added == []
     assert len(report.errors) == 1
     message = str(report.errors[0])
@@ -122,10 +122,10 @@ def test_status_reports_the_refusal_without_reading_an_old_rows_payload(
     def _no_payload(*_: object, **__: object) -> bytes:
         raise AssertionError("an old row's payload was read")
 
-    monkeypatch.setattr(claims.claim_queries, "scorer_payload", _no_payload)
+    monkeypatch.setattr(claim_scoring.claim_queries, "scorer_payload", _no_payload)
     with seeded_db.read() as session:
-        status = claims.scorer_status(session)
-    assert status.name == claims.REFUSED and status.problem is not None
+        status = scorer_training.scorer_status(session)
+    assert status.name == scorer_training.REFUSED and status.problem is not None
     assert "its stored format is none (an older version's pickle)" in status.problem
     assert not marker.exists()
 
@@ -183,7 +183,7 @@ def test_migration_drops_pickled_models_unread_and_restores_rule_scores(
     with db.read() as session:
         assert session.scalars(select(ScorerModel)).all() == []
         rows = session.execute(select(Sentence.text, Sentence.checkworthiness)).all()
-        assert claims.scorer_status(session).name == claims.RULES
+        assert scorer_training.scorer_status(session).name == scorer_training.RULES
     assert len(rows) == 2
     assert all(value == score_sentence(text).score for text, value in rows)
     assert not marker.exists()
@@ -204,11 +204,11 @@ def test_retrain_replaces_a_refused_model(
             adjudicate(
                 session, editor_id=editor, sentence_id=sentence.id, label=label, rationale="r"
             )
-    claims.retrain_scorer(seeded_db, actor_id=None)
+    scorer_training.retrain_scorer(seeded_db, actor_id=None)
     source = tmp_path / "wire.txt"
     source.write_text("Wire report\n\nOfficials said 9 soldiers died on May 3.\n")
-    report = ingest_paths(seeded_db, [str(source)])
+    report = ingest_paths(seeded_db, sources=[str(source)])
     with seeded_db.read() as session:
-        assert claims.scorer_status(session).name == "model"
+        assert scorer_training.scorer_status(session).name == "model"
     assert report.errors == [] and len(report.added) == 1
     assert not marker.exists()

@@ -18,8 +18,8 @@ from workbench.domain.labels import Evidence
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services.adjudicate import adjudicate, disagreement_queue
 from workbench.services.agreement import agreement_report, page_agreement
-from workbench.services.annotate import record_label
 from workbench.services.history import label_history_page
+from workbench.services.reviewer_labels import record_label
 from workbench.services.sentence_edits import (
     mark_boilerplate,
     merge_sentences,
@@ -220,7 +220,7 @@ def test_evidence_citing_renumbered_sentences_follows_them(
     db = seeded_db
     ana = make_user("ana", password=None)
     with db.read() as session:
-        other = next(a for a in queries.article_ids(session) if a != A0)
+        other = next(a for a in queries.all_article_ids(session) if a != A0)
     cite = [
         Evidence(url="https://example.org/a", stance="context", sentence_ref=f"{A0}:7"),
         Evidence(url="https://example.org/b", stance="context", sentence_ref=f"{A0}:2"),

@@ -11,6 +11,7 @@ from workbench.db.engine import Database
 from workbench.db.models import AccessToken, utcnow
 from workbench.errors import AuthenticationError, InputError, NotFoundError
 from workbench.services import tokens
+from workbench.services.sessions import hash_secret
 from workbench.services.users import set_active
 
 
@@ -26,7 +27,7 @@ def test_only_the_hash_is_stored_and_the_secret_authenticates(db: Database, make
     with db.read() as session:
         row = session.scalars(select(AccessToken)).one()
         stored = (row.token_hash, row.prefix, row.last_used_at)
-    assert stored[0] == tokens.hash_secret(made.secret) and made.secret not in stored
+    assert stored[0] == hash_secret(made.secret) and made.secret not in stored
     assert stored[1] == made.secret[:9] and stored[2] is None
     assert tokens.authenticate(db, secret=made.secret).name == "ana"
     with db.read() as session:

@@ -10,7 +10,7 @@ from workbench.db import article_list, queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Evidence
 from workbench.errors import PermissionDeniedError
-from workbench.services import assignments, history, labeling, users
+from workbench.services import assignments, history, reviewer_labels, users
 
 MakeUser = Callable[..., int]
 A0 = "000_b5ddb462525d61c6"
@@ -19,7 +19,7 @@ A0 = "000_b5ddb462525d61c6"
 def test_reviewer_queries_return_only_own_labels_notes_and_evidence(
     seeded_db: Database, make_user: MakeUser
 ) -> None:
-    from workbench.services.annotate import record_label
+    from workbench.services.reviewer_labels import record_label
 
     ana = make_user("ana", password=None)
     ben = make_user("ben", password=None)
@@ -43,9 +43,9 @@ def test_reviewer_queries_return_only_own_labels_notes_and_evidence(
         mine = queries.annotation_for(session, sentence_id=s0.id, user_id=ana)
         assert mine is not None and (mine.note, mine.evidence) == ("ana note", [])
         assert queries.annotation_for(session, sentence_id=s1.id, user_id=ana) is None
-        state = labeling.label_state(session, user_id=ana, sentence_id=s0.id)
+        state = reviewer_labels.label_state(session, user_id=ana, sentence_id=s0.id)
         assert state is not None and (state.note, state.evidence) == ("ana note", ())
-        assert labeling.label_state(session, user_id=ana, sentence_id=s1.id) is None
+        assert reviewer_labels.label_state(session, user_id=ana, sentence_id=s1.id) is None
         progress = {
             p.id: p.labeled for p in article_list.article_page(session, user_id=ana, limit=100)[0]
         }

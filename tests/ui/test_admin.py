@@ -17,8 +17,8 @@ from workbench.db.engine import Database
 from workbench.db.models import Article, Assignment, User
 from workbench.domain.labels import Role
 from workbench.errors import AuthenticationError, PermissionDeniedError
-from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_upload
+from workbench.services.reviewer_labels import record_label
 from workbench.services.uploads import upload_articles
 from workbench.services.users import sign_in
 from workbench.ui.components.text import escape_markdown
@@ -190,7 +190,7 @@ def test_admin_ingest_upload_shows_each_error(
         stored = session.scalars(select(Article.id)).all()
     assert stored == ["good"]  # the bad file left nothing behind, the good one loaded
     # The CLI's own output for the same files, line for line.
-    cli_errors = [f"error: {e}" for e in ingest_upload(db, "bad.jsonl", bad).errors]
+    cli_errors = [f"error: {e}" for e in ingest_upload(db, filename="bad.jsonl", data=bad).errors]
     assert cli_errors and cli_errors[0].startswith("error: bad.jsonl:2: ")
     assert [e.value for e in at.error] == [escape_markdown(line) for line in cli_errors]
     assert [e.value for e in at.warning] == ["1 article(s) added, 0 already present, 1 error(s)"]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.ui import state
 from workbench.ui.runtime import SignedIn
 

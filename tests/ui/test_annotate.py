@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import Annotation, AuditEntry, EvidenceItem
-from workbench.services.annotate import record_label
 from workbench.services.ingest import ingest_paths
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.article_text import build_article_text
 from workbench.ui.components.sentence_text import component_data
 
@@ -211,7 +211,7 @@ def test_hostile_markup_is_text(
 ) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / "hostile.txt"
     source.write_text(f"<b>Bold</b> <script>x</script> title\n\n{HOSTILE}\n", encoding="utf-8")
-    assert ingest_paths(seeded_db, [str(source)]).added == ["hostile"]
+    assert ingest_paths(seeded_db, sources=[str(source)]).added == ["hostile"]
     ana = make_user("ana")
     at = open_article(ana, article="hostile")
     at = at.button(key="wb_next").click().run()
@@ -228,9 +228,9 @@ def test_hostile_markup_is_text(
 
 
 def test_component_data_is_labels_and_where_the_text_is_not_the_text() -> None:
-    from workbench.ui.components.article_text import ArticleText, SentenceRow
+    from workbench.ui.components.article_text import ArticleText, ShownSentence
 
-    rows = (SentenceRow(1, 0, "A.", 0.9), SentenceRow(2, 1, "B.", 0.1))
+    rows = (ShownSentence(1, 0, "A.", 0.9), ShownSentence(2, 1, "B.", 0.1))
     article = ArticleText("a b", "t", None, None, None, None, rows, b'{"article":"a b"}', "v1")
     assert json.loads(component_data(article, {1: "disputed"}, 1)) == {
         "article": "a b",

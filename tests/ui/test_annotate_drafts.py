@@ -11,7 +11,7 @@ from workbench.db.engine import Database
 from workbench.db.models import Annotation, Article, EvidenceItem, LabelDraft
 from workbench.domain.labels import Evidence
 from workbench.services import drafts
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.text import escape_markdown
 
 

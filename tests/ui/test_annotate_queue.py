@@ -15,7 +15,7 @@ from workbench.db.engine import Database
 from workbench.db.models import Sentence
 from workbench.domain.checkworthiness import order_claims_first
 from workbench.domain.labels import Role
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.runtime import SignedIn
 
 APP = Path(__file__).resolve().parents[2] / "workbench" / "streamlit_app.py"

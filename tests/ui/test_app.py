@@ -13,7 +13,7 @@ from workbench.config import DATABASE_URL_ENV
 from workbench.db import article_list, queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.app import PAGES_DIR, PageSpec, checked
 from workbench.ui.runtime import SignedIn
 

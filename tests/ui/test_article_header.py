@@ -66,7 +66,7 @@ def test_header_shows_outlet_author_date_and_a_new_tab_source_link(
 ) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps(RECORD) + "\n", encoding="utf-8")
-    assert ingest_paths(db, [str(feed)]).added == ["budget"]
+    assert ingest_paths(db, sources=[str(feed)]).added == ["budget"]
     at = annotate("budget")
     assert not at.exception
     assert at.subheader[0].value == r"Council approves the budget"
@@ -87,7 +87,7 @@ def test_text_file_byline_and_dateline_reach_the_header_and_are_no_sentences(
         "The council approved the budget on Tuesday. The mayor signed it on Friday.\n",
         encoding="utf-8",
     )
-    assert ingest_paths(db, [str(story)]).added == ["wire"]
+    assert ingest_paths(db, sources=[str(story)]).added == ["wire"]
     at = annotate("wire")
     assert not at.exception
     assert at.subheader[0].value == "Council approves the budget"
@@ -107,7 +107,7 @@ def test_a_stored_url_that_is_not_http_is_plain_text(
 ) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps(RECORD) + "\n", encoding="utf-8")
-    ingest_paths(db, [str(feed)])
+    ingest_paths(db, sources=[str(feed)])
     with db.write() as session:  # a database filled by hand or by an older version
         article = session.get(Article, "budget")
         assert article is not None

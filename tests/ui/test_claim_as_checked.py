@@ -13,7 +13,7 @@ from workbench.db import labels as gold_queries
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Role
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.runtime import SignedIn
 
 CLAIM = "The ministry counted 12 jets lost by 10 May 2025"

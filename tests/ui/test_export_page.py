@@ -19,8 +19,8 @@ from workbench.db.engine import Database
 from workbench.db.evidence import evidence_of
 from workbench.domain.labels import Evidence, Role
 from workbench.services import export
-from workbench.services.annotate import record_label
 from workbench.services.export import ExportOptions
+from workbench.services.reviewer_labels import record_label
 from workbench.ui import state
 from workbench.ui.runtime import SignedIn
 

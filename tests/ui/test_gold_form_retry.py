@@ -12,7 +12,7 @@ from workbench.db.engine import Database
 from workbench.db.models import GoldLabel
 from workbench.domain.labels import LABELS, Role
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 

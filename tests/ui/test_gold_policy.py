@@ -13,7 +13,7 @@ from workbench.db.engine import Database
 from workbench.db.models import AuditEntry, GoldLabel
 from workbench.domain.labels import Evidence, Role
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.gold_form import CHOOSE_LABEL
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn

@@ -15,8 +15,8 @@ from workbench.db.engine import Database
 from workbench.db.models import Annotation, Guideline, Sentence
 from workbench.domain.guidelines import DEFAULT_DEFINITIONS, default_guidelines
 from workbench.domain.labels import Label, Role
-from workbench.services.annotate import record_label
 from workbench.services.guidelines import save_guidelines
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.guidelines_view import guidelines_markdown
 from workbench.ui.runtime import SignedIn
 

@@ -43,7 +43,7 @@ def upload(
     db: Database, database_url: str, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Upload]:
     """Factory: an admin uploads one file on the ingest page (one article is already stored)."""
-    assert ingest_upload(db, "budget.txt", EXISTING).added == ["budget"]
+    assert ingest_upload(db, filename="budget.txt", data=EXISTING).added == ["budget"]
     monkeypatch.setenv(DATABASE_URL_ENV, database_url)
     st.cache_resource.clear()
     chief = SignedIn(make_user("chief", role="admin", password=None), "chief", Role.ADMIN)

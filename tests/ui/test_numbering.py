@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.domain.labels import Evidence, Role
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.numbering import (
     evidence_source,
     ref_number,

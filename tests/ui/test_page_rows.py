@@ -31,9 +31,9 @@ from workbench.db.engine import Database
 from workbench.domain.articles import ArticleDraft
 from workbench.domain.claim_links import ClaimLinkDraft
 from workbench.domain.labels import Label, Role
-from workbench.services.annotate import NewLabel, record_labels
 from workbench.services.articles import prepare_article, store_prepared
 from workbench.services.assignments import assign_articles
+from workbench.services.reviewer_labels import NewLabel, record_labels
 from workbench.services.users import create_user
 from workbench.ui.runtime import SignedIn
 
@@ -80,7 +80,7 @@ def build(url: str, articles: int) -> None:
     prepared = [prepare_article(draft, model=None) for draft in drafts]
     with db.write() as session:
         for item in prepared:
-            store_prepared(session, item)
+            store_prepared(session, prepared=item)
         reviewers = [create_user(session, name=name).id for name in REVIEWERS]
         create_user(session, name="ed", role=Role.EDITOR)
         create_user(session, name="root", role=Role.ADMIN)
@@ -263,7 +263,7 @@ def test_the_counter_sees_every_row_a_query_returns(
     db = Database.from_url(databases[SMALL])
     counter.counting = True
     with db.read() as session:
-        ids = queries.article_ids(session)
+        ids = queries.all_article_ids(session)
     counter.counting = False
     db.dispose()
     assert len(ids) == SMALL

@@ -18,9 +18,9 @@ from workbench.db.models import ScorerModel, Sentence
 from workbench.domain.articles import ArticleDraft
 from workbench.domain.labels import Role
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import record_label
 from workbench.services.articles import store_article
 from workbench.services.linking import link_articles
+from workbench.services.reviewer_labels import record_label
 from workbench.ui.components.text import escape_markdown
 from workbench.ui.runtime import SignedIn
 
@@ -119,8 +119,8 @@ def test_article_text_and_outlet_show_as_text_never_markup(
     )
     draft = ArticleDraft(id="zz_hostile", title="Hostile", body=hostile, outlet="<b>Wire</b>")
     with seeded_db.write() as session:
-        assert store_article(session, draft) is not None
-    link_articles(seeded_db, ["zz_hostile"])
+        assert store_article(session, draft=draft) is not None
+    link_articles(seeded_db, article_ids=["zz_hostile"])
     at = panel(make_user("rita"), "rita")
     assert not at.exception
     assert hostile in [t.value for t in at.text]

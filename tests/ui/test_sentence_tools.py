@@ -16,7 +16,7 @@ from workbench.db import queries
 from workbench.db.engine import Database
 from workbench.db.models import AuditEntry
 from workbench.domain.labels import Role
-from workbench.services.annotate import record_label
+from workbench.services.reviewer_labels import record_label
 from workbench.services.sentence_edits import mark_boilerplate, merge_sentences
 from workbench.ui.components.article_text import build_article_text
 from workbench.ui.runtime import SignedIn

@@ -29,9 +29,9 @@ from workbench.domain.labels import (
     parse_label,
 )
 from workbench.errors import InputError, NotFoundError
-from workbench.services.annotate import clear_label, record_label
 from workbench.services.importer import import_labels
 from workbench.services.permissions import require_role
+from workbench.services.reviewer_labels import clear_label, record_label
 
 router = APIRouter(prefix="/labels", tags=["labels"])
 IMPORT_SOURCE = "request.jsonl"
@@ -183,7 +183,7 @@ def import_label_lines(
         path = Path(folder) / IMPORT_SOURCE
         path.write_bytes(body)
         report = import_labels(
-            db, path, editor=gold_editor, source=IMPORT_SOURCE, only_reviewer=only
+            db, path=path, editor=gold_editor, source=IMPORT_SOURCE, only_reviewer=only
         )
     return {
         "labels": report.labels,

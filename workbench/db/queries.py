@@ -43,7 +43,7 @@ def article_by_hash(session: Session, *, content_hash: str) -> Article | None:
     return session.scalar(select(Article).where(Article.content_hash == content_hash))
 
 
-def article_ids(session: Session) -> list[str]:
+def all_article_ids(session: Session) -> list[str]:
     """Every article id, sorted."""
     return list(session.scalars(select(Article.id).order_by(Article.id)))
 

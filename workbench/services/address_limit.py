@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from workbench.config import SessionSettings
 from workbench.db import web_sessions
-from workbench.db.models import utcnow
+from workbench.db.models import as_utc
 
 MAX_ADDRESS_LENGTH = 64
 PRUNE_LIMIT = 100  # addresses whose window passed, forgotten per counted failure
@@ -30,17 +30,12 @@ def _window_start(settings: SessionSettings, now: datetime) -> datetime:
     return now - timedelta(seconds=settings.address_window_seconds)
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
-
-
 def address_blocked(
     session: Session, *, address: str, settings: SessionSettings, now: datetime
 ) -> bool:
     """True when ``address`` used up its failed sign-ins in the current window."""
     found = web_sessions.failures_from(session, address=address_key(address))
-    if found is None or _aware(found.window_start) < _window_start(settings, now):
+    if found is None or as_utc(found.window_start) < _window_start(settings, now):
         return False
     return found.failures >= settings.address_failures
 

@@ -65,7 +65,7 @@ class QueuePage:
     next_after: queue.QueueKey | None
 
 
-def _snapshot(gold: GoldLabel) -> dict[str, Any]:
+def _audit_snapshot(gold: GoldLabel) -> dict[str, Any]:
     return gold_snapshot(
         gold.label, gold.rationale, gold.version, evidence_of(gold), gold.claim_text
     )
@@ -108,7 +108,7 @@ def adjudicate(
     gold = labels.gold_for(session, sentence_id=sentence_id)
     if (gold.version if gold is not None else None) != expected_version:
         raise _conflict(sentence_id)
-    old = _snapshot(gold) if gold is not None else None
+    old = _audit_snapshot(gold) if gold is not None else None
     in_force = current_version(session)  # read before any change: no autoflush in between
     if gold is None:
         gold = GoldLabel(
@@ -131,7 +131,7 @@ def adjudicate(
 
 
 def _change(gold: GoldLabel, *, editor_id: int, old: dict[str, Any] | None) -> Change:
-    return Change("gold", gold.id, gold.sentence_id, editor_id, old, _snapshot(gold))
+    return Change("gold", gold.id, gold.sentence_id, editor_id, old, _audit_snapshot(gold))
 
 
 def bulk_accept_unanimous(

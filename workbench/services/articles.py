@@ -23,7 +23,7 @@ from workbench.domain.articles import (
 from workbench.domain.bylines import article_sentences
 from workbench.domain.segment import Span
 from workbench.errors import InputError
-from workbench.services import claims
+from workbench.services import claim_scoring
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +51,11 @@ def prepare_article(draft: ArticleDraft, *, model: Any | None) -> PreparedArticl
         article_id_for(draft, digest),
         draft.title.strip() or stand_in_title([span.text for span in spans]),
         spans,
-        claims.score_texts([span.text for span in spans], model),
+        claim_scoring.score_texts([span.text for span in spans], model),
     )
 
 
-def store_prepared(session: Session, prepared: PreparedArticle) -> Article | None:
+def store_prepared(session: Session, *, prepared: PreparedArticle) -> Article | None:
     """Insert a prepared article; None when identical content is already stored.
 
     Cross-article links are not computed here: they need the committed corpus and must not
@@ -95,6 +95,7 @@ def store_prepared(session: Session, prepared: PreparedArticle) -> Article | Non
     return article
 
 
-def store_article(session: Session, draft: ArticleDraft) -> Article | None:
+def store_article(session: Session, *, draft: ArticleDraft) -> Article | None:
     """Segment, score and store ``draft``; None when identical content is already stored."""
-    return store_prepared(session, prepare_article(draft, model=claims.active_model(session)))
+    model = claim_scoring.active_model(session)
+    return store_prepared(session, prepared=prepare_article(draft, model=model))

@@ -19,7 +19,7 @@ from workbench.db import drafts as draft_rows
 from workbench.db.models import Sentence
 from workbench.domain.labels import Evidence, Label, check_note, claim_as_checked
 from workbench.errors import InputError, NotFoundError
-from workbench.services import annotate, labeling
+from workbench.services import reviewer_labels
 
 FORM_FIELDS = ("url", "quote", "stance", "note", "ref", "question", "published")
 # Fields whose text makes a form worth keeping (a stance alone is the form's default).
@@ -115,27 +115,35 @@ def keep_draft(
     return new
 
 
+def _save_or_keep(
+    session: Session, *, user_id: int, sentence_id: int, note: str | None, claim: str | None
+) -> bool:
+    """Save the note or the claim given on the label when there is one (True) and take it out
+    of the draft, else keep it in the draft (False)."""
+    if reviewer_labels.lock_label(session, user_id=user_id, sentence_id=sentence_id) is None:
+        keep_draft(session, user_id=user_id, sentence_id=sentence_id, note=note, claim=claim)
+        return False
+    if note is not None:
+        reviewer_labels.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
+    if claim is not None:
+        reviewer_labels.set_claim(session, user_id=user_id, sentence_id=sentence_id, claim=claim)
+    # What was saved leaves the draft (""); the other field stays as it is (None).
+    note, claim = (None if value is None else "" for value in (note, claim))
+    keep_draft(session, user_id=user_id, sentence_id=sentence_id, note=note, claim=claim)
+    return True
+
+
 def save_note(session: Session, *, user_id: int, sentence_id: int, note: str) -> bool:
     """Save the note on the label when there is one (True), else keep it as a draft (False)."""
     check_note(note)
-    if annotate.lock_label(session, user_id=user_id, sentence_id=sentence_id) is not None:
-        labeling.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
-        keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="")
-        return True
-    keep_draft(session, user_id=user_id, sentence_id=sentence_id, note=note)
-    return False
+    return _save_or_keep(session, user_id=user_id, sentence_id=sentence_id, note=note, claim=None)
 
 
 def save_claim(session: Session, *, user_id: int, sentence_id: int, claim: str) -> bool:
     """Save the claim as checked on the label when there is one (True), else keep it as a
     draft (False); "" or the sentence text takes it back to the sentence as written."""
     claim_as_checked(claim, _sentence_text(session, sentence_id))  # refuse a long one first
-    if annotate.lock_label(session, user_id=user_id, sentence_id=sentence_id) is not None:
-        labeling.set_claim(session, user_id=user_id, sentence_id=sentence_id, claim=claim)
-        keep_draft(session, user_id=user_id, sentence_id=sentence_id, claim="")
-        return True
-    keep_draft(session, user_id=user_id, sentence_id=sentence_id, claim=claim)
-    return False
+    return _save_or_keep(session, user_id=user_id, sentence_id=sentence_id, note=None, claim=claim)
 
 
 def choose_label(
@@ -146,7 +154,7 @@ def choose_label(
     label: Label | str,
     note: str | None = None,
     claim: str | None = None,
-) -> labeling.LabelState:
+) -> reviewer_labels.LabelState:
     """Save the verdict with the note and the claim as checked (the draft's when none is
     given); both leave the draft.
 
@@ -159,32 +167,36 @@ def choose_label(
             note = draft.note if draft is not None and draft.note else None
         if claim is None:
             claim = draft.claim if draft is not None and draft.claim else None
-    saved = labeling.set_verdict(
+    saved = reviewer_labels.set_verdict(
         session, user_id=user_id, sentence_id=sentence_id, label=label, note=note, claim=claim
     )
     keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="", claim="")
     return saved
 
 
-def use_draft_note(session: Session, *, user_id: int, sentence_id: int) -> labeling.LabelState:
+def use_draft_note(
+    session: Session, *, user_id: int, sentence_id: int
+) -> reviewer_labels.LabelState:
     """Append the draft's note to the label's (a label made elsewhere meanwhile) and clear it."""
     draft = draft_of(session, user_id=user_id, sentence_id=sentence_id)
-    state = labeling.label_state(session, user_id=user_id, sentence_id=sentence_id)
+    state = reviewer_labels.label_state(session, user_id=user_id, sentence_id=sentence_id)
     if state is None:
         raise InputError("choose a label for this sentence before you add the draft note to it")
     if draft is None or not draft.note:
         return state
     note = f"{state.note}\n\n{draft.note}" if state.note else draft.note
-    saved = labeling.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
+    saved = reviewer_labels.set_note(session, user_id=user_id, sentence_id=sentence_id, note=note)
     keep_draft(session, user_id=user_id, sentence_id=sentence_id, note="")
     return saved
 
 
 def add_form_evidence(
     session: Session, *, user_id: int, sentence_id: int, item: Evidence
-) -> labeling.LabelState:
+) -> reviewer_labels.LabelState:
     """Append the evidence item of the form to the label and empty the form's draft."""
-    saved = labeling.add_evidence(session, user_id=user_id, sentence_id=sentence_id, item=item)
+    saved = reviewer_labels.add_evidence(
+        session, user_id=user_id, sentence_id=sentence_id, item=item
+    )
     keep_draft(session, user_id=user_id, sentence_id=sentence_id, form={})
     return saved
 
@@ -192,8 +204,8 @@ def add_form_evidence(
 def clear_label(session: Session, *, user_id: int, sentence_id: int) -> bool:
     """Delete this reviewer's label (audited); its note and claim as checked go back into the
     draft, not away."""
-    state = labeling.label_state(session, user_id=user_id, sentence_id=sentence_id)
-    cleared = annotate.clear_label(session, user_id=user_id, sentence_id=sentence_id)
+    state = reviewer_labels.label_state(session, user_id=user_id, sentence_id=sentence_id)
+    cleared = reviewer_labels.clear_label(session, user_id=user_id, sentence_id=sentence_id)
     if cleared and state is not None and (state.note or state.claim):
         keep_draft(
             session,

@@ -3,7 +3,8 @@
 The row source (``db.export_queries.export_rows``) streams each article with its sentences,
 labels, gold labels and links; the formatter (``exporters.formatter``) turns them into records
 (built in ``exporters.records``); the format's writer writes its files into a hidden folder
-that is renamed into place when everything is written. All in this process, on one snapshot.
+that is renamed into place when everything is written. All in this process, in one read
+transaction whose statements all see the same committed data.
 """
 
 from __future__ import annotations
@@ -220,8 +221,8 @@ def _article_filter(settings: ExportSettings) -> eq.ArticleFilter:
 
 
 @contextmanager
-def _snapshot(db: Database) -> Iterator[Session]:
-    """A read session that sees one snapshot of the database for all its statements."""
+def _consistent_read(db: Database) -> Iterator[Session]:
+    """A read session whose statements all see the same committed data."""
     with db.read() as session:
         if not db.is_sqlite:
             # As SQLite's read transaction gives: every statement sees the same committed data.
@@ -292,6 +293,9 @@ def preview_export(db: Database, *, options: ExportOptions, evidence: bool = Tru
     nothing. The figures equal those of the export's manifest. Without ``evidence`` (ignored
     when the options leave incomplete gold labels out) the incomplete counts are not computed
     and stay 0: that part reads every label's evidence (see ``preview_figures``).
+
+    Takes the ``Database``: the figures are read in one read transaction of its own and
+    computed after it has closed.
     """
     settings = options.settings(publisher=False)
     evidence = evidence or settings.require_evidence
@@ -338,7 +342,11 @@ def preview_export(db: Database, *, options: ExportOptions, evidence: bool = Tru
 
 
 def preview_key(db: Database) -> tuple[int, int]:
-    """What a cached preview must be keyed by: the newest audit id and the article count."""
+    """What a cached preview must be keyed by: the newest audit id and the article count.
+
+    Takes the ``Database``: the page asks for the key before it holds any session, on every
+    run, and the key is read in one short read transaction of its own.
+    """
     with db.read() as session:
         return labels.last_change(session), export_preview.article_count(session)
 
@@ -352,8 +360,8 @@ def export_dataset(
 ) -> ExportResult:
     """Write the dataset into ``out`` atomically (a hidden sibling folder, fsynced, renamed).
 
-    Takes the ``Database``, not a session: the export reads through a snapshot session of its
-    own while it writes files, and nothing it reads may change in between.
+    Takes the ``Database``, not a session: the export reads through a consistent read session
+    of its own while it writes files, and nothing it reads may change in between.
     """
     settings = options.settings()
     writer_class = WRITERS[settings.format]
@@ -361,7 +369,7 @@ def export_dataset(
     stats = ExportStats()
     with staged_folder(out) as staged:
         writer = _open_writer(writer_class, staged, settings)
-        with _snapshot(db) as session:
+        with _consistent_read(db) as session:
             _export_rows(session, settings, writer, stats, pseudonyms, progress)
         records = writer.close()
         card = dataset_card(settings, stats, writer_class.files, writer_class.description)

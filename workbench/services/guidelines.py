@@ -90,9 +90,13 @@ def decode_guidelines(raw: bytes, *, source: str) -> str:
 
 
 def set_guidelines_from(
-    database: Database, raw: bytes, *, source: str, author: str | None = None
+    database: Database, *, raw: bytes, source: str, author: str | None = None
 ) -> int:
-    """Store UTF-8 text as the next version; ``author`` names an admin account (optional)."""
+    """Store UTF-8 text as the next version; ``author`` names an admin account (optional).
+
+    Takes the ``Database`` (the command line's entry): the text is decoded and checked before
+    the write transaction opens, so bad input never takes the write lock.
+    """
     text = decode_guidelines(raw, source=source)
     with database.write() as session:
         author_id = None
@@ -104,13 +108,16 @@ def set_guidelines_from(
         return save_guidelines(session, author_id=author_id, text=text)
 
 
-def set_guidelines_from_file(database: Database, path: Path, *, author: str | None = None) -> int:
-    """Store a UTF-8 file's text as the next version, as ``set_guidelines_from`` does."""
+def set_guidelines_from_file(database: Database, *, path: Path, author: str | None = None) -> int:
+    """Store a UTF-8 file's text as the next version, as ``set_guidelines_from`` does.
+
+    Takes the ``Database``: the file is read before any transaction opens.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from exc
-    return set_guidelines_from(database, raw, source=str(path), author=author)
+    return set_guidelines_from(database, raw=raw, source=str(path), author=author)
 
 
 def older_labels_page(

@@ -35,7 +35,7 @@ from workbench.domain.labels import (
 )
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import NewLabel, record_labels
+from workbench.services.reviewer_labels import NewLabel, record_labels
 from workbench.services.users import check_name, create_user
 
 REQUIRED = ("article", "sentence", "reviewer", "label")
@@ -160,7 +160,7 @@ class _Checker:
             f"{missing_evidence(label)}; stored as incomplete"
         )
 
-    def _sentences_of(self, article_id: str) -> dict[int, tuple[int, str]] | None:
+    def _sentences_by_index(self, article_id: str) -> dict[int, tuple[int, str]] | None:
         if article_id not in self.sentences:
             article = queries.get_article(self.session, article_id=article_id)
             self.sentences[article_id] = (
@@ -261,7 +261,7 @@ class _Checker:
             raise InputError(f"'article' must be an article id, got {article!r}")
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
             raise InputError(f"'sentence' must be a sentence index (0 or more), got {index!r}")
-        sentences = self._sentences_of(article)
+        sentences = self._sentences_by_index(article)
         if sentences is None:
             raise InputError(f"unknown article {article!r}")
         if index not in sentences:
@@ -374,8 +374,8 @@ def _lines(path: Path, checker: _Checker) -> Iterator[tuple[int, Mapping[str, An
 
 def check_labels_file(
     session: Session,
-    path: Path,
     *,
+    path: Path,
     editor: str | None = None,
     source: str | None = None,
     only_reviewer: str | None = None,
@@ -433,8 +433,8 @@ def _store_gold(session: Session, *, editor_id: int, item: GoldLine) -> bool:
 
 def import_labels(
     db: Database,
-    path: Path,
     *,
+    path: Path,
     editor: str | None = None,
     source: str | None = None,
     only_reviewer: str | None = None,
@@ -443,10 +443,13 @@ def import_labels(
 
     Labels stored before their evidence are *incomplete*: each gets one line in ``warnings``.
     ``source`` and ``only_reviewer`` are as for ``check_labels_file``.
+
+    Takes the ``Database``: the file is checked in a read transaction first, so a bad file
+    never takes the write lock, then stored in one write transaction.
     """
     with db.read() as session:
         checked = check_labels_file(
-            session, path, editor=editor, source=source, only_reviewer=only_reviewer
+            session, path=path, editor=editor, source=source, only_reviewer=only_reviewer
         )
     report = ImportReport(warnings=checked.warnings)
     try:

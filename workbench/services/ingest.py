@@ -14,7 +14,7 @@ from workbench.db.engine import Database
 from workbench.domain.articles import ArticleDraft
 from workbench.errors import InputError
 from workbench.services.articles import PreparedArticle, prepare_article, store_prepared
-from workbench.services.claims import active_model
+from workbench.services.claim_scoring import active_model
 from workbench.services.fetch import FetchPolicy
 from workbench.services.link_model import active_link_model
 from workbench.services.linking import index_articles, link_articles
@@ -61,14 +61,14 @@ def _store_file(db: Database, drafts: list[ArticleDraft], report: IngestReport) 
     with db.write() as session:
         for item in prepared:
             try:
-                article = store_prepared(session, item)
+                article = store_prepared(session, prepared=item)
             except InputError as exc:
                 raise InputError(exc.detail, line=exc.line or item.draft.line) from None
             if article is None:
                 duplicates.append(item.draft.source or "")
             else:
                 added.append(article.id)
-        index_articles(session, added)  # committed with the file: later files find it
+        index_articles(session, article_ids=added)  # committed with the file: later files find it
     report.added += added
     report.duplicates += duplicates
     return added
@@ -111,18 +111,21 @@ def _link_stored(db: Database, added: list[str], report: IngestReport) -> None:
     here is not that file's reading error.
     """
     try:
-        link_articles(db, added)
+        link_articles(db, article_ids=added)
     except OperationalError:
         report.unlinked += added
 
 
 def ingest_paths(
-    db: Database, sources: Iterable[str], *, fetch_policy: FetchPolicy | None = None
+    db: Database, *, sources: Iterable[str], fetch_policy: FetchPolicy | None = None
 ) -> IngestReport:
     """Ingest files, folders (recursively) and http(s) URLs; a bad file leaves nothing behind.
 
     URLs are fetched under ``fetch_policy`` (default: public addresses only, unless the
     environment allows others; see workbench.services.fetch).
+
+    Takes the ``Database``: each file is stored in a write transaction of its own (a bad file
+    leaves nothing behind, the files before it stay stored) and linked after it commits.
     """
     report = IngestReport()
     policy = fetch_policy or FetchPolicy.from_env()
@@ -148,8 +151,11 @@ def ingest_paths(
     return report
 
 
-def ingest_upload(db: Database, filename: str, data: bytes) -> IngestReport:
-    """Ingest one uploaded file with the same rules and messages as ``ingest_paths``."""
+def ingest_upload(db: Database, *, filename: str, data: bytes) -> IngestReport:
+    """Ingest one uploaded file with the same rules and messages as ``ingest_paths``.
+
+    Takes the ``Database`` for the same reason: a write transaction, then linking after it.
+    """
     report = IngestReport()
     name = Path(filename.replace("\\", "/")).name or "upload"
     _ingest_source(db, name, partial(read_bytes, name, data), report)

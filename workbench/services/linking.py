@@ -38,7 +38,7 @@ from workbench.domain.claim_links import (
     rank_candidates,
 )
 from workbench.domain.link_model import ACCEPT, LinkModel, link_probabilities, link_score
-from workbench.services.claims import score_articles
+from workbench.services.claim_scoring import score_articles
 from workbench.services.link_model import active_link_model
 
 LINK_BATCH = 25
@@ -54,13 +54,13 @@ class RelinkReport:
     links: int
 
 
-def index_articles(session: Session, article_ids: Sequence[str]) -> int:
+def index_articles(session: Session, *, article_ids: Sequence[str]) -> int:
     """Put these articles' linkable sentences in the link index (inside the caller's write)."""
     texts = claim_queries.claim_texts_of_articles(session, article_ids=article_ids)
     return link_index.index_sentences(session, sentences=[(t.key, t.text) for t in texts])
 
 
-def candidates_for(session: Session, fresh: Sequence[ClaimText]) -> list[ClaimText]:
+def candidates_for(session: Session, *, fresh: Sequence[ClaimText]) -> list[ClaimText]:
     """Sentences of the index worth scoring against ``fresh`` (one article's sentences).
 
     For each sentence its rarest terms, the newest postings of each, the best-sharing few.
@@ -98,18 +98,18 @@ def filter_by_model(
     ]
 
 
-def link_in_index(db: Database, article_id: str) -> list[ClaimLinkDraft]:
+def link_in_index(db: Database, *, article_id: str) -> list[ClaimLinkDraft]:
     """The links one committed article would get, before any cap (scored with no session open)."""
     with db.read() as session:
         fresh = claim_queries.claim_texts(session, article_id=article_id)
-        candidates = candidates_for(session, fresh)
+        candidates = candidates_for(session, fresh=fresh)
         model = active_link_model(session)
     drafts = link_candidates(fresh, candidates)
     texts = {item.key: item.text for item in [*fresh, *candidates]}
     return filter_by_model(drafts, texts, model)
 
 
-def store_capped_links(session: Session, links: Sequence[ClaimLinkDraft]) -> int:
+def store_capped_links(session: Session, *, links: Sequence[ClaimLinkDraft]) -> int:
     """Add links keeping every sentence within its cap (see ``cap_links``); return links added."""
     touched = sorted({key for link in links for key in (link.a, link.b)})
     if not touched:
@@ -127,7 +127,7 @@ def _batches(ids: Sequence[str], size: int) -> list[list[str]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
-def link_articles(db: Database, article_ids: Sequence[str], *, batch: int = LINK_BATCH) -> int:
+def link_articles(db: Database, *, article_ids: Sequence[str], batch: int = LINK_BATCH) -> int:
     """Link committed articles to the best candidates of the link index; return links added.
 
     Call it after the transaction that stored the articles has committed, never inside one.
@@ -135,13 +135,13 @@ def link_articles(db: Database, article_ids: Sequence[str], *, batch: int = LINK
     added = 0
     for chunk in _batches(article_ids, batch):
         with db.write() as session:
-            index_articles(session, chunk)  # articles stored by an older version
+            index_articles(session, article_ids=chunk)  # articles stored by an older version
         found: dict[tuple[int, int], ClaimLinkDraft] = {}
         for article_id in chunk:
-            for link in link_in_index(db, article_id):
+            for link in link_in_index(db, article_id=article_id):
                 found.setdefault((link.a, link.b), link)
         with db.write() as session:
-            added += store_capped_links(session, list(found.values()))
+            added += store_capped_links(session, links=list(found.values()))
             claim_queries.mark_linked(session, article_ids=chunk, when=utcnow())
     return added
 
@@ -157,8 +157,8 @@ def relink(db: Database, *, progress: Callable[[int, int], None] | None = None) 
     sentences = links = done = 0
     for chunk in _batches(missing, LINK_BATCH):
         with db.write() as session:
-            sentences += score_articles(session, chunk)
-        links += link_articles(db, chunk)
+            sentences += score_articles(session, article_ids=chunk)
+        links += link_articles(db, article_ids=chunk)
         done += len(chunk)
         if progress is not None:
             progress(done, len(missing))

@@ -34,7 +34,7 @@ from workbench.domain.sentence_edits import (
     split_reason,
 )
 from workbench.errors import InputError, NotFoundError
-from workbench.services import claims
+from workbench.services import claim_scoring
 from workbench.services.permissions import require_role
 
 
@@ -125,7 +125,9 @@ def _moved(
 
 
 def _rescore(session: Session, sentences: list[Sentence]) -> None:
-    scores = claims.score_texts([s.text for s in sentences], claims.active_model(session))
+    scores = claim_scoring.score_texts(
+        [s.text for s in sentences], claim_scoring.active_model(session)
+    )
     for sentence, (value, reasons) in zip(sentences, scores, strict=True):
         sentence.checkworthiness, sentence.check_reasons = value, reasons
 
@@ -308,7 +310,10 @@ def mark_boilerplate(
 
 
 def relink_article(db: Database, *, article_id: str) -> int:
-    """Recompute the claim links of an edited article (after its edit has committed)."""
+    """Recompute the claim links of an edited article (after its edit has committed).
+
+    Takes the ``Database``: linking runs its own short transactions (see ``link_articles``).
+    """
     from workbench.services.linking import link_articles
 
-    return link_articles(db, [article_id])
+    return link_articles(db, article_ids=[article_id])

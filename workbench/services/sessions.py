@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from workbench.config import SessionSettings
 from workbench.db import web_sessions
 from workbench.db.engine import Database
-from workbench.db.models import utcnow
+from workbench.db.models import as_utc, utcnow
 from workbench.services.users import Account
 
 COOKIE_NAME = "wb_session"
@@ -47,11 +47,6 @@ class NewSession:
 def hash_secret(secret: str) -> str:
     """Hex SHA-256 of a token or code: what the database keeps."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def token_of(secret: bytes, code: str) -> str:
@@ -127,8 +122,8 @@ def check_token(
     if found is None:
         return SessionCheck(None)
     row, user = found
-    last_used = _aware(row.last_used_at)
-    if now - last_used > timedelta(seconds=settings.idle_seconds) or _aware(row.expires_at) <= now:
+    last_used = as_utc(row.last_used_at)
+    if now - last_used > timedelta(seconds=settings.idle_seconds) or as_utc(row.expires_at) <= now:
         return SessionCheck(None, row.id, ended=True)
     if not user.active:
         return SessionCheck(None, row.id)

@@ -8,7 +8,6 @@ Deactivating an account revokes its tokens, so activating it again brings none o
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -18,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from workbench.db import access_tokens, queries
 from workbench.db.engine import Database
-from workbench.db.models import AccessToken, User, utcnow
+from workbench.db.models import AccessToken, User, as_utc, utcnow
 from workbench.domain.labels import Role
 from workbench.domain.text_safety import lookup_name
 from workbench.errors import AuthenticationError, InputError, NotFoundError
 from workbench.services.permissions import require_role
+from workbench.services.sessions import hash_secret
 from workbench.services.users import Account
 
 TOKEN_PREFIX = "wb_"
@@ -60,9 +60,9 @@ class TokenInfo:
             id=token.id,
             name=token.name,
             prefix=token.prefix,
-            created_at=_aware(token.created_at),
-            last_used_at=_aware(token.last_used_at) if token.last_used_at else None,
-            revoked_at=_aware(token.revoked_at) if token.revoked_at else None,
+            created_at=as_utc(token.created_at),
+            last_used_at=as_utc(token.last_used_at) if token.last_used_at else None,
+            revoked_at=as_utc(token.revoked_at) if token.revoked_at else None,
         )
 
 
@@ -72,16 +72,6 @@ class NewToken:
 
     info: TokenInfo
     secret: str
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
-
-
-def hash_secret(secret: str) -> str:
-    """Hex SHA-256 of a token's secret: what the database keeps."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def check_token_name(name: str) -> str:
@@ -179,7 +169,11 @@ def revoke_any_token(session: Session, *, token_id: int) -> tuple[TokenInfo, str
 
 
 def authenticate(db: Database, *, secret: str, now: datetime | None = None) -> Account:
-    """The account a bearer token acts for, or AuthenticationError (the same for every failure)."""
+    """The account a bearer token acts for, or AuthenticationError (the same for every failure).
+
+    Takes the ``Database``: the token is looked up in a read transaction, and a write follows
+    only to record its use (at most once per ``LAST_USED_EVERY``), so a request seldom writes.
+    """
     now = now or utcnow()
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > MAX_SECRET_LENGTH:
         raise AuthenticationError(BAD_TOKEN)
@@ -191,7 +185,7 @@ def authenticate(db: Database, *, secret: str, now: datetime | None = None) -> A
         if token.revoked_at is not None or not user.active:
             raise AuthenticationError(BAD_TOKEN)
         account = Account.of(user)
-        last_used = _aware(token.last_used_at) if token.last_used_at else None
+        last_used = as_utc(token.last_used_at) if token.last_used_at else None
         token_id = token.id
     if last_used is None or now - last_used >= LAST_USED_EVERY:
         with db.write() as session:

@@ -22,7 +22,7 @@ from workbench.config import SessionSettings
 from workbench.db import access_tokens, accounts, logins, queries, web_sessions
 from workbench.db.audit import NO_SENTENCE, Change, append_audit
 from workbench.db.engine import Database
-from workbench.db.models import User, utcnow
+from workbench.db.models import User, as_utc, utcnow
 from workbench.domain.labels import Role
 from workbench.domain.text_safety import account_name, lookup_name
 from workbench.errors import (
@@ -74,15 +74,8 @@ class Account:
             email=user.email,
             active=user.active,
             has_password=user.password_hash is not None,
-            locked_until=_aware(user.locked_until),
+            locked_until=as_utc(user.locked_until) if user.locked_until else None,
         )
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def check_name(name: str) -> str:
@@ -288,7 +281,7 @@ def _count_attempt(db: Database, *, name: str, now: datetime) -> _Attempt:
         attempt = logins.count_attempt(session, user_id=user.id, now=now)
         if attempt is None:
             session.refresh(user, ["locked_until"])
-            until = _aware(user.locked_until) or now + LOCKOUT
+            until = as_utc(user.locked_until) if user.locked_until else now + LOCKOUT
         elif attempt > MAX_FAILED_LOGINS:
             logins.lock_out(session, user_id=user.id, until=now + LOCKOUT)
             until = now + LOCKOUT
@@ -455,7 +448,11 @@ def account_changes(session: Session, *, actor_id: int, limit: int) -> list[acco
 
 
 def live_account(db: Database, *, user_id: int) -> Account | None:
-    """The account as stored now, or None when it was deleted or deactivated."""
+    """The account as stored now, or None when it was deleted or deactivated.
+
+    Takes the ``Database``: the app checks the signed-in account on every page run, before
+    the page opens a session of its own, in one short read transaction.
+    """
     with db.read() as session:
         user = session.get(User, user_id)
         return Account.of(user) if user is not None and user.active else None

@@ -1,7 +1,7 @@
 """Callbacks of the annotate view's widgets: select, label, claim, note, evidence, clear, step.
 
 Callbacks run before the fragment re-renders, so what the reviewer sees after a click already
-includes the save. Each save is one ``db.write()`` transaction through the labeling and drafts
+includes the save. Each save is one ``db.write()`` transaction through the label and draft
 services; what happened is left as a one-time notice for the panel (``state.NOTICE``). What is
 typed before it can be saved on a label (a note or a claim as checked on an unlabeled sentence,
 an evidence form not yet added) is kept as a draft in the database, so moving away or
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.labels import Label, parse_evidence
 from workbench.errors import WorkbenchError
-from workbench.services import drafts, labeling
+from workbench.services import drafts, reviewer_labels
 from workbench.services.drafts import FORM_FIELDS
 from workbench.ui import feedback, runtime, state
 from workbench.ui.components.annotate_state import (
@@ -36,7 +36,7 @@ def _error(message: str) -> None:
 
 
 def _run(
-    action: Callable[[Session, int], labeling.LabelState], article_id: str, index: int
+    action: Callable[[Session, int], reviewer_labels.LabelState], article_id: str, index: int
 ) -> bool:
     """Run one save in a write transaction; keep the session's label map in step."""
     try:
@@ -74,7 +74,7 @@ def on_label(article_id: str, index: int, sentence_id: int, label: str) -> None:
     note = state.get(state.note_key(sentence_id))
     claim = state.get(state.claim_key(sentence_id))
 
-    def action(session: Session, user_id: int) -> labeling.LabelState:
+    def action(session: Session, user_id: int) -> reviewer_labels.LabelState:
         return drafts.choose_label(
             session,
             user_id=user_id,
@@ -127,9 +127,9 @@ def on_claim(article_id: str, index: int, sentence_id: int) -> None:
 
 def on_use_draft_note(article_id: str, index: int, sentence_id: int) -> None:
     """Callback of "Add it to the note": the draft note joins the label's note."""
-    saved: list[labeling.LabelState] = []
+    saved: list[reviewer_labels.LabelState] = []
 
-    def action(session: Session, user_id: int) -> labeling.LabelState:
+    def action(session: Session, user_id: int) -> reviewer_labels.LabelState:
         saved.append(drafts.use_draft_note(session, user_id=user_id, sentence_id=sentence_id))
         return saved[-1]
 
@@ -166,7 +166,7 @@ def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
         _error(f"Evidence not added: {exc}")
         return
 
-    def action(session: Session, user_id: int) -> labeling.LabelState:
+    def action(session: Session, user_id: int) -> reviewer_labels.LabelState:
         return drafts.add_form_evidence(
             session, user_id=user_id, sentence_id=sentence_id, item=item
         )
@@ -180,8 +180,8 @@ def on_add_evidence(article_id: str, index: int, sentence_id: int) -> None:
 def on_remove_evidence(article_id: str, index: int, sentence_id: int, position: int) -> None:
     """Callback of an evidence item's Remove button."""
 
-    def action(session: Session, user_id: int) -> labeling.LabelState:
-        return labeling.remove_evidence(
+    def action(session: Session, user_id: int) -> reviewer_labels.LabelState:
+        return reviewer_labels.remove_evidence(
             session, user_id=user_id, sentence_id=sentence_id, position=position
         )
 

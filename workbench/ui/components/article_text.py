@@ -15,8 +15,8 @@ from workbench.ui import runtime
 
 
 @dataclass(frozen=True, slots=True)
-class SentenceRow:
-    """One sentence: database id, position, text and check-worthiness score."""
+class ShownSentence:
+    """One sentence as the article text shows it: id, position, text and check-worthiness."""
 
     id: int
     index: int
@@ -46,11 +46,11 @@ class ArticleText:
     author: str | None
     published: str | None
     url: str | None
-    sentences: tuple[SentenceRow, ...]
+    sentences: tuple[ShownSentence, ...]
     payload: bytes
     version: str = ""  # digest of ``payload``: the text's ETag in the browser
 
-    def sentence(self, index: int) -> SentenceRow:
+    def sentence(self, index: int) -> ShownSentence:
         """The sentence at ``index``, clamped into range."""
         return self.sentences[max(0, min(index, len(self.sentences) - 1))]
 
@@ -63,7 +63,7 @@ def build_article_text(db: Database, article_id: str) -> ArticleText | None:
             return None
         body = article.body
         rows = tuple(
-            SentenceRow(
+            ShownSentence(
                 id=s.id,
                 index=s.index,
                 text=s.text,

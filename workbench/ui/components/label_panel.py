@@ -10,10 +10,10 @@ import streamlit as st
 
 from workbench.domain.labels import MAX_CLAIM_LENGTH, STANCES, Label, needed_evidence
 from workbench.services.drafts import Draft
-from workbench.services.labeling import LabelState
+from workbench.services.reviewer_labels import LabelState
 from workbench.ui import feedback, state
 from workbench.ui.components import annotate_callbacks as act
-from workbench.ui.components.article_text import ArticleText, SentenceRow
+from workbench.ui.components.article_text import ArticleText, ShownSentence
 from workbench.ui.components.evidence_dates import PUBLISHED_HELP, show_evidence_details
 from workbench.ui.components.guidelines_view import label_help
 from workbench.ui.components.numbering import sentence_id, sentence_id_text, sentence_number
@@ -73,7 +73,7 @@ def _navigation(article: ArticleText) -> None:
         )
 
 
-def _verdict_buttons(article: ArticleText, row: SentenceRow, saved: LabelState | None) -> None:
+def _verdict_buttons(article: ArticleText, row: ShownSentence, saved: LabelState | None) -> None:
     columns = st.columns(2) + st.columns(2)
     for column, (label, key) in zip(columns, SHORTCUTS.items(), strict=True):
         current = saved is not None and saved.label is label
@@ -91,7 +91,7 @@ def _verdict_buttons(article: ArticleText, row: SentenceRow, saved: LabelState |
         )
 
 
-def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) -> None:
+def _evidence_list(article: ArticleText, row: ShownSentence, saved: LabelState) -> None:
     for position, item in enumerate(saved.evidence):
         with st.container(border=True):
             head, remove = st.columns([5, 1], vertical_alignment="center")
@@ -119,7 +119,7 @@ def _evidence_list(article: ArticleText, row: SentenceRow, saved: LabelState) ->
 
 
 def _evidence_form(
-    article: ArticleText, row: SentenceRow, saved: LabelState | None, draft: Draft | None
+    article: ArticleText, row: ShownSentence, saved: LabelState | None, draft: Draft | None
 ) -> None:
     # Plain widgets, not an st.form: each field reaches the server when it loses focus, so an
     # unfinished item is kept in the draft while the reviewer moves around.
@@ -188,7 +188,7 @@ def _evidence_form(
 
 
 def _claim_field(
-    article: ArticleText, row: SentenceRow, saved: LabelState | None, draft: Draft | None
+    article: ArticleText, row: ShownSentence, saved: LabelState | None, draft: Draft | None
 ) -> None:
     # Empty means the sentence as written, which the placeholder shows; only a restatement is
     # stored. Like the note, it is kept as a draft until the sentence has a label.
@@ -211,7 +211,7 @@ def _claim_field(
 
 
 def label_panel(
-    article: ArticleText, row: SentenceRow, saved: LabelState | None, draft: Draft | None = None
+    article: ArticleText, row: ShownSentence, saved: LabelState | None, draft: Draft | None = None
 ) -> None:
     """The panel for the selected sentence: verdict, claim as checked, note, evidence and
     navigation."""

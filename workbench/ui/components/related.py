@@ -8,7 +8,7 @@ from workbench.db.claims import RelatedSentence
 from workbench.db.engine import Database
 from workbench.domain.labels import NO_EVIDENCE, Role, takes_evidence
 from workbench.errors import WorkbenchError
-from workbench.services import claims, link_decisions, link_model
+from workbench.services import link_decisions, link_model, related_claims, scorer_training
 from workbench.ui import feedback, state
 from workbench.ui.components.numbering import ref_number, sentence_number
 from workbench.ui.components.text import escape_markdown
@@ -19,7 +19,7 @@ def _cite(db: Database, user: SignedIn, article_id: str, index: int, ref: str) -
     """Button callback: cite ``ref`` as evidence for this reviewer's label."""
     try:
         with db.write() as session:
-            added = claims.cite_related(
+            added = related_claims.cite_related(
                 session, user_id=user.id, article_id=article_id, index=index, ref=ref
             )
     except WorkbenchError as exc:
@@ -110,10 +110,10 @@ def _cite_help(label: str | None, cited: bool) -> str | None:
 
 def render_related(db: Database, user: SignedIn, article_id: str, sentence_index: int) -> None:
     """The linked sentences of other articles, conflicts marked, each with a cite button."""
-    panel: claims.RelatedPanel | None = None
+    panel: related_claims.RelatedPanel | None = None
     decided: dict[str, list[link_decisions.DecisionState]] = {}
     with feedback.show_errors(), db.read() as session:
-        panel = claims.related_panel(
+        panel = related_claims.related_panel(
             session, user_id=user.id, article_id=article_id, index=sentence_index
         )
         decided = link_decisions.panel_decisions(
@@ -155,12 +155,12 @@ def render_related(db: Database, user: SignedIn, article_id: str, sentence_index
             )
 
 
-def _scorer_caption(status: claims.ScorerStatus, admin: bool) -> str:
+def _scorer_caption(status: scorer_training.ScorerStatus, admin: bool) -> str:
     """What ranks likely claims; the training count is for admins only (blind review)."""
     if not admin:
         ranked_by = {
-            claims.RULES: "rules",
-            claims.REFUSED: "the scores stored earlier",
+            scorer_training.RULES: "rules",
+            scorer_training.REFUSED: "the scores stored earlier",
         }.get(status.name, "a model trained on adjudicated labels")
         return f"Likely claims ranked by {ranked_by}."
     return (
@@ -174,7 +174,7 @@ def render_scorer_status(db: Database, user: SignedIn | None = None) -> None:
     """Which scorer ranks likely claims; for admins, the training count and a Retrain button."""
     admin = user is not None and user.role.allows(Role.ADMIN)
     with db.read() as session:
-        status = claims.scorer_status(session)
+        status = scorer_training.scorer_status(session)
     st.caption(_scorer_caption(status, admin))
     if status.problem is not None:
         if admin:
@@ -183,7 +183,7 @@ def render_scorer_status(db: Database, user: SignedIn | None = None) -> None:
             st.warning("The stored check-worthiness model is refused; an admin can retrain it.")
     if user is None or not admin:
         return
-    ready = claims.can_retrain(status)
+    ready = scorer_training.can_retrain(status)
     if st.button(
         "Retrain",
         key="wb-retrain",
@@ -191,7 +191,7 @@ def render_scorer_status(db: Database, user: SignedIn | None = None) -> None:
         help=None if ready else "Needs more adjudicated sentences (both claims and not_a_claim).",
     ):
         with feedback.show_errors():
-            report = claims.retrain_scorer(db, actor_id=user.id)
+            report = scorer_training.retrain_scorer(db, actor_id=user.id)
             st.success(
                 f"Trained on {report.trained_on} labels (cross-validated F1 "
                 f"{report.metrics['cv_f1']}); rescored {report.rescored} sentences."

@@ -16,7 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.services import sentence_edits
 from workbench.services.sentence_edits import EditReport, KeepLabels
 from workbench.ui import feedback, runtime, state
-from workbench.ui.components.article_text import ArticleText, SentenceRow, load_article
+from workbench.ui.components.article_text import ArticleText, ShownSentence, load_article
 
 KEEP_CHOICES = {
     KeepLabels.NONE: "Audit trail (label both parts afresh)",
@@ -53,7 +53,7 @@ def _apply(
     st.rerun()
 
 
-def _boilerplate(article: ArticleText, row: SentenceRow, user_id: int) -> None:
+def _boilerplate(article: ArticleText, row: ShownSentence, user_id: int) -> None:
     wanted = st.toggle(
         "Boilerplate: not to be labeled",
         value=row.boilerplate,
@@ -73,7 +73,7 @@ def _boilerplate(article: ArticleText, row: SentenceRow, user_id: int) -> None:
         )
 
 
-def _merge(article: ArticleText, row: SentenceRow, user_id: int) -> None:
+def _merge(article: ArticleText, row: ShownSentence, user_id: int) -> None:
     last = row.index + 1 >= len(article.sentences)
     if st.button(
         "Merge with the next sentence",
@@ -92,7 +92,7 @@ def _merge(article: ArticleText, row: SentenceRow, user_id: int) -> None:
         )
 
 
-def _split(article: ArticleText, row: SentenceRow, user_id: int) -> None:
+def _split(article: ArticleText, row: ShownSentence, user_id: int) -> None:
     length = len(row.text)
     if length < 2:
         st.caption("Too short to split.")
@@ -128,7 +128,7 @@ def _split(article: ArticleText, row: SentenceRow, user_id: int) -> None:
         )
 
 
-def sentence_tools(article: ArticleText, row: SentenceRow, user: runtime.SignedIn) -> None:
+def sentence_tools(article: ArticleText, row: ShownSentence, user: runtime.SignedIn) -> None:
     """A boilerplate notice for everyone; for editors and admins, the controls that fix the text."""
     if row.boilerplate:
         st.info(

@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from workbench.services import drafts, labeling
+from workbench.services import drafts, reviewer_labels
 from workbench.ui import runtime, state
 from workbench.ui.components import annotate_callbacks, annotate_state
 from workbench.ui.components.article_text import ArticleText
@@ -40,7 +40,7 @@ def workspace(article: ArticleText, user: runtime.SignedIn) -> None:
     with panel_col:
         db = runtime.get_db()
         with db.read() as session:
-            saved = labeling.label_state(session, user_id=user.id, sentence_id=row.id)
+            saved = reviewer_labels.label_state(session, user_id=user.id, sentence_id=row.id)
             draft = drafts.draft_of(session, user_id=user.id, sentence_id=row.id)
         label_panel(article, row, saved, draft)
         sentence_tools(article, row, user)

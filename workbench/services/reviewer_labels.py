@@ -1,36 +1,89 @@
-"""Recording, updating and clearing a reviewer's label, each with an audit row."""
+"""A reviewer's labels: record, edit and clear them, one audit row for every change.
+
+The verdict, note, claim as checked and evidence of one reviewer on one sentence are edited
+under a row lock (``lock_label``), so two edits at once are applied one after the other and
+neither is lost. Gold labels are the editors' (``workbench.services.adjudicate``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
 from workbench.db import bulk_labels as bulk
+from workbench.db import queries
 from workbench.db.audit import Change, append_audit
 from workbench.db.evidence import evidence_columns, evidence_of, store_evidence
 from workbench.db.guidelines import current_version
 from workbench.db.models import Annotation, Sentence, User, utcnow
 from workbench.db.writes import lock_annotation, lock_existing_annotation
 from workbench.domain.labels import (
+    NO_EVIDENCE,
     Evidence,
     Label,
     check_label_evidence,
     check_note,
     claim_as_checked,
     encode_evidence,
+    evidence_complete,
     label_snapshot,
+    missing_evidence,
     parse_label,
+    takes_evidence,
 )
-from workbench.errors import NotFoundError, PermissionDeniedError
+from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 
 
-def _snapshot(annotation: Annotation) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class LabelState:
+    """A reviewer's saved label on one sentence, as plain data."""
+
+    label: Label
+    note: str
+    evidence: tuple[Evidence, ...]
+    # The claim as checked; None: the sentence text as written.
+    claim: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """False while a verdict still lacks the evidence its rule asks for (*incomplete*)."""
+        return evidence_complete(self.label, self.evidence)
+
+    def evidence_problem(self) -> str | None:
+        """Why the evidence does not yet meet the label's rule, or None when it does."""
+        if not takes_evidence(self.label) and self.evidence:
+            return NO_EVIDENCE
+        return None if self.complete else missing_evidence(self.label)
+
+
+@dataclass(frozen=True, slots=True)
+class LockedLabel:
+    """A reviewer's label row, locked until the transaction ends; ``created`` when just made."""
+
+    annotation: Annotation
+    created: bool
+
+
+def _audit_snapshot(annotation: Annotation) -> dict[str, Any]:
     return label_snapshot(
         annotation.label, annotation.note, evidence_of(annotation), annotation.claim_text
     )
+
+
+def _state(annotation: Annotation) -> LabelState:
+    return LabelState(
+        parse_label(annotation.label),
+        annotation.note,
+        evidence_of(annotation),
+        annotation.claim_text,
+    )
+
+
+def _state_of(locked: LockedLabel) -> LabelState | None:
+    return None if locked.created else _state(locked.annotation)
 
 
 def _sentence_text(session: Session, sentence_id: int) -> str:
@@ -49,12 +102,10 @@ def _active_user(session: Session, user_id: int) -> User:
     return user
 
 
-@dataclass(frozen=True, slots=True)
-class LockedLabel:
-    """A reviewer's label row, locked until the transaction ends; ``created`` when just made."""
-
-    annotation: Annotation
-    created: bool
+def label_state(session: Session, *, user_id: int, sentence_id: int) -> LabelState | None:
+    """This reviewer's label on a sentence with note, evidence and claim, or None when unlabeled."""
+    annotation = queries.annotation_for(session, sentence_id=sentence_id, user_id=user_id)
+    return None if annotation is None else _state(annotation)
 
 
 def lock_label(
@@ -78,34 +129,26 @@ def lock_label(
     return LockedLabel(annotation, created)
 
 
-def save_locked(
-    session: Session,
-    *,
-    locked: LockedLabel,
-    label: Label,
-    note: str,
-    evidence: Sequence[Evidence],
-    claim: str | None = None,
-) -> Annotation:
+def save_locked(session: Session, *, locked: LockedLabel, state: LabelState) -> Annotation:
     """Write a new state to a locked label and append its audit row (nothing when unchanged).
 
-    ``claim`` is the claim as checked; None, empty or the sentence text itself store NULL.
+    ``state.claim`` is the claim as checked; None, empty or the sentence text itself store NULL.
     """
     annotation = locked.annotation
-    check_note(note)
-    check_label_evidence(label, evidence)
-    restated = claim_as_checked(claim, _sentence_text(session, annotation.sentence_id))
-    old = None if locked.created else _snapshot(annotation)
-    new = label_snapshot(label.value, note, evidence, restated)
+    check_note(state.note)
+    check_label_evidence(state.label, state.evidence)
+    restated = claim_as_checked(state.claim, _sentence_text(session, annotation.sentence_id))
+    old = None if locked.created else _audit_snapshot(annotation)
+    new = label_snapshot(state.label.value, state.note, state.evidence, restated)
     if old == new:
         return annotation
     in_force = current_version(session)  # read before any change: no autoflush in between
-    annotation.label = label.value
-    annotation.note = note
+    annotation.label = state.label.value
+    annotation.note = state.note
     annotation.claim_text = restated
     annotation.updated_at = utcnow()
     annotation.guideline_version = in_force
-    store_evidence(annotation, evidence)
+    store_evidence(annotation, state.evidence)
     session.flush()
     change = Change(
         "annotation", annotation.id, annotation.sentence_id, annotation.user_id, old, new
@@ -128,9 +171,8 @@ def record_label(
     verdict = parse_label(label)
     locked = lock_label(session, user_id=user_id, sentence_id=sentence_id, create_as=verdict)
     assert locked is not None  # create_as makes the row when it is missing
-    return save_locked(
-        session, locked=locked, label=verdict, note=note, evidence=evidence, claim=claim
-    )
+    state = LabelState(verdict, note, tuple(evidence), claim)
+    return save_locked(session, locked=locked, state=state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,8 +271,103 @@ def clear_label(session: Session, *, user_id: int, sentence_id: int) -> bool:
     annotation = lock_existing_annotation(session, sentence_id=sentence_id, user_id=user_id)
     if annotation is None:
         return False
-    old = _snapshot(annotation)
+    old = _audit_snapshot(annotation)
     append_audit(session, [Change("annotation", annotation.id, sentence_id, user_id, old, None)])
     session.delete(annotation)
     session.flush()
     return True
+
+
+def _edit(
+    session: Session,
+    *,
+    user_id: int,
+    sentence_id: int,
+    action: str,
+    change: Callable[[LabelState], LabelState],
+) -> LabelState:
+    """Lock the label, then read it and write ``change`` of it: no concurrent edit is lost."""
+    locked = lock_label(session, user_id=user_id, sentence_id=sentence_id)
+    old = _state_of(locked) if locked is not None else None
+    if locked is None or old is None:
+        raise InputError(f"choose a label for this sentence before you {action}")
+    return _state(save_locked(session, locked=locked, state=change(old)))
+
+
+def set_verdict(
+    session: Session,
+    *,
+    user_id: int,
+    sentence_id: int,
+    label: Label | str,
+    note: str | None = None,
+    claim: str | None = None,
+) -> LabelState:
+    """Save this reviewer's verdict, keeping the evidence; the note and the claim as checked
+    change when given ("" takes the restated claim back to the sentence text)."""
+    verdict = parse_label(label)
+    locked = lock_label(session, user_id=user_id, sentence_id=sentence_id, create_as=verdict)
+    assert locked is not None  # create_as makes the row when it is missing
+    old = _state_of(locked) or LabelState(verdict, "", ())
+    if old.evidence and not takes_evidence(verdict):
+        raise InputError(f"{NO_EVIDENCE}: remove its {len(old.evidence)} evidence item(s) first")
+    new = LabelState(
+        verdict,
+        old.note if note is None else note,
+        old.evidence,
+        old.claim if claim is None else claim,
+    )
+    return _state(save_locked(session, locked=locked, state=new))
+
+
+def set_note(session: Session, *, user_id: int, sentence_id: int, note: str) -> LabelState:
+    """Change the note of an existing label."""
+    return _edit(
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        action="write a note",
+        change=lambda old: LabelState(old.label, note, old.evidence, old.claim),
+    )
+
+
+def set_claim(session: Session, *, user_id: int, sentence_id: int, claim: str) -> LabelState:
+    """Change the claim as checked of an existing label ("" or the sentence text: none)."""
+    return _edit(
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        action="restate the claim",
+        change=lambda old: LabelState(old.label, old.note, old.evidence, claim),
+    )
+
+
+def add_evidence(session: Session, *, user_id: int, sentence_id: int, item: Evidence) -> LabelState:
+    """Append one evidence item to an existing label."""
+    return _edit(
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        action="add evidence",
+        change=lambda old: LabelState(old.label, old.note, (*old.evidence, item), old.claim),
+    )
+
+
+def remove_evidence(
+    session: Session, *, user_id: int, sentence_id: int, position: int
+) -> LabelState:
+    """Remove the evidence item at ``position`` (0-based) from an existing label."""
+
+    def without(old: LabelState) -> LabelState:
+        if not 0 <= position < len(old.evidence):
+            raise NotFoundError(f"no evidence item {position + 1} on this label")
+        kept: Sequence[Evidence] = old.evidence[:position] + old.evidence[position + 1 :]
+        return LabelState(old.label, old.note, tuple(kept), old.claim)
+
+    return _edit(
+        session,
+        user_id=user_id,
+        sentence_id=sentence_id,
+        action="edit evidence",
+        change=without,
+    )

@@ -17,7 +17,7 @@ from workbench.domain.labels import (
 )
 from workbench.errors import InputError
 from workbench.services.adjudicate import adjudicate
-from workbench.services.annotate import NewLabel, clear_label, record_label, record_labels
+from workbench.services.reviewer_labels import NewLabel, clear_label, record_label, record_labels
 
 
 def _sentence_id(db: Database, index: int = 0) -> int:

@@ -670,7 +670,7 @@ def retrain_links() -> None:
     from workbench.services.link_model import retrain_links as train
 
     report = train(_database(), actor_id=None)
-    metrics, rescore = report.metrics, report.rescore
+    metrics = report.metrics
     echo(
         f"trained on {report.trained_on} decided pair(s) ({metrics['same_claim']} same claim, "
         f"{metrics['not_same_claim']} not the same claim) from {report.decisions} "
@@ -678,11 +678,7 @@ def retrain_links() -> None:
         f"{metrics['cv_precision']}, recall {metrics['cv_recall']}; links are kept at "
         f"probability {metrics['accept_probability']} or more and ranked by it"
     )
-    echo(
-        f"re-scored {rescore.rescored} stored link(s); dropped {rescore.dropped} the model "
-        f"rejects ({rescore.kept_confirmed} rejected link(s) kept: a reviewer confirmed them "
-        "as the same claim)"
-    )
+    echo(report.rescore.describe())
 
 
 # Passed on every start, so they hold wherever the server starts (.streamlit/config.toml is

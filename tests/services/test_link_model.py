@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import aliased
 from typer.testing import CliRunner
 
+from tests.services.link_pairs import decide_labeled_links, labeled_pairs
 from workbench.cli import app
 from workbench.db import claims as claim_queries
 from workbench.db.engine import Database
@@ -39,40 +40,6 @@ from workbench.services.link_model import (
 from workbench.services.linking import relink
 from workbench.services.related_claims import links_listing
 
-PAIRS = Path(__file__).resolve().parents[1] / "data" / "claim_pairs.jsonl"
-
-
-def _labeled() -> dict[tuple[str, str], bool]:
-    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
-    return {(row["a"], row["b"]): bool(row["same_claim"]) for row in rows}
-
-
-def _decide_labeled_links(db: Database, users: list[int], *, flip_one: bool = False) -> int:
-    """Every reviewer decides each stored link that the labeled pairs settle; returns pairs."""
-    truth = _labeled()
-    with db.read() as session:
-        listing = [(str(link["a"]), str(link["b"])) for link in links_listing(session)]
-    decided = 0
-    with db.write() as session:
-        for a, b in listing:
-            if (a, b) not in truth:
-                continue
-            article, _, index = a.rpartition(":")
-            for n, user in enumerate(users):
-                same = truth[(a, b)]
-                if flip_one and n == 0:
-                    same = not same  # outvoted by the others
-                link_decisions.decide_link(
-                    session,
-                    user_id=user,
-                    article_id=article,
-                    index=int(index),
-                    ref=b,
-                    same_claim=same,
-                )
-            decided += 1
-    return decided
-
 
 def test_training_refuses_without_enough_decisions(seeded_db: Database, database_url: str) -> None:
     with pytest.raises(InputError, match="not enough link decisions to train: 0 decided pair"):
@@ -92,10 +59,10 @@ def test_training_refuses_without_enough_decisions(seeded_db: Database, database
 def test_majority_of_reviewers_trains_a_plain_model_that_filters_new_links(
     seeded_db: Database, database_url: str, make_user: Any
 ) -> None:
-    truth = _labeled()
+    truth = labeled_pairs()
     users = [make_user("ana"), make_user("ben"), make_user("cy")]
     before = _stored_pairs(seeded_db)
-    decided = _decide_labeled_links(seeded_db, users, flip_one=True)
+    decided = decide_labeled_links(seeded_db, users, flip_one=True)
     with seeded_db.read() as session:
         read, rows, labels = training_pairs(session)
     assert read == 3 * decided and len(rows) == decided == len(labels)
@@ -229,9 +196,9 @@ def _decisions(db: Database) -> list[tuple[int, int, int, bool | None]]:
 def test_retrain_rescores_stored_links_and_drops_rejected_unless_confirmed(
     seeded_db: Database, database_url: str, make_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    truth = _labeled()
+    truth = labeled_pairs()
     ana, ben = make_user("ana"), make_user("ben")
-    _decide_labeled_links(seeded_db, [ana])
+    decide_labeled_links(seeded_db, [ana])
     # Ben confirms every third link Ana rejected: an even split, so it does not train, but a
     # reviewer confirmed it as the same claim.
     with seeded_db.read() as session:

@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from tests.services.link_pairs import decide_labeled_links
 from workbench.config import DATABASE_URL_ENV
 from workbench.db import queries
 from workbench.db.engine import Database
@@ -161,3 +162,15 @@ def test_retrain_links_is_for_admins_and_says_why_it_refuses(
     assert any(wanted in e for e in errors)
     with seeded_db.read() as session:
         assert session.scalar(select(func.count()).select_from(ScorerModel)) == 0
+
+
+def test_retrain_links_says_what_it_re_scored_and_dropped(
+    panel: Any, make_user: Any, seeded_db: Database
+) -> None:
+    decide_labeled_links(seeded_db, [make_user("ana"), make_user("ben"), make_user("cy")])
+    at = panel(make_user("root", role="admin"), "root", Role.ADMIN)
+    at.button(key="wb-retrain-links").click().run(timeout=60)
+    assert not at.exception and not at.error
+    [done] = [s.value for s in at.success]
+    assert done.startswith("Link model trained on ") and "it ranks and keeps links" in done
+    assert "re-scored " in done and " stored link(s); dropped " in done

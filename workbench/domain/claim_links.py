@@ -251,20 +251,19 @@ def link_claims(
     """
     fresh = [item for item in new if is_linkable(item.text)]
     others = shortlist(fresh, [item for item in corpus if is_linkable(item.text)])
-    docs = [item.text for item in fresh] + [item.text for item in others]
-    scores = similarity_rows(docs, range(len(fresh)))[:, len(fresh) :]
-    return _links(fresh, others, scores, threshold=threshold, per_article=per_article)
+    return _links(fresh, others, threshold=threshold, per_article=per_article)
 
 
 def _links(
     fresh: Sequence[ClaimText],
     others: Sequence[ClaimText],
-    scores: NDArray[np.float64],
     *,
     threshold: float,
     per_article: int,
 ) -> list[ClaimLinkDraft]:
     """Mutual best matches of each pair of different articles, with their conflicts."""
+    docs = [item.text for item in fresh] + [item.text for item in others]
+    scores = similarity_rows(docs, range(len(fresh)))[:, len(fresh) :]
     rows_by_article: dict[str, list[int]] = {}
     cols_by_article: dict[str, list[int]] = {}
     for i, item in enumerate(fresh):
@@ -340,9 +339,7 @@ def link_candidates(
     others = [item for item in candidates if item.key not in known and is_linkable(item.text)]
     if not rows or not others:
         return []
-    docs = [item.text for item in rows] + [item.text for item in others]
-    scores = similarity_rows(docs, range(len(rows)))[:, len(rows) :]
-    return _links(rows, others, scores, threshold=threshold, per_article=per_article)
+    return _links(rows, others, threshold=threshold, per_article=per_article)
 
 
 def cap_links(

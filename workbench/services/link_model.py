@@ -62,6 +62,14 @@ class RescoreReport:
         """Rejected links kept because a reviewer confirmed them."""
         return self.rejected - self.dropped
 
+    def describe(self) -> str:
+        """One sentence for the command line and the Annotate page."""
+        return (
+            f"re-scored {self.rescored} stored link(s); dropped {self.dropped} the model "
+            f"rejects ({self.kept_confirmed} rejected link(s) kept: a reviewer confirmed them "
+            "as the same claim)"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class LinkRetrainReport:

@@ -219,5 +219,6 @@ def render_link_model_status(db: Database, user: SignedIn) -> None:
             report = link_model.retrain_links(db, actor_id=user.id)
             st.success(
                 f"Link model trained on {report.trained_on} decided pairs (cross-validated F1 "
-                f"{report.metrics['cv_f1']}); it keeps the links computed from now on."
+                f"{report.metrics['cv_f1']}); it ranks and keeps links from now on, and "
+                f"{report.rescore.describe()}."
             )

@@ -67,22 +67,48 @@ class RankedArticle:
 
 
 def labeling_reviewers(session: Session, *, article_id: str | None = None) -> list[tuple[int, str]]:
-    """(id, name) of every account with at least one label (in one article).
-
-    One ``LIMIT 1`` lookup per account along its labels: an ``EXISTS`` here was planned on
-    PostgreSQL as a scan of every annotation (0.3-0.7 s at a million labels).
-    """
+    """(id, name) of every account with at least one label (in one article)."""
+    if article_id is None:
+        ids = _labeler_ids(session)
+        if not ids:
+            return []
+        rows = session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+        return [(int(uid), str(name)) for uid, name in rows]
+    # One article's sentences are few: one LIMIT 1 lookup per account along them.
     labeled = (
         select(literal(1))
         .select_from(Annotation)
         .join(Sentence, Sentence.id == Annotation.sentence_id)
-        .where(Annotation.user_id == User.id, Sentence.boilerplate.is_(False))
+        .where(
+            Annotation.user_id == User.id,
+            Sentence.boilerplate.is_(False),
+            Sentence.article_id == article_id,
+        )
     )
-    if article_id is not None:
-        labeled = labeled.where(Sentence.article_id == article_id)
     first = labeled.limit(1).correlate(User).scalar_subquery()
     rows = session.execute(select(User.id, User.name).where(first.is_not(None)))
     return [(int(uid), str(name)) for uid, name in rows]
+
+
+def _labeler_ids(session: Session) -> list[int]:
+    """Ids of the accounts with a label on a sentence to label, one index probe each.
+
+    A skip scan of the reviewer index: each step asks for the smallest reviewer id above the
+    last one found. Asked per account instead ("has this account a label?"), PostgreSQL
+    planned a scan of every sentence for each account without labels (0.5 s at a million
+    labels, twice per Agreement open); this is about 1 ms there and 10 ms on SQLite.
+    """
+    to_label = Annotation.sentence_id.not_in(select(Sentence.id).where(Sentence.boilerplate))
+    found = select(func.min(Annotation.user_id).label("uid")).where(to_label).cte(recursive=True)
+    following = (
+        select(func.min(Annotation.user_id))
+        .where(to_label, Annotation.user_id > found.c.uid)
+        .scalar_subquery()
+    )
+    found = found.union_all(select(following).where(found.c.uid.is_not(None)))
+    return [
+        int(uid) for uid in session.scalars(select(found.c.uid).where(found.c.uid.is_not(None)))
+    ]
 
 
 def article_exists(session: Session, *, article_id: str) -> bool:

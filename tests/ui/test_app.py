@@ -128,7 +128,7 @@ def test_sign_in_then_sign_out(db: Database, make_user, app) -> None:  # type: i
     assert _links(at.sidebar) == ["Articles", "Access tokens"]
     at = at.sidebar.button(key="wb_sign_out").click().run()
     assert "wb_user" not in at.session_state
-    assert [i.value for i in at.info][0].startswith("Signing out…")
+    assert [i.value for i in at.info][0] == "Signed out."
     assert [t.value for t in at.run().title] == ["Sign in"]
 
 

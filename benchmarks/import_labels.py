@@ -46,7 +46,16 @@ def _store_batch(db_path: Path, lines: Any) -> float:
     with db.write() as session:
         ids = {user.name: user.id for user in queries.list_users(session)}
         batch = [
-            NewLabel(i.sentence_id, ids[i.reviewer], i.label, i.note, i.evidence) for i in lines
+            NewLabel(
+                i.sentence_id,
+                ids[i.reviewer],
+                i.label,
+                i.note,
+                i.evidence,
+                guideline_version=i.guideline_version,
+                claim=i.claim,
+            )
+            for i in lines
         ]
         record_labels(session, labels=batch)
     return time.process_time() - started
@@ -69,6 +78,7 @@ def _store_one_by_one(db_path: Path, lines: Any) -> float:
                 label=item.label,
                 note=item.note,
                 evidence=item.evidence,
+                claim=item.claim,
             )
     return time.process_time() - started
 
@@ -90,7 +100,7 @@ def main() -> bool:
         empty = _emptied(source, root / "empty.db")
         with Database.from_url(f"sqlite:///{empty}").read() as session:
             started = time.process_time()
-            lines = check_labels_file(session, path=path)
+            lines = check_labels_file(session, path=path).lines
             check_seconds = time.process_time() - started
         batch, one_by_one = [], []
         for run in range(RUNS):

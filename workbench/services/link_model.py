@@ -152,7 +152,7 @@ def training_pairs(session: Session) -> tuple[int, list[list[float]], list[bool]
     return read, rows, labels
 
 
-def rescore_links(db: Database, model: LinkModel, *, batch: int = RESCORE_BATCH) -> RescoreReport:
+def rescore_links(db: Database, *, model: LinkModel, batch: int = RESCORE_BATCH) -> RescoreReport:
     """Give every stored link ``model``'s score; drop those it rejects unless confirmed.
 
     Keyset batches of ``batch`` links over ``claim_links.id``: each is read in a read session,
@@ -213,7 +213,7 @@ def retrain_links(
             format=LINK_MODEL_FORMAT,
             digest=hashlib.sha256(payload).hexdigest(),
         )
-    rescore = rescore_links(db, trained.model, batch=batch)
+    rescore = rescore_links(db, model=trained.model, batch=batch)
     return LinkRetrainReport(read, trained.trained_on, metrics, rescore)
 
 
